@@ -1,0 +1,107 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import { z } from 'zod';
+
+/**
+ * Every setting of the application, read once from the environment (and `.env`).
+ * `.env.example` documents each one; nothing else in the code reads `process.env`.
+ */
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  /** Public base URL of this server (used in links sent to children, e.g. the web chat). */
+  PUBLIC_URL: z.url().optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
+    .optional(),
+  /** 32 bytes, base64 or hex: the key that encrypts chat ids and contact details. */
+  DATA_KEY: z
+    .string()
+    .refine((v) => decodeKey(v) !== null, 'must be 32 bytes as 64 hex characters or base64')
+    .optional(),
+  TELEGRAM_BOT_TOKEN: z
+    .string()
+    .regex(/^\d+:[\w-]{20,}$/, 'must look like 123456:ABC-DEF… (from @BotFather)')
+    .optional(),
+  TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org'),
+  TELEGRAM_WEBHOOK_URL: z.url().startsWith('https://', 'must be an https:// URL').optional(),
+  TELEGRAM_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16-256 characters of A-Z, a-z, 0-9, _ and -')
+    .optional(),
+  PROVINCE_HOTLINE: z
+    .string()
+    .regex(/^[0-9 +.-]{3,20}$/, 'must be a phone number such as 1800 8079')
+    .optional(),
+  PROVINCE_NAME: z.string().min(1).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ADMIN_EMAIL: z.email().optional(),
+  ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+  STAFF_2FA: z.enum(['required', 'optional']).default('required'),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface Config extends Omit<Env, 'DATA_KEY'> {
+  /** The 32-byte data key; generated and kept in DATA_DIR when unset with the embedded engine. */
+  dataKey: Buffer;
+  /** True when the key was generated here (a real deployment must set DATA_KEY). */
+  dataKeyGenerated: boolean;
+  engine: 'mongodb' | 'embedded';
+}
+
+export class ConfigError extends Error {}
+
+function decodeKey(value: string): Buffer | null {
+  if (/^[0-9a-fA-F]{64}$/.test(value)) return Buffer.from(value, 'hex');
+  const b = Buffer.from(value, 'base64');
+  return b.length === 32 ? b : null;
+}
+
+/**
+ * Parses the environment. Throws a ConfigError whose message is one line per bad variable,
+ * naming it, so the start stops with something a person can act on.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration — ${lines.join('; ')}`);
+  }
+  const e = parsed.data;
+  if (e.TELEGRAM_WEBHOOK_URL && !e.TELEGRAM_WEBHOOK_SECRET) {
+    throw new ConfigError('Invalid configuration — TELEGRAM_WEBHOOK_SECRET: required when TELEGRAM_WEBHOOK_URL is set');
+  }
+  const engine = e.MONGODB_URI ? 'mongodb' : 'embedded';
+  if (engine === 'mongodb' && !e.DATA_KEY) {
+    throw new ConfigError('Invalid configuration — DATA_KEY: required with MONGODB_URI (32 bytes, hex or base64)');
+  }
+  const { DATA_KEY, ...rest } = e;
+  let dataKey: Buffer;
+  let dataKeyGenerated = false;
+  if (DATA_KEY) {
+    dataKey = decodeKey(DATA_KEY)!;
+  } else {
+    ({ key: dataKey, generated: dataKeyGenerated } = loadOrCreateLocalKey(e.DATA_DIR));
+  }
+  return { ...rest, dataKey, dataKeyGenerated, engine };
+}
+
+function loadOrCreateLocalKey(dataDir: string): { key: Buffer; generated: boolean } {
+  const file = path.join(dataDir, 'data.key');
+  fs.mkdirSync(dataDir, { recursive: true });
+  if (fs.existsSync(file)) {
+    const key = decodeKey(fs.readFileSync(file, 'utf8').trim());
+    if (!key) throw new ConfigError(`Invalid configuration — DATA_KEY: ${file} does not hold a 32-byte key`);
+    return { key, generated: true };
+  }
+  const key = crypto.randomBytes(32);
+  fs.writeFileSync(file, key.toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
+  return { key, generated: true };
+}

@@ -1,0 +1,38 @@
+import crypto from 'node:crypto';
+
+/**
+ * Encryption at rest for chat ids and contact details (AES-256-GCM), and keyed-hash
+ * pseudonyms (HMAC-SHA-256) for look-ups, so the store never needs the clear value to find
+ * a contact. Both keys are derived from the one DATA_KEY with HKDF.
+ */
+export class DataCipher {
+  private readonly encKey: Buffer;
+  private readonly macKey: Buffer;
+
+  constructor(dataKey: Buffer) {
+    if (dataKey.length !== 32) throw new Error('DATA_KEY must be 32 bytes');
+    this.encKey = Buffer.from(crypto.hkdfSync('sha256', dataKey, Buffer.alloc(0), 'htx:enc:v1', 32));
+    this.macKey = Buffer.from(crypto.hkdfSync('sha256', dataKey, Buffer.alloc(0), 'htx:mac:v1', 32));
+  }
+
+  /** Encrypts to `v1.<iv>.<tag>.<ciphertext>` (base64url parts). */
+  encrypt(plain: string): string {
+    const iv = crypto.randomBytes(12);
+    const cipher = crypto.createCipheriv('aes-256-gcm', this.encKey, iv);
+    const data = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+    return ['v1', iv, cipher.getAuthTag(), data].map((p) => (typeof p === 'string' ? p : p.toString('base64url'))).join('.');
+  }
+
+  decrypt(sealed: string): string {
+    const [v, iv, tag, data] = sealed.split('.');
+    if (v !== 'v1' || !iv || !tag || data === undefined) throw new Error('not a sealed value');
+    const decipher = crypto.createDecipheriv('aes-256-gcm', this.encKey, Buffer.from(iv, 'base64url'));
+    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+    return Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString('utf8');
+  }
+
+  /** A stable, non-reversible pseudonym for `value` within `scope` (e.g. the channel). */
+  pseudonym(scope: string, value: string): string {
+    return crypto.createHmac('sha256', this.macKey).update(`${scope}\u0000${value}`).digest('base64url').slice(0, 32);
+  }
+}

@@ -1,0 +1,92 @@
+import { defineModel, sub } from './define.js';
+import {
+  ABOUT,
+  ADVICE_AREAS,
+  AGE_BANDS,
+  CASE_KINDS,
+  CASE_STATUSES,
+  CHANNELS,
+  CONTACT_WISHES,
+  GENDERS,
+  HARM_TYPES,
+  PRIORITIES,
+  REPORTER_ROLES,
+  TOPICS,
+  type CaseKind,
+  type CaseStatus,
+  type Channel,
+  type Priority,
+} from './domain.js';
+
+export interface CaseArea {
+  province?: string | null;
+  commune?: string | null;
+}
+
+/** A case: one opinion, report or request for advice, handled by counsellors. */
+export interface Case {
+  _id: string;
+  /** The reference code the child keeps, e.g. `HTX-7K3Q9-XPM4R`. */
+  code: string;
+  kind: CaseKind;
+  status: CaseStatus;
+  priority: Priority;
+  /** Why the case is urgent: risk categories detected or the "in danger now" answer. */
+  urgentReasons: string[];
+  channel: Channel;
+  contactId: string;
+  about?: string | null;
+  reporterRole?: string | null;
+  ageBand?: string | null;
+  gender?: string | null;
+  area: CaseArea;
+  topic?: string | null;
+  harmType?: string | null;
+  adviceArea?: string | null;
+  dangerNow?: boolean | null;
+  contactWish?: string | null;
+  /** Contact details the person chose to leave (phone, e-mail), sealed. */
+  contactDetailsEnc?: string | null;
+  assigneeId?: string | null;
+  firstResponseDueAt?: Date | null;
+  firstResponseAt?: Date | null;
+  lastChildMessageAt?: Date | null;
+  closedAt?: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const CaseModel = defineModel<Case>(
+  'cases',
+  {
+    code: { type: String, required: true, match: /^HTX-[2-9A-HJKMNP-Z]{5}-[2-9A-HJKMNP-Z]{5}$/ },
+    kind: { type: String, enum: CASE_KINDS, required: true },
+    status: { type: String, enum: CASE_STATUSES, default: 'new' },
+    priority: { type: String, enum: PRIORITIES, default: 'normal' },
+    urgentReasons: { type: [String], default: [] },
+    channel: { type: String, enum: CHANNELS, required: true },
+    contactId: { type: String, required: true },
+    about: { type: String, enum: [...ABOUT, null], default: null },
+    reporterRole: { type: String, enum: [...REPORTER_ROLES, null], default: null },
+    ageBand: { type: String, enum: [...AGE_BANDS, null], default: null },
+    gender: { type: String, enum: [...GENDERS, null], default: null },
+    area: { type: sub({ province: { type: String, default: null }, commune: { type: String, default: null } }), default: () => ({}) },
+    topic: { type: String, enum: [...TOPICS, null], default: null },
+    harmType: { type: String, enum: [...HARM_TYPES, null], default: null },
+    adviceArea: { type: String, enum: [...ADVICE_AREAS, null], default: null },
+    dangerNow: { type: Boolean, default: null },
+    contactWish: { type: String, enum: [...CONTACT_WISHES, null], default: null },
+    contactDetailsEnc: { type: String, default: null },
+    assigneeId: { type: String, default: null },
+    firstResponseDueAt: { type: Date, default: null },
+    firstResponseAt: { type: Date, default: null },
+    lastChildMessageAt: { type: Date, default: null },
+    closedAt: { type: Date, default: null },
+  },
+  (s) => {
+    s.index({ code: 1 }, { unique: true });
+    s.index({ status: 1, priority: 1, createdAt: -1 });
+    s.index({ contactId: 1, createdAt: -1 });
+    s.index({ assigneeId: 1, status: 1 });
+  },
+);

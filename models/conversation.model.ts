@@ -1,0 +1,40 @@
+import { Schema } from 'mongoose';
+import { defineModel } from './define.js';
+
+/**
+ * The conversation state of one contact: where in the guided questions the child is and the
+ * answers so far. Kept in the store, so any instance can take the next message and a restart
+ * loses nothing.
+ */
+export interface Conversation {
+  _id: string;
+  contactId: string;
+  step: string;
+  /** The flow being filled in (opinion, report, advice), with the answers given so far. */
+  draft: Record<string, unknown>;
+  /** Text the child wrote before choosing what to do with it. */
+  heldText: string[];
+  /** The case created for the current flow (early, when urgency was detected), if any. */
+  caseId?: string | null;
+  /** Wrong case codes typed, for rate limiting. */
+  codeFailures: number;
+  codeFailuresSince?: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const ConversationModel = defineModel<Conversation>(
+  'conversations',
+  {
+    contactId: { type: String, required: true },
+    step: { type: String, required: true, default: 'idle' },
+    draft: { type: Schema.Types.Mixed, default: () => ({}) },
+    heldText: { type: [String], default: [] },
+    caseId: { type: String, default: null },
+    codeFailures: { type: Number, default: 0 },
+    codeFailuresSince: { type: Date, default: null },
+  },
+  (s) => {
+    s.index({ contactId: 1 }, { unique: true });
+  },
+);

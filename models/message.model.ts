@@ -1,0 +1,53 @@
+import { nextSeq } from './ids.js';
+import { defineModel, sub } from './define.js';
+import { ATTACHMENT_KINDS, DELIVERY_STATUSES, MESSAGE_AUTHORS, type AttachmentKind, type DeliveryStatus, type MessageAuthor } from './domain.js';
+
+export interface Attachment {
+  kind: AttachmentKind;
+  /** The platform's reference to the file (e.g. a Telegram file_id), kept as evidence. */
+  ref: string;
+  mime?: string | null;
+}
+
+/** One message in a case: from the child, a counsellor, the system, or an internal note. */
+export interface Message {
+  _id: string;
+  caseId: string;
+  author: MessageAuthor;
+  /** The staff member who wrote a counsellor message or a note. */
+  staffId?: string | null;
+  text: string;
+  attachments: Attachment[];
+  /** For messages sent to the child: where delivery stands, from the outbox. */
+  delivery?: DeliveryStatus | null;
+  outboxId?: string | null;
+  deliveryError?: string | null;
+  /** Set when retention erased the text of a closed case. */
+  erasedAt?: Date | null;
+  /** Orders entries written within the same millisecond. */
+  seq: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const MessageModel = defineModel<Message>(
+  'messages',
+  {
+    caseId: { type: String, required: true },
+    seq: { type: Number, default: nextSeq },
+    author: { type: String, enum: MESSAGE_AUTHORS, required: true },
+    staffId: { type: String, default: null },
+    text: { type: String, default: '', maxlength: 10_000 },
+    attachments: {
+      type: [sub({ kind: { type: String, enum: ATTACHMENT_KINDS, required: true }, ref: { type: String, required: true }, mime: { type: String, default: null } })],
+      default: [],
+    },
+    delivery: { type: String, enum: [...DELIVERY_STATUSES, null], default: null },
+    outboxId: { type: String, default: null },
+    deliveryError: { type: String, default: null },
+    erasedAt: { type: Date, default: null },
+  },
+  (s) => {
+    s.index({ caseId: 1, seq: 1 });
+  },
+);

@@ -1,0 +1,54 @@
+import { Schema } from 'mongoose';
+import { defineModel } from './define.js';
+import { CHANNELS, type Channel } from './domain.js';
+
+/**
+ * An outbound message waiting for, or done with, delivery. Every message to a child or to the
+ * staff group goes through here; the delivery job sends it, retries with backoff, and marks it
+ * undelivered when the platform refuses for good.
+ */
+export interface OutboxItem {
+  _id: string;
+  channel: Channel;
+  /** The recipient's sealed platform chat id. */
+  addressEnc: string;
+  /** Messages to one recipient leave in order. */
+  recipientKey: string;
+  /** The normalised outbound message (text, options). */
+  payload: Record<string, unknown>;
+  status: 'pending' | 'sending' | 'sent' | 'undelivered';
+  attempts: number;
+  nextAttemptAt: Date;
+  lockedUntil?: Date | null;
+  lastError?: string | null;
+  sentAt?: Date | null;
+  /** The case message whose delivery status this item carries, if any. */
+  messageId?: string | null;
+  /** Makes enqueueing idempotent when an inbound update is processed twice. */
+  dedupeKey?: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const OutboxModel = defineModel<OutboxItem>(
+  'outbox',
+  {
+    channel: { type: String, enum: CHANNELS, required: true },
+    addressEnc: { type: String, required: true },
+    recipientKey: { type: String, required: true },
+    payload: { type: Schema.Types.Mixed, required: true },
+    status: { type: String, enum: ['pending', 'sending', 'sent', 'undelivered'], default: 'pending' },
+    attempts: { type: Number, default: 0 },
+    nextAttemptAt: { type: Date, default: () => new Date() },
+    lockedUntil: { type: Date, default: null },
+    lastError: { type: String, default: null },
+    sentAt: { type: Date, default: null },
+    messageId: { type: String, default: null },
+    dedupeKey: { type: String, default: undefined },
+  },
+  (s) => {
+    s.index({ status: 1, nextAttemptAt: 1 });
+    s.index({ recipientKey: 1, createdAt: 1 });
+    s.index({ dedupeKey: 1 }, { unique: true, sparse: true });
+  },
+);

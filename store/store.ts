@@ -1,0 +1,65 @@
+/** A MongoDB query document (`{ status: { $in: [...] } }`); both engines give it MongoDB's meaning. */
+export type Filter = Record<string, unknown>;
+/** A MongoDB update document: `$set`, `$unset`, `$inc`, `$push`, `$pull`, `$addToSet`, `$setOnInsert`. */
+export type Update = Record<string, unknown>;
+export type Sort = Record<string, 1 | -1>;
+
+export interface FindOptions {
+  sort?: Sort;
+  skip?: number;
+  limit?: number;
+}
+
+export type { ModelDef } from '../models/define.js';
+import type { ModelDef } from '../models/define.js';
+
+export type DocOf<D> = D extends ModelDef<infer T> ? T : never;
+/** What `insertOne` takes; the schema fills in defaults and rejects what is missing or wrong. */
+export type NewDoc<T extends { _id: string }> = Partial<Omit<T, 'createdAt' | 'updatedAt'>>;
+
+/**
+ * One collection of documents with string `_id`s. Documents are validated against the
+ * collection's mongoose schema on every write, in both engines.
+ */
+export interface Collection<T extends { _id: string }> {
+  /** Inserts one document; `_id` is generated when missing. Throws DuplicateKeyError on a unique index clash. */
+  insertOne(doc: NewDoc<T>): Promise<T>;
+  findOne(filter: Filter, options?: { sort?: Sort }): Promise<T | null>;
+  find(filter: Filter, options?: FindOptions): Promise<T[]>;
+  count(filter: Filter): Promise<number>;
+  /**
+   * Updates the first matching document atomically and returns it as it is after the update,
+   * or null when none matched (an upsert inserts instead).
+   */
+  findOneAndUpdate(filter: Filter, update: Update, options?: { upsert?: boolean; sort?: Sort }): Promise<T | null>;
+  /** Returns how many documents matched. */
+  updateMany(filter: Filter, update: Update): Promise<number>;
+  deleteMany(filter: Filter): Promise<number>;
+}
+
+/** The store: every collection the application has, on one engine. */
+export interface Store {
+  readonly engine: 'mongodb' | 'embedded';
+  collection<T extends { _id: string }>(def: ModelDef<T>): Collection<T>;
+  /** True while the engine can serve requests (for `/readyz`). */
+  isReady(): boolean;
+  close(): Promise<void>;
+}
+
+export class DuplicateKeyError extends Error {
+  readonly code = 'duplicate_key';
+  constructor(collection: string, options?: { cause?: unknown }) {
+    super(`duplicate key in ${collection}`, options);
+    this.name = 'DuplicateKeyError';
+  }
+}
+
+export class ValidationFailedError extends Error {
+  readonly code = 'validation_failed';
+  constructor(collection: string, options?: { cause?: unknown }) {
+    super(`document rejected by the ${collection} schema`, options);
+    this.name = 'ValidationFailedError';
+  }
+}
+
+export const isDuplicateKey = (err: unknown): err is DuplicateKeyError => err instanceof DuplicateKeyError;
