@@ -1,5 +1,6 @@
 import { Schema } from 'mongoose';
 import { defineModel } from './define.js';
+import { nextSeq } from './ids.js';
 import { CHANNELS, type Channel } from './domain.js';
 
 /**
@@ -14,6 +15,8 @@ export interface OutboxItem {
   addressEnc: string;
   /** Messages to one recipient leave in order. */
   recipientKey: string;
+  /** Enqueue order. */
+  seq: number;
   /** The normalised outbound message (text, options). */
   payload: Record<string, unknown>;
   status: 'pending' | 'sending' | 'sent' | 'undelivered';
@@ -36,6 +39,7 @@ export const OutboxModel = defineModel<OutboxItem>(
     channel: { type: String, enum: CHANNELS, required: true },
     addressEnc: { type: String, required: true },
     recipientKey: { type: String, required: true },
+    seq: { type: Number, default: nextSeq },
     payload: { type: Schema.Types.Mixed, required: true },
     status: { type: String, enum: ['pending', 'sending', 'sent', 'undelivered'], default: 'pending' },
     attempts: { type: Number, default: 0 },
@@ -48,7 +52,7 @@ export const OutboxModel = defineModel<OutboxItem>(
   },
   (s) => {
     s.index({ status: 1, nextAttemptAt: 1 });
-    s.index({ recipientKey: 1, createdAt: 1 });
+    s.index({ recipientKey: 1, seq: 1 });
     s.index({ dedupeKey: 1 }, { unique: true, sparse: true });
   },
 );

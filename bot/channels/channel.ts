@@ -1,0 +1,53 @@
+import type { Attachment, Channel } from '../../models/index.js';
+
+/**
+ * The one shape every platform update is turned into by its adapter. Nothing past the
+ * adapter sees a platform payload.
+ */
+export interface InboundMessage {
+  channel: Channel;
+  /** The platform's id for this update, unique per channel; a repeat is ignored. */
+  updateId: string;
+  /** The platform chat id to answer (kept only sealed once stored). */
+  chatId: string;
+  /** What the child typed, if anything. */
+  text?: string | undefined;
+  /** The id of an option button the child pressed. */
+  payload?: string | undefined;
+  /** Photos, voice notes, files: kept as evidence. */
+  attachments: Attachment[];
+  /** The platform withheld the content (Zalo's special users, including children). */
+  unsupported?: boolean | undefined;
+  /** Platform-specific acknowledgement to make after storing (e.g. a Telegram callback query id). */
+  ackId?: string | undefined;
+}
+
+/** An option the child can press (a button) or type (its number or its words). */
+export interface OutboundOption {
+  id: string;
+  label: string;
+}
+
+/** A message to send: text and, optionally, rows of options. */
+export interface OutboundMessage {
+  text: string;
+  options?: OutboundOption[][] | undefined;
+}
+
+/** What a send came to. Only network failures, 5xx and 429 are worth retrying. */
+export type DeliveryResult =
+  | { ok: true }
+  | { ok: false; permanent: boolean; error: string; retryAfterMs?: number | undefined };
+
+/**
+ * A channel adapter: translates normalised outbound messages into platform calls. (Inbound
+ * translation is each adapter's own HTTP route or polling loop, which hands InboundMessages
+ * to the inbound service.)
+ */
+export interface ChannelSender {
+  readonly channel: Channel;
+  send(chatId: string, message: OutboundMessage): Promise<DeliveryResult>;
+}
+
+/** Hands a normalised inbound message to the application; resolves once it is stored. */
+export type InboundSink = (message: InboundMessage) => Promise<{ duplicate: boolean }>;

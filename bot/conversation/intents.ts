@@ -1,0 +1,54 @@
+import { normalizeText } from '../risk/risk-detector.js';
+
+/** Things a child can ask for at any step, by button or by typing. */
+export type GlobalIntent = 'start' | 'menu' | 'help' | 'emergency' | 'lang' | 'forget' | 'restart' | 'check';
+
+/** Typed words (normalised: no diacritics, lower case) and slash commands for each intent. */
+const TYPED: Record<GlobalIntent, string[]> = {
+  start: ['/start'],
+  menu: ['menu', '/menu', 've menu', 'menu chinh', 'main menu'],
+  help: ['/help', 'help', 'tro giup', 'huong dan', 'giup do', 'can giup'],
+  emergency: ['/sos', 'sos', '111', 'khan cap', 'so khan cap', 'cap cuu', 'emergency', 'emergency numbers', 'goi 111'],
+  lang: ['/lang', 'english', 'tieng anh', 'tieng viet', 'vietnamese', 'language', 'ngon ngu', 'doi ngon ngu'],
+  forget: ['/forget', 'quen toi', 'quen em', 'xoa du lieu', 'xoa cuoc tro chuyen', 'forget me', 'xoa toi'],
+  restart: ['/restart', 'bat dau lai', 'lam lai', 'start over', 'restart'],
+  check: ['/check', 'xem ho so', 'tra ma', 'kiem tra ho so', 'check my case', 'check case'],
+};
+
+const BY_TEXT = new Map<string, GlobalIntent>();
+for (const [intent, words] of Object.entries(TYPED) as [GlobalIntent, string[]][]) {
+  for (const w of words) BY_TEXT.set(w.startsWith('/') ? w : normalizeText(w), intent);
+}
+
+/** The global intent of a button payload (`cmd:<intent>`) or of typed text, if any. */
+export function globalIntentOf(text: string | undefined, payload: string | undefined): GlobalIntent | null {
+  if (payload?.startsWith('cmd:')) {
+    const intent = payload.slice(4) as GlobalIntent;
+    return intent in TYPED ? intent : null;
+  }
+  if (!text) return null;
+  const trimmed = text.trim();
+  if (trimmed.startsWith('/')) {
+    const command = trimmed.split(/[\s@]/)[0]!.toLowerCase();
+    return BY_TEXT.get(command) ?? (command === '/start' ? 'start' : null);
+  }
+  return BY_TEXT.get(normalizeText(trimmed)) ?? null;
+}
+
+const GREETINGS = new Set(
+  ['chao', 'xin chao', 'hi', 'hello', 'alo', 'hey', 'chao ban', 'chao bot', 'ok', 'oke', 'uk', 'u', 'vang', 'da', 'cam on', 'thanks', 'thank you', 'hihi', 'haha', 'test'].map(
+    (w) => normalizeText(w),
+  ),
+);
+
+/**
+ * True when a message is small talk ("chào", "ok", a lone emoji) rather than something the
+ * child is telling us. When unsure, it is not chatter: keeping a message costs nothing.
+ */
+export function isChatter(text: string): boolean {
+  const n = normalizeText(text);
+  if (!n) return true;
+  if (GREETINGS.has(n)) return true;
+  // A lone short word that is no greeting ("uhm", "?", "??") says nothing to keep either.
+  return !n.includes(' ') && n.length <= 4;
+}

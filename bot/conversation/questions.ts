@@ -1,0 +1,115 @@
+import {
+  ABOUT,
+  ADVICE_AREAS,
+  AGE_BANDS,
+  CONTACT_WISHES,
+  GENDERS,
+  HARM_TYPES,
+  REPORTER_ROLES,
+  TOPICS,
+  type CaseKind,
+} from '../../models/index.js';
+
+/** The answers a flow collects. `story` and `attachments` gather everything the child sends. */
+export interface Draft {
+  kind?: CaseKind;
+  dangerNow?: boolean | null;
+  about?: string | null;
+  reporterRole?: string | null;
+  ageBand?: string | null;
+  gender?: string | null;
+  province?: string | null;
+  commune?: string | null;
+  harmType?: string | null;
+  topic?: string | null;
+  adviceArea?: string | null;
+  contactWish?: string | null;
+  contactDetails?: string | null;
+  story?: string[];
+  attachments?: { kind: string; ref: string; mime?: string | null }[];
+}
+
+export type StepId =
+  | 'danger'
+  | 'about'
+  | 'role'
+  | 'age'
+  | 'gender'
+  | 'province'
+  | 'commune'
+  | 'harm'
+  | 'topic'
+  | 'advice_area'
+  | 'story'
+  | 'story_more'
+  | 'media'
+  | 'contact'
+  | 'contact_details';
+
+/**
+ * The guided questions of each kind, in order; every one can be skipped. "In danger now" comes
+ * first in a report, because the answer changes what happens next.
+ */
+export const FLOWS: Record<CaseKind, StepId[]> = {
+  report: ['danger', 'about', 'role', 'age', 'gender', 'province', 'commune', 'harm', 'story', 'story_more', 'media', 'contact', 'contact_details'],
+  opinion: ['role', 'age', 'gender', 'province', 'commune', 'topic', 'story', 'story_more', 'contact', 'contact_details'],
+  advice: ['advice_area', 'danger', 'about', 'age', 'gender', 'province', 'commune', 'story', 'story_more', 'contact', 'contact_details'],
+};
+
+/** A question with fixed choices: the draft field it fills and the locale group of its labels. */
+export interface ChoiceQuestion {
+  field: keyof Draft;
+  values: readonly string[];
+  labels: string;
+}
+
+export const CHOICES: Partial<Record<StepId, ChoiceQuestion>> = {
+  danger: { field: 'dangerNow', values: ['yes', 'no', 'unsure'], labels: 'bot.opt.danger' },
+  about: { field: 'about', values: ABOUT, labels: 'bot.opt.about' },
+  role: { field: 'reporterRole', values: REPORTER_ROLES, labels: 'bot.opt.role' },
+  age: { field: 'ageBand', values: AGE_BANDS, labels: 'bot.opt.age' },
+  gender: { field: 'gender', values: GENDERS, labels: 'bot.opt.gender' },
+  harm: { field: 'harmType', values: HARM_TYPES, labels: 'bot.opt.harm' },
+  topic: { field: 'topic', values: TOPICS, labels: 'bot.opt.topic' },
+  advice_area: { field: 'adviceArea', values: ADVICE_AREAS, labels: 'bot.opt.advice_area' },
+  contact: { field: 'contactWish', values: CONTACT_WISHES, labels: 'bot.opt.contact' },
+};
+
+/** Whether a step is asked, given the answers so far. */
+export function isAsked(step: StepId, draft: Draft): boolean {
+  switch (step) {
+    case 'role':
+      // A child telling about themself is the reporter; ask only when it is about someone else.
+      return draft.kind === 'opinion' || draft.about === 'other_child';
+    case 'contact_details':
+      return draft.contactWish === 'phone';
+    case 'story':
+      return (draft.story?.length ?? 0) === 0;
+    case 'story_more':
+      return (draft.story?.length ?? 0) > 0;
+    default:
+      return true;
+  }
+}
+
+/** The step after `current` in the draft's flow (or the first), or null when the flow is done. */
+export function nextStep(draft: Draft, current: StepId | null): StepId | null {
+  const flow = FLOWS[draft.kind ?? 'report'];
+  const from = current ? flow.indexOf(current) + 1 : 0;
+  return flow.slice(from).find((s) => isAsked(s, draft)) ?? null;
+}
+
+/** Reads a typed age ("12", "12 tuổi", "em 12t") into an age band. */
+export function ageBandOf(text: string): string | null {
+  const m = /(?:^|\D)(\d{1,2})(?:\D|$)/.exec(text);
+  if (!m) return null;
+  const age = Number(m[1]);
+  if (age < 6) return 'under_6';
+  if (age <= 10) return '6_10';
+  if (age <= 13) return '11_13';
+  if (age <= 15) return '14_15';
+  if (age <= 17) return '16_17';
+  return 'adult';
+}
+
+export const isStep = (s: string): s is StepId => Object.values(FLOWS).some((f) => (f as string[]).includes(s));

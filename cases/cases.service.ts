@@ -1,0 +1,213 @@
+import type { DataCipher } from '../app/crypto.js';
+import type { Logger } from '../app/logger.js';
+import { tr } from '../locales/i18n.js';
+import {
+  AuditEventModel,
+  CaseModel,
+  MessageModel,
+  type Attachment,
+  type Case,
+  type CaseArea,
+  type CaseKind,
+  type Channel,
+  type Message,
+  type OutboxItem,
+} from '../models/index.js';
+import type { Outbox } from '../outbox/outbox.service.js';
+import { isDuplicateKey, type Store } from '../store/index.js';
+import { newCaseCode } from './case-code.js';
+import { DEFAULT_SLA, firstResponseDue, type SlaPolicy } from './sla-policy.js';
+
+/** What the guided questions collect; every field may be skipped. */
+export interface IntakeFields {
+  about?: string | null;
+  reporterRole?: string | null;
+  ageBand?: string | null;
+  gender?: string | null;
+  area?: CaseArea;
+  topic?: string | null;
+  harmType?: string | null;
+  adviceArea?: string | null;
+  dangerNow?: boolean | null;
+  contactWish?: string | null;
+  /** Clear text from the person; stored sealed. */
+  contactDetails?: string | null;
+}
+
+export interface OpenCaseInput {
+  kind: CaseKind;
+  channel: Channel;
+  contactId: string;
+  fields: IntakeFields;
+  urgentReasons: string[];
+  /** What the child wrote so far, each kept as a message. */
+  texts: string[];
+  attachments: Attachment[];
+}
+
+/** Where staff alerts go: the staff Telegram group, when one is configured. */
+export interface StaffAlertTarget {
+  channel: Channel;
+  chatId: string;
+}
+
+export interface CaseServiceSettings {
+  sla: SlaPolicy;
+  staffAlertTarget: StaffAlertTarget | null;
+}
+
+const OPEN_STATUSES = ['new', 'triaged', 'in_progress', 'waiting', 'referred'];
+
+/**
+ * The case service: the only code that creates or changes cases and their messages. It keeps
+ * the audit log and alerts staff when a case is urgent. The back office adds staff operations
+ * on top of the same rules.
+ */
+export class CaseService {
+  constructor(
+    private readonly store: Store,
+    private readonly outbox: Outbox,
+    private readonly cipher: DataCipher,
+    private readonly logger: Logger,
+    private readonly settings: () => CaseServiceSettings = () => ({ sla: DEFAULT_SLA, staffAlertTarget: null }),
+  ) {
+    outbox.onSettled((item, status, error) => this.recordDelivery(item, status, error));
+  }
+
+  private get cases() {
+    return this.store.collection(CaseModel);
+  }
+  private get messages() {
+    return this.store.collection(MessageModel);
+  }
+  private get audit() {
+    return this.store.collection(AuditEventModel);
+  }
+
+  /** Opens a case from the bot, with everything the child has written so far. */
+  async openCase(input: OpenCaseInput): Promise<Case> {
+    const now = new Date();
+    const priority = input.urgentReasons.length > 0 ? 'urgent' : 'normal';
+    const created = await this.insertWithFreshCode({
+      kind: input.kind,
+      channel: input.channel,
+      contactId: input.contactId,
+      priority,
+      urgentReasons: [...new Set(input.urgentReasons)],
+      ...this.toCaseFields(input.fields),
+      lastChildMessageAt: input.texts.length || input.attachments.length ? now : null,
+      firstResponseDueAt: firstResponseDue(now, input.kind, priority, this.settings().sla),
+    });
+    for (const [i, text] of input.texts.entries()) {
+      await this.messages.insertOne({ caseId: created._id, author: 'child', text, attachments: i === 0 ? input.attachments : [] });
+    }
+    if (input.texts.length === 0 && input.attachments.length > 0) {
+      await this.messages.insertOne({ caseId: created._id, author: 'child', text: '', attachments: input.attachments });
+    }
+    await this.record('child', null, 'case.created', created._id, { kind: created.kind, priority, channel: created.channel });
+    if (priority === 'urgent') await this.alertUrgent(created);
+    return created;
+  }
+
+  private async insertWithFreshCode(doc: Partial<Case>): Promise<Case> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.cases.insertOne({ ...doc, code: newCaseCode() });
+      } catch (err) {
+        if (!isDuplicateKey(err) || attempt >= 5) throw err;
+      }
+    }
+  }
+
+  private toCaseFields(fields: IntakeFields): Partial<Case> {
+    const { contactDetails, ...rest } = fields;
+    const out: Partial<Case> = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+    if (contactDetails) out.contactDetailsEnc = this.cipher.encrypt(contactDetails);
+    return out;
+  }
+
+  /** Saves answers the child gave after the case was opened. */
+  async updateIntake(caseId: string, fields: IntakeFields): Promise<Case | null> {
+    const set = this.toCaseFields(fields);
+    if (Object.keys(set).length === 0) return this.cases.findOne({ _id: caseId });
+    const updated = await this.cases.findOneAndUpdate({ _id: caseId }, { $set: set });
+    if (updated) await this.record('child', null, 'case.intake_updated', caseId, { fields: Object.keys(set) });
+    return updated;
+  }
+
+  /** Makes a case urgent (risk words, "in danger now") and alerts staff the first time. */
+  async markUrgent(caseId: string, reasons: string[]): Promise<Case | null> {
+    const before = await this.cases.findOne({ _id: caseId });
+    if (!before) return null;
+    const updated = await this.cases.findOneAndUpdate(
+      { _id: caseId },
+      {
+        $set: { priority: 'urgent', firstResponseDueAt: firstResponseDue(before.createdAt, before.kind, 'urgent', this.settings().sla) },
+        $addToSet: { urgentReasons: { $each: reasons } },
+      },
+    );
+    if (updated && before.priority !== 'urgent') {
+      await this.record('system', null, 'case.marked_urgent', caseId, { reasons });
+      await this.alertUrgent(updated);
+    }
+    return updated;
+  }
+
+  /** Appends what the child wrote to their case; a closed or resolved case opens again. */
+  async addChildMessage(caseId: string, input: { text: string; attachments: Attachment[] }): Promise<Message> {
+    const message = await this.messages.insertOne({ caseId, author: 'child', text: input.text, attachments: input.attachments });
+    const current = await this.cases.findOne({ _id: caseId });
+    const reopen = current && !OPEN_STATUSES.includes(current.status);
+    await this.cases.findOneAndUpdate(
+      { _id: caseId },
+      { $set: { lastChildMessageAt: new Date(), ...(reopen ? { status: current.assigneeId ? 'in_progress' : 'new', closedAt: null } : {}) } },
+    );
+    if (reopen) await this.record('child', null, 'case.reopened', caseId, { from: current.status });
+    return message;
+  }
+
+  async findById(caseId: string) {
+    return this.cases.findOne({ _id: caseId });
+  }
+
+  /** True while counsellors are still working on the case (the child's messages go there). */
+  isOpen(c: Case) {
+    return OPEN_STATUSES.includes(c.status);
+  }
+
+  /** What a child may read with their code: the status and the counsellors' answers, no notes. */
+  async findForChild(code: string): Promise<{ case: Case; answers: Message[] } | null> {
+    const found = await this.cases.findOne({ code });
+    if (!found) return null;
+    const answers = await this.messages.find({ caseId: found._id, author: 'counsellor' }, { sort: { seq: 1 } });
+    await this.record('child', null, 'case.checked_by_code', found._id, {});
+    return { case: found, answers };
+  }
+
+  private async recordDelivery(item: OutboxItem, status: 'sent' | 'undelivered', error: string | null) {
+    if (!item.messageId) return;
+    await this.messages.findOneAndUpdate({ _id: item.messageId }, { $set: { delivery: status, deliveryError: error } });
+  }
+
+  private async alertUrgent(c: Case) {
+    this.logger.warn({ caseCode: c.code, kind: c.kind, reasons: c.urgentReasons }, 'urgent case: staff alerted');
+    await this.record('system', null, 'case.urgent_alert', c._id, { reasons: c.urgentReasons });
+    const target = this.settings().staffAlertTarget;
+    if (!target) return;
+    // Names the case, never the child's words (PRODUCT.md: notifications).
+    await this.outbox.enqueue([
+      {
+        channel: target.channel,
+        addressEnc: this.cipher.encrypt(target.chatId),
+        recipientKey: `staff:${target.channel}`,
+        message: { text: tr('vi')('staff.urgent_alert', { code: c.code, kind: c.kind }) },
+        dedupeKey: `urgent:${c._id}`,
+      },
+    ]);
+  }
+
+  /** Writes one audit event. Details carry field names and values, never message text. */
+  async record(actorType: 'staff' | 'system' | 'child', actorId: string | null, action: string, caseId: string | null, details: Record<string, unknown>) {
+    await this.audit.insertOne({ actorType, actorId, action, caseId, details });
+  }
+}

@@ -1,0 +1,30 @@
+import type { CaseKind, Priority } from '../models/index.js';
+
+/**
+ * First-response deadlines, in minutes. Defaults from DOMAIN.md, after Decree 56/2017/NĐ-CP:
+ * Art. 25-26 require reporting "immediately" and intervention within 12 hours when a child is
+ * at serious risk (urgent: answer within 1 hour); abuse reports within 12 hours; advice within
+ * a day; Law on Children Art. 34 (children are answered): opinions within 3 days.
+ * Admins may change every value (back office settings).
+ */
+export interface SlaPolicy {
+  urgentMinutes: number;
+  reportMinutes: number;
+  adviceMinutes: number;
+  opinionMinutes: number;
+}
+
+export const DEFAULT_SLA: SlaPolicy = {
+  urgentMinutes: 60,
+  reportMinutes: 12 * 60,
+  adviceMinutes: 24 * 60,
+  opinionMinutes: 3 * 24 * 60,
+};
+
+export function firstResponseDue(from: Date, kind: CaseKind, priority: Priority, policy: SlaPolicy = DEFAULT_SLA): Date {
+  const minutes =
+    priority === 'urgent'
+      ? policy.urgentMinutes
+      : { report: policy.reportMinutes, advice: policy.adviceMinutes, opinion: policy.opinionMinutes }[kind];
+  return new Date(from.getTime() + minutes * 60_000);
+}
