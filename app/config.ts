@@ -43,6 +43,10 @@ const EnvSchema = z.object({
   ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   STAFF_2FA: z.enum(['required', 'optional']).default('required'),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** The staff Telegram group that receives urgent-case alerts (a chat id such as -1001234567890). */
+  STAFF_TELEGRAM_CHAT_ID: z.string().regex(/^-?\d{1,20}$/, 'must be a Telegram chat id such as -1001234567890').optional(),
+  /** Where the web chat's quick-exit button goes: a neutral page. */
+  QUICK_EXIT_URL: z.url().default('https://www.google.com/search?q=th%E1%BB%9Di+ti%E1%BA%BFt+h%C3%B4m+nay'),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

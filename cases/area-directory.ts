@@ -15,6 +15,7 @@ const AreaFileSchema = z.object({
     .min(1),
 });
 export type AreaFile = z.infer<typeof AreaFileSchema>;
+export type AreaFileInput = z.input<typeof AreaFileSchema>;
 
 /**
  * The area list (province → commune). Ships with the 34 provincial units of the 2025 reform;
@@ -23,7 +24,7 @@ export type AreaFile = z.infer<typeof AreaFileSchema>;
 export class AreaDirectory {
   private readonly provinces: AreaFile['provinces'];
 
-  constructor(data: AreaFile) {
+  constructor(data: AreaFileInput) {
     this.provinces = AreaFileSchema.parse(data).provinces;
   }
 

@@ -1,0 +1,166 @@
+import http from 'node:http';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import express, { type ErrorRequestHandler } from 'express';
+import type { Agenda } from 'agenda';
+import { AreaDirectory } from '../cases/area-directory.js';
+import { CaseService } from '../cases/cases.service.js';
+import { DEFAULT_SLA } from '../cases/sla-policy.js';
+import { ConversationEngine } from '../bot/conversation/conversation.engine.js';
+import { InboundService } from '../bot/inbound.service.js';
+import {
+  setTelegramWebhook,
+  startTelegramPolling,
+  telegramWebhookRouter,
+  TelegramSender,
+  type TelegramPolling,
+} from '../bot/channels/telegram/telegram.adapter.js';
+import { WebChatSender } from '../bot/channels/web/web.sender.js';
+import { webChatRouter } from '../bot/channels/web/web.routes.js';
+import { DEFAULT_OUTBOX_OPTIONS, Outbox, type OutboxOptions } from '../outbox/outbox.service.js';
+import { startScheduler } from '../scheduler/scheduler.js';
+import { MongoStore, openStore, type Store } from '../store/index.js';
+import type { Config } from './config.js';
+import { DataCipher } from './crypto.js';
+import { AppError } from './errors.js';
+import { createLogger, type Logger } from './logger.js';
+import defaultAreas from '../cases/areas.default.json' with { type: 'json' };
+
+export interface AppOptions {
+  logger?: Logger;
+  outbox?: Partial<OutboxOptions>;
+  /** agenda's polling interval (tests use a short one). */
+  processEvery?: string | number;
+  outboxEvery?: string;
+  telegramPoll?: { pollTimeoutSeconds?: number; backoffMs?: number; maxBackoffMs?: number };
+}
+
+/** The whole application in one process: store, services, channels, scheduler and HTTP server. */
+export interface App {
+  config: Config;
+  logger: Logger;
+  store: Store;
+  cipher: DataCipher;
+  outbox: Outbox;
+  cases: CaseService;
+  engine: ConversationEngine;
+  inbound: InboundService;
+  agenda: Agenda;
+  server: http.Server;
+  /** The URL the HTTP server listens on. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const store = await openStore({ mongodbUri: config.MONGODB_URI, dataDir: config.DATA_DIR });
+  if (store instanceof MongoStore) await store.syncIndexes();
+  const cipher = new DataCipher(config.dataKey);
+  const outbox = new Outbox(store, cipher, logger, { ...DEFAULT_OUTBOX_OPTIONS, ...options.outbox });
+  const staffChat = config.STAFF_TELEGRAM_CHAT_ID;
+  const cases = new CaseService(store, outbox, cipher, logger, () => ({
+    sla: DEFAULT_SLA,
+    staffAlertTarget: staffChat && config.TELEGRAM_BOT_TOKEN ? { channel: 'telegram', chatId: staffChat } : null,
+  }));
+  const areas = new AreaDirectory(defaultAreas);
+  let publicUrl = config.PUBLIC_URL ?? '';
+  const engine = new ConversationEngine({
+    store,
+    cases,
+    areas,
+    logger,
+    settings: () => ({ provinceHotline: config.PROVINCE_HOTLINE, provinceName: config.PROVINCE_NAME, webChatUrl: `${publicUrl}/chat` }),
+  });
+  const inbound = new InboundService(store, cipher, engine, outbox, logger);
+  const sink = (msg: Parameters<InboundService['receive']>[0]) => inbound.receive(msg);
+
+  outbox.registerSender(new WebChatSender(store, cipher));
+  if (config.TELEGRAM_BOT_TOKEN) {
+    outbox.registerSender(new TelegramSender({ token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT }));
+  }
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.get('/readyz', (_req, res) => {
+    const ready = store.isReady();
+    res.status(ready ? 200 : 503).json({ ok: ready, engine: store.engine, channels: outbox.connectedChannels() });
+  });
+  app.get('/', (_req, res) => res.redirect('/chat'));
+  app.use('/chat', webChatRouter({ store, cipher, sink, logger, quickExitUrl: config.QUICK_EXIT_URL }));
+  if (config.TELEGRAM_BOT_TOKEN && config.TELEGRAM_WEBHOOK_URL && config.TELEGRAM_WEBHOOK_SECRET) {
+    app.use(telegramWebhookRouter({ secret: config.TELEGRAM_WEBHOOK_SECRET, sink, logger }));
+  }
+  app.use((_req, _res, next) => next(new AppError('not_found', 404)));
+  app.use(errorHandler(logger));
+
+  const server = http.createServer(app);
+  await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
+  const address = server.address() as AddressInfo;
+  const url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
+  publicUrl ||= url.replace('0.0.0.0', '127.0.0.1');
+
+  const agenda = await startScheduler({
+    store,
+    dataDir: config.DATA_DIR,
+    logger,
+    outbox,
+    inbound,
+    processEvery: options.processEvery,
+    outboxEvery: options.outboxEvery,
+  });
+  // Whatever a crash left half-done is handled before anything new.
+  void inbound.processPending().catch((err: unknown) => logger.error({ err }, 'startup sweep failed'));
+
+  let polling: TelegramPolling | null = null;
+  if (config.TELEGRAM_BOT_TOKEN) {
+    if (config.TELEGRAM_WEBHOOK_URL && config.TELEGRAM_WEBHOOK_SECRET) {
+      await setTelegramWebhook({ token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, url: config.TELEGRAM_WEBHOOK_URL, secret: config.TELEGRAM_WEBHOOK_SECRET });
+      logger.info('telegram: webhook mode');
+    } else {
+      polling = await startTelegramPolling({ token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, sink, logger, ...options.telegramPoll });
+      polling.done.catch((err: unknown) => logger.error({ err }, 'telegram polling stopped'));
+      logger.info('telegram: long polling');
+    }
+  }
+
+  let stopped = false;
+  return {
+    config,
+    logger,
+    store,
+    cipher,
+    outbox,
+    cases,
+    engine,
+    inbound,
+    agenda,
+    server,
+    url,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await polling?.stop();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await inbound.idle();
+      await agenda.drain({ timeout: 10_000 }).catch(() => agenda.stop());
+      await store.close();
+    },
+  };
+}
+
+function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const status = err instanceof AppError ? err.status : typeof err?.status === 'number' ? err.status : 500;
+    const code = err instanceof AppError ? err.code : status === 400 ? 'bad_request' : status === 404 ? 'not_found' : 'internal';
+    if (status >= 500) logger.error({ err, path: req.path }, 'request failed');
+    res.status(status).json({ ok: false, error: code });
+  };
+}
+
+export const dataPath = (config: Config, ...parts: string[]) => path.join(config.DATA_DIR, ...parts);

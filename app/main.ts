@@ -1,0 +1,45 @@
+import 'dotenv/config';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { startApp } from './app.js';
+import { createLogger } from './logger.js';
+
+/** `npm start`: the whole service in one process (web chat, bot channels, scheduler). */
+async function main() {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+  if (config.dataKeyGenerated) {
+    logger.warn(`DATA_KEY is not set: using a key kept in ${config.DATA_DIR}/data.key. A real deployment must set DATA_KEY (and back it up): without it the encrypted chat ids cannot be read.`);
+  }
+  const app = await startApp(config, { logger });
+  logger.info({ url: app.url, engine: app.store.engine, channels: app.outbox.connectedChannels() }, `Hộp Thư Xanh is running: web chat at ${app.url.replace('0.0.0.0', 'localhost')}/chat`);
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing work in hand');
+    app.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'unclean shutdown');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  console.error('Hộp Thư Xanh could not start:', err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,85 @@
+import express, { Router } from 'express';
+import { z } from 'zod';
+import type { DataCipher } from '../../../app/crypto.js';
+import type { Logger } from '../../../app/logger.js';
+import { WebTranscriptModel } from '../../../models/index.js';
+import { isDuplicateKey, type Store } from '../../../store/index.js';
+import type { InboundSink } from '../channel.js';
+import { webSessionKey } from './web.sender.js';
+
+/** A browser session token: 32 random bytes the page made, base64url. Never leaves the browser but to us. */
+const SessionToken = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'session must be 43 base64url characters');
+
+const PostMessageBody = z
+  .object({
+    /** The page's own id for the message, so a retried POST is not taken twice. */
+    id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
+    text: z.string().trim().min(1).max(4000).optional(),
+    payload: z.string().min(1).max(64).optional(),
+    /** The pressed button's label, shown in the transcript as what the child said. */
+    label: z.string().max(200).optional(),
+  })
+  .refine((b) => b.text !== undefined || b.payload !== undefined, 'text or payload is required');
+
+const ListQuery = z.object({ after: z.coerce.number().int().min(0).default(0) });
+
+export interface WebChatApiOptions {
+  store: Store;
+  cipher: DataCipher;
+  sink: InboundSink;
+  logger: Logger;
+}
+
+/**
+ * The web chat's JSON API, under /chat/api. The session token travels in the
+ * `X-Chat-Session` header. No IP address or browser detail is stored.
+ */
+export function webChatApi({ store, cipher, sink }: WebChatApiOptions): Router {
+  const router = Router();
+  const transcripts = () => store.collection(WebTranscriptModel);
+  router.use(express.json({ limit: '32kb' }));
+
+  const sessionOf = (header: unknown) => {
+    const parsed = SessionToken.safeParse(header);
+    return parsed.success ? parsed.data : null;
+  };
+
+  router.get('/messages', async (req, res) => {
+    const token = sessionOf(req.get('x-chat-session'));
+    const query = ListQuery.safeParse(req.query);
+    if (!token || !query.success) return void res.status(400).json({ ok: false, error: 'bad_request' });
+    const entries = await transcripts().find({ sessionKey: webSessionKey(cipher, token), seq: { $gt: query.data.after } }, { sort: { seq: 1 }, limit: 200 });
+    res.set('Cache-Control', 'no-store');
+    res.json({ ok: true, messages: entries.map((e) => ({ seq: e.seq, from: e.from, ...e.payload })) });
+  });
+
+  router.post('/messages', async (req, res) => {
+    const token = sessionOf(req.get('x-chat-session'));
+    const body = PostMessageBody.safeParse(req.body);
+    if (!token) return void res.status(400).json({ ok: false, error: 'bad_request', message: 'missing or malformed X-Chat-Session header' });
+    if (!body.success) return void res.status(400).json({ ok: false, error: 'bad_request', message: body.error.issues.map((i) => i.message).join('; ') });
+    const sessionKey = webSessionKey(cipher, token);
+    const { id, text, payload, label } = body.data;
+    try {
+      await transcripts().insertOne({ _id: `${sessionKey}:${id}`, sessionKey, from: 'child', payload: { text: text ?? label ?? '' } });
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
+    const { duplicate } = await sink({ channel: 'web', updateId: `${sessionKey}:${id}`, chatId: token, text, payload, attachments: [] });
+    res.status(duplicate ? 200 : 202).json({ ok: true, duplicate });
+  });
+
+  /** Quick exit: the page is already gone; this wipes the transcript the page showed. */
+  router.post('/exit', express.text({ type: '*/*', limit: '1kb' }), async (req, res) => {
+    const token = sessionOf(req.get('x-chat-session') ?? (typeof req.body === 'string' ? req.body.trim() : undefined));
+    if (token) await transcripts().deleteMany({ sessionKey: webSessionKey(cipher, token) });
+    res.status(204).end();
+  });
+
+  router.use((err: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if ((err as { type?: string }).type === 'entity.parse.failed') return void res.status(400).json({ ok: false, error: 'bad_request', message: 'body is not valid JSON' });
+    if ((err as { type?: string }).type === 'entity.too.large') return void res.status(413).json({ ok: false, error: 'too_large' });
+    next(err);
+  });
+  return router;
+}

@@ -1,0 +1,147 @@
+import type { DataCipher } from '../app/crypto.js';
+import type { Logger } from '../app/logger.js';
+import { tr } from '../locales/i18n.js';
+import { ContactModel, InboundUpdateModel, type Contact, type InboundUpdate } from '../models/index.js';
+import type { Outbox } from '../outbox/outbox.service.js';
+import { isDuplicateKey, type Store } from '../store/index.js';
+import type { InboundMessage, OutboundMessage } from './channels/channel.js';
+import type { ConversationEngine } from './conversation/conversation.engine.js';
+
+/** After this many failed attempts an update is given up, and the child gets a kind error with 111. */
+const MAX_ATTEMPTS = 5;
+const PROCESSING_LEASE_MS = 60_000;
+
+type StoredEvent = Omit<InboundMessage, 'chatId'> & { chatIdEnc: string };
+
+/**
+ * Takes every inbound message: stores it first (so the platform is acknowledged only once we
+ * have it, and a repeat is recognised), then runs it through the conversation and puts the
+ * replies in the outbox. Messages of one chat are handled one at a time, in order. A crash
+ * between storing and handling loses nothing: the sweep picks up what is still pending.
+ */
+export class InboundService {
+  private readonly chains = new Map<string, Promise<void>>();
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly cipher: DataCipher,
+    private readonly engine: ConversationEngine,
+    private readonly outbox: Outbox,
+    private readonly logger: Logger,
+  ) {}
+
+  private get updates() {
+    return this.store.collection(InboundUpdateModel);
+  }
+  private get contacts() {
+    return this.store.collection(ContactModel);
+  }
+
+  /** Stores the message; resolves once it is safe to acknowledge. Handling continues in the background. */
+  async receive(msg: InboundMessage): Promise<{ duplicate: boolean }> {
+    const { chatId, ...rest } = msg;
+    const event: StoredEvent = { ...rest, chatIdEnc: this.cipher.encrypt(chatId) };
+    try {
+      await this.updates.insertOne({ _id: `${msg.channel}:${msg.updateId}`, channel: msg.channel, event: { ...event } });
+    } catch (err) {
+      if (isDuplicateKey(err)) return { duplicate: true };
+      throw err;
+    }
+    this.schedule(`${msg.channel}:${msg.updateId}`, this.recipientKey(msg.channel, chatId));
+    return { duplicate: false };
+  }
+
+  /** Handles every update still pending (after a crash, or after a failure). */
+  async processPending(): Promise<number> {
+    const pending = await this.updates.find(
+      { $or: [{ status: 'pending' }, { status: 'processing', lockedUntil: { $lt: new Date() } }] },
+      { sort: { createdAt: 1 }, limit: 500 },
+    );
+    for (const u of pending) {
+      const event = u.event as unknown as StoredEvent;
+      this.schedule(u._id, this.recipientKey(u.channel, this.cipher.decrypt(event.chatIdEnc)));
+    }
+    await this.idle();
+    return pending.length;
+  }
+
+  /** Resolves when nothing is being handled (for shutdown and tests). */
+  async idle() {
+    while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private recipientKey(channel: string, chatId: string) {
+    return `${channel}:${this.cipher.pseudonym(channel, chatId)}`;
+  }
+
+  private schedule(updateId: string, key: string) {
+    const previous = this.chains.get(key) ?? Promise.resolve();
+    const run = previous.then(() => this.process(updateId)).catch((err) => this.logger.error({ err, updateId }, 'inbound handling failed'));
+    this.chains.set(key, run);
+    this.inFlight.add(run);
+    void run.finally(() => {
+      this.inFlight.delete(run);
+      if (this.chains.get(key) === run) this.chains.delete(key);
+    });
+  }
+
+  private async process(updateId: string) {
+    const claimed = await this.updates.findOneAndUpdate(
+      { _id: updateId, $or: [{ status: 'pending' }, { status: 'processing', lockedUntil: { $lt: new Date() } }] },
+      { $set: { status: 'processing', lockedUntil: new Date(Date.now() + PROCESSING_LEASE_MS) }, $inc: { attempts: 1 } },
+    );
+    if (!claimed) return;
+    const event = claimed.event as unknown as StoredEvent;
+    const chatId = this.cipher.decrypt(event.chatIdEnc);
+    try {
+      const contact = await this.contactFor(claimed.channel, chatId);
+      const msg: InboundMessage = { ...event, chatId };
+      const replies = await this.engine.handle(contact, msg);
+      await this.reply(claimed, chatId, replies);
+      // The words now live in the case or the conversation; the dedupe record keeps no copy.
+      await this.updates.findOneAndUpdate({ _id: updateId }, { $set: { status: 'done', lockedUntil: null, event: { handled: true } } });
+    } catch (err) {
+      await this.onFailure(claimed, chatId, err);
+    }
+  }
+
+  private async reply(update: InboundUpdate, chatId: string, replies: OutboundMessage[]) {
+    const addressEnc = this.cipher.encrypt(chatId);
+    await this.outbox.enqueue(
+      replies.map((message, i) => ({
+        channel: update.channel,
+        addressEnc,
+        recipientKey: this.recipientKey(update.channel, chatId),
+        message,
+        dedupeKey: `${update._id}:${update.attempts}:${i}`,
+      })),
+    );
+  }
+
+  private async onFailure(update: InboundUpdate, chatId: string, err: unknown) {
+    const giveUp = update.attempts >= MAX_ATTEMPTS;
+    this.logger.error({ err, updateId: update._id, attempts: update.attempts, giveUp }, 'could not handle an inbound message');
+    await this.updates.findOneAndUpdate(
+      { _id: update._id },
+      { $set: { status: giveUp ? 'failed' : 'pending', lockedUntil: null, lastError: err instanceof Error ? err.message.slice(0, 500) : 'error' } },
+    );
+    if (update.attempts === 1 || giveUp) {
+      // Never a dead end: the child hears something kind, with 111, while we retry.
+      await this.reply(update, chatId, [{ text: tr('vi')('bot.error') }]);
+    }
+  }
+
+  /** The contact for a chat, created on first contact; found by pseudonym, never by the clear id. */
+  private async contactFor(channel: InboundUpdate['channel'], chatId: string): Promise<Contact> {
+    const pseudonym = this.cipher.pseudonym(channel, chatId);
+    const found = await this.contacts.findOne({ channel, pseudonym });
+    if (found) return found;
+    try {
+      return await this.contacts.insertOne({ channel, pseudonym, addressEnc: this.cipher.encrypt(chatId) });
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      return (await this.contacts.findOne({ channel, pseudonym }))!;
+    }
+  }
+}

@@ -1,0 +1,7 @@
+/** Job names, in one place. */
+export const JOBS = {
+  /** Delivers due outbox messages; recurring, and run at once after each enqueue. */
+  deliverOutbox: 'outbox.deliver',
+  /** Handles inbound updates left pending by a crash or a failure. */
+  sweepInbound: 'inbound.sweep',
+} as const;

@@ -1,0 +1,58 @@
+import path from 'node:path';
+import { Agenda, InMemoryNotificationChannel } from 'agenda';
+import { MongoBackend } from '@agendajs/mongo-backend';
+import type { Logger } from '../app/logger.js';
+import type { InboundService } from '../bot/inbound.service.js';
+import type { Outbox } from '../outbox/outbox.service.js';
+import { MongoStore, type Store } from '../store/index.js';
+import { EmbeddedAgendaBackend } from './embedded/embedded-agenda.backend.js';
+import { JOBS } from './jobs.js';
+
+export interface SchedulerOptions {
+  store: Store;
+  dataDir: string;
+  logger: Logger;
+  outbox: Outbox;
+  inbound: InboundService;
+  /** How often agenda looks for due jobs. */
+  processEvery?: string | number;
+  /** How often the outbox is swept for retries. */
+  outboxEvery?: string;
+}
+
+/**
+ * agenda on the active engine, with the application's jobs defined and scheduled. Jobs created
+ * in this process run at once (in-memory notifications); other instances find them by polling.
+ */
+export async function startScheduler(options: SchedulerOptions): Promise<Agenda> {
+  const { store, logger } = options;
+  const backend =
+    store instanceof MongoStore
+      ? new MongoBackend({ mongo: store.connection.db! })
+      : new EmbeddedAgendaBackend({ filename: path.join(options.dataDir, 'db', 'agenda-jobs.db') });
+  const agenda = new Agenda({
+    backend,
+    notificationChannel: new InMemoryNotificationChannel(),
+    processEvery: options.processEvery ?? '2 seconds',
+    removeOnComplete: true,
+    name: `htx-${process.pid}`,
+  });
+  agenda.on('error', (err) => logger.error({ err }, 'scheduler error'));
+  agenda.on('fail', (err, job) => logger.error({ err, job: job.attrs.name }, 'job failed'));
+
+  agenda.define(JOBS.deliverOutbox, async () => {
+    await options.outbox.deliverDue();
+  }, { concurrency: 1, lockLifetime: 5 * 60_000 });
+  agenda.define(JOBS.sweepInbound, async () => {
+    await options.inbound.processPending();
+  }, { concurrency: 1 });
+
+  await agenda.ready;
+  await agenda.start();
+  await agenda.every(options.outboxEvery ?? '5 seconds', JOBS.deliverOutbox);
+  await agenda.every('30 seconds', JOBS.sweepInbound);
+  options.outbox.onKick(() => {
+    agenda.now(JOBS.deliverOutbox).catch((err: unknown) => logger.error({ err }, 'could not schedule delivery'));
+  });
+  return agenda;
+}
