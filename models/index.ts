@@ -8,3 +8,4 @@ export * from './inbound-update.model.js';
 export * from './outbox.model.js';
 export * from './audit-event.model.js';
 export * from './web-transcript.model.js';
+export * from './staff.model.js';
