@@ -17,6 +17,10 @@ import {
 } from '../bot/channels/telegram/telegram.adapter.js';
 import { WebChatSender } from '../bot/channels/web/web.sender.js';
 import { webChatRouter } from '../bot/channels/web/web.routes.js';
+import { backofficeRouter } from '../backoffice/backoffice.router.js';
+import { ensureFirstAdmin } from '../backoffice/auth/bootstrap.js';
+import { StaffSessionStore } from '../backoffice/session.store.js';
+import { backofficeFeatures } from '../backoffice/features.js';
 import { DEFAULT_OUTBOX_OPTIONS, Outbox, type OutboxOptions } from '../outbox/outbox.service.js';
 import { startScheduler } from '../scheduler/scheduler.js';
 import { MongoStore, openStore, type Store } from '../store/index.js';
@@ -95,6 +99,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   if (config.TELEGRAM_BOT_TOKEN && config.TELEGRAM_WEBHOOK_URL && config.TELEGRAM_WEBHOOK_SECRET) {
     app.use(telegramWebhookRouter({ secret: config.TELEGRAM_WEBHOOK_SECRET, sink, logger }));
   }
+  const sessions = new StaffSessionStore(store, 8 * 60 * 60_000);
+  await ensureFirstAdmin(store, config, logger);
+  app.use('/admin', backofficeRouter({ config, store, cipher, logger, cases, outbox, sessions }, backofficeFeatures));
   app.use((_req, _res, next) => next(new AppError('not_found', 404)));
   app.use(errorHandler(logger));
 

@@ -9,3 +9,6 @@ export * from './outbox.model.js';
 export * from './audit-event.model.js';
 export * from './web-transcript.model.js';
 export * from './staff.model.js';
+export * from './session.model.js';
+export * from './referral.model.js';
+export * from './settings.model.js';

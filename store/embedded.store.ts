@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import Datastore from '@seald-io/nedb';
+import NedbModule from '@seald-io/nedb';
 import mongoose, { type Model } from 'mongoose';
 import { find as mingoFind, update as mingoUpdate } from 'mingo';
 import { newId } from '../models/ids.js';
@@ -18,6 +18,10 @@ import {
 } from './store.js';
 
 type Doc = { _id: string } & Record<string, unknown>;
+
+// NeDB is CommonJS typed as an ES default export: under NodeNext the class is the module itself.
+type Datastore<T> = NedbModule.default<T>;
+const Datastore = ((NedbModule as unknown as { default?: unknown }).default ?? NedbModule) as typeof NedbModule.default;
 
 /**
  * The embedded engine: one NeDB file per collection under DATA_DIR (in memory when no
@@ -91,10 +95,13 @@ class EmbeddedCollection<T extends { _id: string }> implements Collection<T> {
     return run;
   }
 
-  private validated(doc: Doc): Doc {
+  private async validated(doc: Doc): Promise<Doc> {
     const m = new this.model(doc);
-    const err = m.validateSync();
-    if (err) throw new ValidationFailedError(this.name, { cause: err });
+    try {
+      await m.validate();
+    } catch (err) {
+      throw new ValidationFailedError(this.name, { cause: err });
+    }
     return m.toObject({ versionKey: false, depopulate: true }) as Doc;
   }
 
@@ -118,7 +125,7 @@ class EmbeddedCollection<T extends { _id: string }> implements Collection<T> {
   insertOne(doc: NewDoc<T>): Promise<T> {
     return this.serial(async () => {
       const now = new Date();
-      const full = this.validated({ createdAt: now, updatedAt: now, ...doc, _id: doc._id ?? newId() } as Doc);
+      const full = await this.validated({ createdAt: now, updatedAt: now, ...doc, _id: doc._id ?? newId() } as Doc);
       await this.write(() => this.db.insertAsync(full));
       return structuredClone(full) as unknown as T;
     });
@@ -148,11 +155,11 @@ class EmbeddedCollection<T extends { _id: string }> implements Collection<T> {
         const seed = equalityFields(filter);
         const now = new Date();
         const draft = applyUpdate({ createdAt: now, ...seed, _id: (seed._id as string) ?? newId() } as Doc, update, true);
-        const full = this.validated({ ...draft, updatedAt: now });
+        const full = await this.validated({ ...draft, updatedAt: now });
         await this.write(() => this.db.insertAsync(full));
         return structuredClone(full) as unknown as T;
       }
-      const next = this.validated({ ...applyUpdate(structuredClone(current), update, false), updatedAt: new Date() });
+      const next = await this.validated({ ...applyUpdate(structuredClone(current), update, false), updatedAt: new Date() });
       await this.write(() => this.db.updateAsync({ _id: current._id }, next, {}));
       return structuredClone(next) as unknown as T;
     });
@@ -162,7 +169,7 @@ class EmbeddedCollection<T extends { _id: string }> implements Collection<T> {
     return this.serial(async () => {
       const matches = this.query(filter);
       for (const doc of matches) {
-        const next = this.validated({ ...applyUpdate(structuredClone(doc), update, false), updatedAt: new Date() });
+        const next = await this.validated({ ...applyUpdate(structuredClone(doc), update, false), updatedAt: new Date() });
         await this.write(() => this.db.updateAsync({ _id: doc._id }, next, {}));
       }
       return matches.length;
