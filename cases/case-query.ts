@@ -1,0 +1,161 @@
+import { CASE_STATUSES, CaseModel, MessageModel, PRIORITIES, StaffModel, type Case, type CaseStatus } from '../models/index.js';
+import type { Filter, Sort, Store } from '../store/index.js';
+import { findCaseCode } from './case-code.js';
+import type { CaseListQuery } from './case-work.schemas.js';
+import { OPEN_STATUSES } from './case-workflow.js';
+import { scopeFilter, type StaffPrincipal } from './scope.js';
+
+/** A case as the inbox shows it: no contact, no child's words. */
+export interface CaseListItem
+  extends Pick<
+    Case,
+    | '_id'
+    | 'code'
+    | 'kind'
+    | 'status'
+    | 'priority'
+    | 'urgentReasons'
+    | 'channel'
+    | 'topic'
+    | 'harmType'
+    | 'adviceArea'
+    | 'area'
+    | 'assigneeId'
+    | 'firstResponseDueAt'
+    | 'firstResponseAt'
+    | 'lastChildMessageAt'
+    | 'createdAt'
+  > {
+  assigneeName: string | null;
+  urgent: boolean;
+  /** No first response yet and the deadline has passed, while the case is open. */
+  overdue: boolean;
+}
+
+export interface CaseList {
+  items: CaseListItem[];
+  total: number;
+  page: number;
+  pageSize: number;
+  /** Every status, counted within the actor's scope (not narrowed by the other filters). */
+  countsByStatus: Record<CaseStatus, number>;
+}
+
+/** How many cases a text search looks at among the messages (the newest first). */
+const SEARCH_MESSAGE_LIMIT = 2_000;
+/** Most urgent first; within one priority, the deadline nearest first. */
+const PRIORITY_ORDER = [...PRIORITIES].reverse();
+const SORTS: Record<Exclude<CaseListQuery['sort'], 'priority'>, Sort> = {
+  newest: { createdAt: -1, _id: -1 },
+  oldest: { createdAt: 1, _id: 1 },
+  due: { firstResponseDueAt: 1, createdAt: 1, _id: 1 },
+};
+
+export const isOverdue = (c: Case, now: Date) =>
+  OPEN_STATUSES.includes(c.status) && !c.firstResponseAt && !!c.firstResponseDueAt && c.firstResponseDueAt.getTime() < now.getTime();
+
+export const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The inbox: the actor's cases, filtered, searched, sorted and paged. */
+export class CaseQuery {
+  constructor(private readonly store: Store) {}
+
+  private get cases() {
+    return this.store.collection(CaseModel);
+  }
+
+  async list(actor: StaffPrincipal, q: CaseListQuery, now = new Date()): Promise<CaseList> {
+    const filter = { $and: [scopeFilter(actor), ...(await this.conditions(actor, q, now))] };
+    const [total, found, countsByStatus] = await Promise.all([
+      this.cases.count(filter),
+      this.page(filter, q),
+      this.countsByStatus(actor),
+    ]);
+    const names = await this.staffNames(found.map((c) => c.assigneeId).filter((id): id is string => !!id));
+    return { items: found.map((c) => toListItem(c, now, names)), total, page: q.page, pageSize: q.pageSize, countsByStatus };
+  }
+
+  private async conditions(actor: StaffPrincipal, q: CaseListQuery, now: Date): Promise<Filter[]> {
+    const out: Filter[] = [];
+    if (q.status) out.push({ status: q.status });
+    if (q.kind) out.push({ kind: q.kind });
+    if (q.priority) out.push({ priority: q.priority });
+    if (q.topic) out.push({ topic: q.topic });
+    if (q.area) out.push({ 'area.province': q.area });
+    if (q.assignee) out.push({ assigneeId: q.assignee === 'me' ? actor.id : q.assignee === 'unassigned' ? null : q.assignee });
+    if (q.overdue) out.push({ status: { $in: [...OPEN_STATUSES] }, firstResponseAt: null, firstResponseDueAt: { $lt: now } });
+    if (q.q) out.push(await this.search(q.q));
+    return out;
+  }
+
+  /**
+   * A case code (typed loosely), part of one, or words the child wrote. Messages are searched
+   * across all cases; the scope filter beside this condition keeps only the actor's.
+   */
+  private async search(text: string): Promise<Filter> {
+    const code = findCaseCode(text);
+    if (code) return { code };
+    const pattern = new RegExp(escapeRegex(text), 'i');
+    const hits = await this.store
+      .collection(MessageModel)
+      .find({ author: 'child', text: pattern }, { sort: { seq: -1 }, limit: SEARCH_MESSAGE_LIMIT });
+    return { $or: [{ code: pattern }, { _id: { $in: [...new Set(hits.map((m) => m.caseId))] } }] };
+  }
+
+  private async page(filter: Filter, q: CaseListQuery): Promise<Case[]> {
+    const skip = (q.page - 1) * q.pageSize;
+    if (q.sort !== 'priority') return this.cases.find(filter, { sort: SORTS[q.sort], skip, limit: q.pageSize });
+    // Priorities are words, not ranks: page through them one priority at a time.
+    const out: Case[] = [];
+    let toSkip = skip;
+    for (const priority of PRIORITY_ORDER) {
+      if (out.length >= q.pageSize) break;
+      const f = { $and: [filter, { priority }] };
+      const n = await this.cases.count(f);
+      if (toSkip >= n) {
+        toSkip -= n;
+        continue;
+      }
+      out.push(...(await this.cases.find(f, { sort: SORTS.due, skip: toSkip, limit: q.pageSize - out.length })));
+      toSkip = 0;
+    }
+    return out;
+  }
+
+  private async countsByStatus(actor: StaffPrincipal): Promise<Record<CaseStatus, number>> {
+    const scope = scopeFilter(actor);
+    const counts = await Promise.all(CASE_STATUSES.map((status) => this.cases.count({ $and: [scope, { status }] })));
+    return Object.fromEntries(CASE_STATUSES.map((s, i) => [s, counts[i] ?? 0])) as Record<CaseStatus, number>;
+  }
+
+  /** Staff display names by id, for the assignee column and the case page. */
+  async staffNames(ids: string[]): Promise<Record<string, string>> {
+    if (ids.length === 0) return {};
+    const staff = await this.store.collection(StaffModel).find({ _id: { $in: [...new Set(ids)] } });
+    return Object.fromEntries(staff.map((s) => [s._id, s.name]));
+  }
+}
+
+export function toListItem(c: Case, now: Date, names: Record<string, string>): CaseListItem {
+  return {
+    _id: c._id,
+    code: c.code,
+    kind: c.kind,
+    status: c.status,
+    priority: c.priority,
+    urgentReasons: c.urgentReasons,
+    channel: c.channel,
+    topic: c.topic ?? null,
+    harmType: c.harmType ?? null,
+    adviceArea: c.adviceArea ?? null,
+    area: c.area ?? {},
+    assigneeId: c.assigneeId ?? null,
+    assigneeName: c.assigneeId ? (names[c.assigneeId] ?? null) : null,
+    firstResponseDueAt: c.firstResponseDueAt ?? null,
+    firstResponseAt: c.firstResponseAt ?? null,
+    lastChildMessageAt: c.lastChildMessageAt ?? null,
+    createdAt: c.createdAt,
+    urgent: c.priority === 'urgent',
+    overdue: isOverdue(c, now),
+  };
+}

@@ -1,0 +1,61 @@
+import { AppError } from '../app/errors.js';
+import { CaseModel, type Case, type CaseStatus } from '../models/index.js';
+import type { Store } from '../store/index.js';
+import type { CaseService } from './cases.service.js';
+
+/**
+ * The status workflow of PRODUCT.md, `new → triaged → in_progress → waiting → referred →
+ * resolved → closed`, as the one table of allowed moves. `waiting` (for the child) and
+ * `referred` (to another body) are optional steps; work goes back to `in_progress` from them,
+ * and a resolved or closed case is reopened to `in_progress`. A case is not closed without
+ * having been worked on: every case is answered (Law on Children Art. 34).
+ */
+export const STATUS_TRANSITIONS: Readonly<Record<CaseStatus, readonly CaseStatus[]>> = {
+  new: ['triaged'],
+  triaged: ['in_progress'],
+  in_progress: ['waiting', 'referred', 'resolved'],
+  waiting: ['in_progress', 'referred', 'resolved'],
+  referred: ['in_progress', 'resolved'],
+  resolved: ['closed', 'in_progress'],
+  closed: ['in_progress'],
+};
+
+/** Statuses in which counsellors are still working on a case. */
+export const OPEN_STATUSES: readonly CaseStatus[] = ['new', 'triaged', 'in_progress', 'waiting', 'referred'];
+
+export const canTransition = (from: CaseStatus, to: CaseStatus) => STATUS_TRANSITIONS[from].includes(to);
+
+export function assertTransition(from: CaseStatus, to: CaseStatus) {
+  if (!canTransition(from, to)) throw new AppError('invalid_transition', 409, { details: { from, to } });
+}
+
+/** Where a status goes when work starts on the case (a reply, an assignment); null when it stays. */
+export function statusOnWork(from: CaseStatus, kind: 'reply' | 'assign' | 'triage' | 'refer'): CaseStatus | null {
+  switch (kind) {
+    case 'triage':
+    case 'assign':
+      return from === 'new' ? 'triaged' : null;
+    case 'reply':
+      return from === 'new' || from === 'triaged' ? 'in_progress' : null;
+    case 'refer':
+      return OPEN_STATUSES.includes(from) && from !== 'referred' ? 'referred' : null;
+  }
+}
+
+/**
+ * Moves a case from the status it was read in to `to`, unless someone moved it meanwhile
+ * (then null). Stamps `closedAt` on closing and clears it on reopening; audits the move.
+ */
+export async function moveStatus(
+  deps: { store: Store; cases: CaseService },
+  actorId: string,
+  c: Case,
+  to: CaseStatus,
+  reason: string,
+): Promise<Case | null> {
+  const moved = await deps.store
+    .collection(CaseModel)
+    .findOneAndUpdate({ _id: c._id, status: c.status }, { $set: { status: to, closedAt: to === 'closed' ? new Date() : null } });
+  if (moved) await deps.cases.record('staff', actorId, 'case.status_changed', c._id, { from: c.status, to, reason });
+  return moved;
+}

@@ -1,0 +1,69 @@
+import type { Logger } from '../app/logger.js';
+import { tr } from '../locales/i18n.js';
+import { CaseModel, ContactModel, MessageModel, type Case, type Message } from '../models/index.js';
+import type { Outbox } from '../outbox/outbox.service.js';
+import type { Store } from '../store/index.js';
+import { moveStatus, statusOnWork } from './case-workflow.js';
+import type { CaseService } from './cases.service.js';
+
+/** Why a reply could not leave: the child asked to be forgotten, so only the case code reaches it. */
+export const CONTACT_FORGOTTEN = 'contact_forgotten';
+
+/**
+ * Sends a counsellor's words to the child: stored as a counsellor message (the child can also
+ * read it with the case code) and queued in the outbox on the channel the child used. The
+ * outbox reports delivery back onto the message (CaseService listens to it).
+ */
+export class ChildReplies {
+  constructor(
+    private readonly store: Store,
+    private readonly outbox: Outbox,
+    private readonly cases: CaseService,
+    private readonly logger: Logger,
+  ) {}
+
+  /** `origin` says what the words are (a reply, an agency's answer) for the audit log. */
+  async send(staffId: string, c: Case, text: string, origin: 'reply' | 'referral_answer'): Promise<Message> {
+    const contact = await this.store.collection(ContactModel).findOne({ _id: c.contactId });
+    const addressEnc = contact?.addressEnc ?? null;
+    const messages = this.store.collection(MessageModel);
+    let message = await messages.insertOne({
+      caseId: c._id,
+      author: 'counsellor',
+      staffId,
+      text,
+      delivery: addressEnc ? 'pending' : 'undelivered',
+      deliveryError: addressEnc ? null : CONTACT_FORGOTTEN,
+    });
+    if (contact && addressEnc) {
+      const [item] = await this.outbox.enqueue([
+        {
+          channel: contact.channel,
+          addressEnc,
+          // The same key the bot's own answers use, so the child gets everything in order.
+          recipientKey: `${contact.channel}:${contact.pseudonym}`,
+          message: { text: tr(contact.lang)('bot.counsellor_reply', { code: c.code, text }) },
+          messageId: message._id,
+          dedupeKey: `reply:${message._id}`,
+        },
+      ]);
+      // Only the link: the delivery job may already have written the outcome.
+      if (item) message = (await messages.findOneAndUpdate({ _id: message._id }, { $set: { outboxId: item._id } })) ?? message;
+    }
+    await this.markAnswered(staffId, c);
+    await this.cases.record('staff', staffId, 'case.replied', c._id, {
+      messageId: message._id,
+      origin,
+      channel: c.channel,
+      delivery: message.delivery,
+    });
+    this.logger.info({ caseCode: c.code, origin, queued: Boolean(addressEnc) }, 'counsellor message to the child');
+    return message;
+  }
+
+  private async markAnswered(staffId: string, c: Case) {
+    await this.store.collection(CaseModel).findOneAndUpdate({ _id: c._id, firstResponseAt: null }, { $set: { firstResponseAt: new Date() } });
+    const to = statusOnWork(c.status, 'reply');
+    if (to) await moveStatus({ store: this.store, cases: this.cases }, staffId, c, to, 'reply');
+  }
+}

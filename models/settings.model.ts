@@ -1,0 +1,122 @@
+import { defineModel, sub } from './define.js';
+
+/** The one settings document's id: the collection holds a single document. */
+export const SETTINGS_ID = 'settings';
+
+/**
+ * First-response deadlines (minutes) and the agency answer period (days). Defaults from
+ * DOMAIN.md after Decree 56/2017/NĐ-CP Art. 25-28 and Law on Children Art. 34; localities may
+ * shorten them (a Hà Nội ward uses 8 hours), so admins edit every value.
+ */
+export interface SlaSettings {
+  urgentMinutes: number;
+  reportMinutes: number;
+  adviceMinutes: number;
+  opinionMinutes: number;
+  /** Days an agency has to answer a forwarded opinion. */
+  forwardedOpinionDays: number;
+}
+
+/** One province of the area list, with its communes (2025 reform: no district level). */
+export interface AreaSetting {
+  name: string;
+  aliases: string[];
+  communes: string[];
+}
+
+/** What admins set in the back office: hotline, staff alerts, SLA policy, the area list. */
+export interface Settings {
+  _id: string;
+  hotlines: {
+    /** The provincial hotline shown beside 111, e.g. "1800 8079". */
+    provinceNumber: string | null;
+    provinceName: string | null;
+  };
+  /** The staff Telegram group for alerts, e.g. "-1001234567890". */
+  staffTelegramChatId: string | null;
+  sla: SlaSettings;
+  areas: AreaSetting[];
+  /** The admin who saved the settings last. */
+  updatedBy: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** The values used while no admin has saved settings (DOMAIN.md: time limits). */
+export const DEFAULT_SLA_SETTINGS: SlaSettings = {
+  urgentMinutes: 60,
+  reportMinutes: 12 * 60,
+  adviceMinutes: 24 * 60,
+  opinionMinutes: 3 * 24 * 60,
+  forwardedOpinionDays: 30,
+};
+
+/** Allowed ranges: urgent cases never beyond the 12-hour intervention limit (Decree 56 Art. 26 cl. 3). */
+export const SLA_LIMITS: Record<keyof SlaSettings, { min: number; max: number }> = {
+  urgentMinutes: { min: 5, max: 12 * 60 },
+  reportMinutes: { min: 15, max: 7 * 24 * 60 },
+  adviceMinutes: { min: 15, max: 14 * 24 * 60 },
+  opinionMinutes: { min: 60, max: 30 * 24 * 60 },
+  forwardedOpinionDays: { min: 1, max: 180 },
+};
+
+const PHONE = /^[0-9 +.-]{3,20}$/;
+const TELEGRAM_CHAT_ID = /^-?\d{1,20}$/;
+
+const whole = { validator: Number.isInteger, message: '{PATH} must be a whole number' };
+const slaField = (key: keyof SlaSettings) => ({
+  type: Number,
+  required: true,
+  min: SLA_LIMITS[key].min,
+  max: SLA_LIMITS[key].max,
+  validate: whole,
+  default: DEFAULT_SLA_SETTINGS[key],
+});
+const areaName = { type: String, trim: true, minlength: 1, maxlength: 80 };
+
+export const SettingsModel = defineModel<Settings>(
+  'settings',
+  {
+    hotlines: {
+      type: sub({
+        provinceNumber: { type: String, trim: true, match: PHONE, default: null },
+        provinceName: { type: String, trim: true, minlength: 1, maxlength: 80, default: null },
+      }),
+      default: () => ({}),
+    },
+    staffTelegramChatId: { type: String, trim: true, match: TELEGRAM_CHAT_ID, default: null },
+    sla: {
+      type: sub({
+        urgentMinutes: slaField('urgentMinutes'),
+        reportMinutes: slaField('reportMinutes'),
+        adviceMinutes: slaField('adviceMinutes'),
+        opinionMinutes: slaField('opinionMinutes'),
+        forwardedOpinionDays: slaField('forwardedOpinionDays'),
+      }),
+      default: () => ({}),
+    },
+    areas: {
+      type: [
+        sub({
+          name: { ...areaName, required: true },
+          aliases: { type: [areaName], default: [] },
+          communes: {
+            type: [{ ...areaName, required: true }],
+            default: [],
+            validate: { validator: (v: unknown[]) => v.length <= 1_000, message: 'at most 1000 communes per province' },
+          },
+        }),
+      ],
+      default: [],
+      validate: {
+        validator: (v: { name: string }[]) => v.length <= 100 && new Set(v.map((a) => a.name)).size === v.length,
+        message: 'at most 100 provinces, each named once',
+      },
+    },
+    updatedBy: { type: String, default: null },
+  },
+  (s) => {
+    s.path('_id').default(SETTINGS_ID);
+    s.path('_id').validate((v: unknown) => v === SETTINGS_ID, 'the settings are one document');
+  },
+);
