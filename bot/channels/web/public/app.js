@@ -1,0 +1,424 @@
+/*
+ * Hộp Thư Xanh web chat — the page's client. Plain ES2015 with no build step and no
+ * async/await, so that it also runs on old and cheap phones (KaiOS 2.5 is Gecko 48).
+ *
+ * Everything the bot or the child wrote is put on the screen with textContent, never as HTML.
+ * The session is a random token kept in localStorage: no account, no cookie.
+ */
+(function () {
+  'use strict';
+
+  var TOKEN_KEY = 'htx-chat-session';
+  var OUTBOX_KEY = 'htx-chat-outbox';
+  var HIDE_KEY = 'htx-chat-hidden-through';
+  var POLL_MS = 1500;
+  var FAST_POLL_MS = 400;
+  var FAST_FOR_MS = 6000;
+  var HIDDEN_POLL_MS = 10000;
+  var ESC_TWICE_MS = 800;
+  /** Emergency numbers become tel: links; case codes are set apart so they are easy to copy. */
+  var SPECIAL = /(\bHTX-[2-9A-HJKMNP-Z]{5}-[2-9A-HJKMNP-Z]{5}\b|\b11[1345]\b)/;
+
+  var config = JSON.parse(document.getElementById('htx-config').textContent);
+  var S = config.strings;
+  var list = document.getElementById('messages');
+  var form = document.getElementById('composer');
+  var input = document.getElementById('text');
+  var offline = document.getElementById('offline');
+  var header = document.querySelector('.top');
+
+  var state = {
+    token: null,
+    lastSeq: 0,
+    /** Messages not yet accepted by the server, in order: {id, text?, payload?, label?}. */
+    outbox: [],
+    /** Bubbles of messages the server has not shown back yet, by message id. */
+    pendingBubbles: {},
+    sending: false,
+    polling: false,
+    pollGen: 0,
+    pollTimer: null,
+    fastUntil: 0,
+    retryMs: 1000,
+    retryTimer: null,
+    focusOptions: false,
+    /** Entries up to this seq were the page's own language set-up, not shown. */
+    hiddenThrough: 0,
+    /** Called with the bot's answer to the set-up, while it is under way. */
+    onSetupAnswered: null,
+    exiting: false,
+    lastEsc: 0,
+  };
+
+  // ── Storage (may be unavailable: private mode, blocked storage) ──────────────────────
+
+  function load(key) {
+    try { return window.localStorage.getItem(key); } catch (e) { return null; }
+  }
+  function save(key, value) {
+    try { window.localStorage.setItem(key, value); } catch (e) { /* the chat still works until reload */ }
+  }
+  function saveOutbox() {
+    save(OUTBOX_KEY, JSON.stringify(state.outbox));
+  }
+
+  function randomId(bytes) {
+    var b = new Uint8Array(bytes);
+    window.crypto.getRandomValues(b);
+    var s = '';
+    for (var i = 0; i < b.length; i++) s += String.fromCharCode(b[i]);
+    return window.btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  }
+
+  // ── Rendering ─────────────────────────────────────────────────────────────────────────
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  /** Bot text with numbers and codes marked up; built node by node, never as HTML. */
+  function botText(text) {
+    var p = el('p', 'text');
+    var parts = String(text).split(SPECIAL);
+    for (var i = 0; i < parts.length; i++) {
+      if (i % 2 === 1 && parts[i].charAt(0) === 'H') {
+        p.appendChild(el('strong', 'code', parts[i]));
+      } else if (i % 2 === 1) {
+        var a = el('a', 'tel', parts[i]);
+        a.href = 'tel:' + parts[i];
+        p.appendChild(a);
+      } else if (parts[i]) {
+        p.appendChild(document.createTextNode(parts[i]));
+      }
+    }
+    return p;
+  }
+
+  function bubble(from, text) {
+    var li = el('li', 'msg msg-' + from);
+    li.appendChild(el('span', 'visually-hidden', (from === 'bot' ? S.bot : S.you) + ': '));
+    li.appendChild(from === 'bot' ? botText(text) : el('p', 'text', text));
+    return li;
+  }
+
+  function optionsOf(entry) {
+    var box = el('div', 'options');
+    box.setAttribute('role', 'group');
+    box.setAttribute('aria-label', S.options);
+    entry.options.forEach(function (row) {
+      var rowEl = el('div', 'row');
+      row.forEach(function (option) {
+        var button = el('button', 'option', option.label);
+        button.type = 'button';
+        button.addEventListener('click', function () { choose(box, button, option); });
+        rowEl.appendChild(button);
+      });
+      box.appendChild(rowEl);
+    });
+    return box;
+  }
+
+  /** The commands this page sends by itself are not something the child wrote. */
+  function isHidden(entry) {
+    return entry.from === 'child' && /^\/(start|lang)$/.test(String(entry.text || '').trim());
+  }
+
+  /** Adds transcript entries before the bubbles still being sent. */
+  function append(entries) {
+    var firstPending = list.querySelector('.pending');
+    var newOptions = null;
+    var added = false;
+    entries.forEach(function (entry) {
+      state.lastSeq = Math.max(state.lastSeq, entry.seq);
+      if (state.onSetupAnswered) {
+        if (entry.from === 'bot' && entry.options && entry.options.length) state.onSetupAnswered(entry.seq);
+        return;
+      }
+      if (entry.seq <= state.hiddenThrough || isHidden(entry)) return;
+      var li = bubble(entry.from === 'bot' ? 'bot' : 'child', entry.text || '');
+      if (entry.from === 'bot' && entry.options && entry.options.length) {
+        newOptions = optionsOf(entry);
+        li.appendChild(newOptions);
+      }
+      list.insertBefore(li, firstPending);
+      added = true;
+    });
+    if (!added) return;
+    refreshOptions();
+    if (newOptions && state.focusOptions && !newOptions.querySelector('button').disabled) {
+      state.focusOptions = false;
+      newOptions.querySelector('button').focus({ preventScroll: true });
+    }
+    scrollToAnswer();
+  }
+
+  /**
+   * Scrolls to the end, but never past the start of the bot's latest answer (the messages after
+   * the child's last one), so that a long answer such as the receipt is read from its first line.
+   */
+  function scrollToAnswer() {
+    var start = null;
+    for (var node = list.lastElementChild; node && !/\bmsg-child\b/.test(node.className); node = node.previousElementSibling) start = node;
+    if (!start) return scrollToEnd();
+    var top = start.getBoundingClientRect().top + window.pageYOffset - header.offsetHeight - 8;
+    window.scrollTo(0, Math.min(top, document.body.scrollHeight - window.innerHeight));
+  }
+
+  /** Only the last message's buttons can be pressed, and only while nothing is being sent. */
+  function refreshOptions() {
+    var groups = list.querySelectorAll('.options');
+    var last = list.lastElementChild;
+    for (var i = 0; i < groups.length; i++) {
+      var live = groups[i].parentNode === last && !groups[i].hasAttribute('data-chosen');
+      var buttons = groups[i].querySelectorAll('button');
+      for (var j = 0; j < buttons.length; j++) buttons[j].disabled = !live;
+    }
+  }
+
+  function scrollToEnd() {
+    window.scrollTo(0, document.body.scrollHeight);
+  }
+
+  function setOffline(isOffline) {
+    offline.hidden = !isOffline;
+  }
+
+  // ── Sending ───────────────────────────────────────────────────────────────────────────
+
+  function api(method, path, body) {
+    var headers = { 'X-Chat-Session': state.token };
+    if (body) headers['Content-Type'] = 'application/json';
+    return window.fetch(config.api + path, {
+      method: method,
+      headers: headers,
+      body: body ? JSON.stringify(body) : undefined,
+      cache: 'no-store',
+      credentials: 'omit',
+    });
+  }
+
+  function showPending(message) {
+    if (isHidden({ from: 'child', text: message.text })) return;
+    var li = bubble('child', message.text || message.label || '');
+    li.className += ' pending';
+    li.appendChild(el('span', 'status', S.sending));
+    list.appendChild(li);
+    state.pendingBubbles[message.id] = { li: li, sentGen: null };
+    refreshOptions();
+    scrollToEnd();
+  }
+
+  function send(message) {
+    state.outbox.push(message);
+    saveOutbox();
+    showPending(message);
+    flush();
+  }
+
+  /** Posts the outbox in order; a failed post is retried with the same id (the server dedupes). */
+  function flush() {
+    if (state.sending || state.exiting || !state.outbox.length) return;
+    var message = state.outbox[0];
+    state.sending = true;
+    api('POST', '/messages', message)
+      .then(function (res) {
+        if (res.ok || (res.status >= 400 && res.status < 500 && res.status !== 429)) return res.ok;
+        throw new Error('HTTP ' + res.status);
+      })
+      .then(function (accepted) {
+        state.sending = false;
+        state.retryMs = 1000;
+        state.outbox.shift();
+        saveOutbox();
+        setOffline(false);
+        var pending = state.pendingBubbles[message.id];
+        if (pending && accepted) pending.sentGen = state.pollGen;
+        if (pending && !accepted) dropPending(message.id);
+        state.fastUntil = Date.now() + FAST_FOR_MS;
+        pollNow();
+        flush();
+      })
+      .catch(function () {
+        state.sending = false;
+        setOffline(true);
+        clearTimeout(state.retryTimer);
+        state.retryTimer = setTimeout(flush, state.retryMs);
+        state.retryMs = Math.min(state.retryMs * 2, 15000);
+      });
+  }
+
+  function dropPending(id) {
+    var pending = state.pendingBubbles[id];
+    if (pending && pending.li.parentNode) pending.li.parentNode.removeChild(pending.li);
+    delete state.pendingBubbles[id];
+    refreshOptions();
+  }
+
+  function choose(group, button, option) {
+    if (button.disabled) return;
+    group.setAttribute('data-chosen', '');
+    button.className += ' chosen';
+    state.focusOptions = true;
+    send({ id: randomId(16), payload: option.id, label: option.label });
+  }
+
+  // ── Receiving ─────────────────────────────────────────────────────────────────────────
+
+  function pollNow() {
+    clearTimeout(state.pollTimer);
+    poll();
+  }
+
+  function poll() {
+    if (state.polling || state.exiting) return;
+    state.polling = true;
+    var gen = ++state.pollGen;
+    var full = false;
+    api('GET', '/messages?after=' + state.lastSeq)
+      .then(function (res) {
+        if (!res.ok) throw new Error('HTTP ' + res.status);
+        return res.json();
+      })
+      .then(function (body) {
+        if (state.exiting) return;
+        setOffline(false);
+        append(body.messages);
+        full = body.messages.length >= 200;
+        // The server shows back what it accepted: the "sending" bubble is no longer needed.
+        Object.keys(state.pendingBubbles).forEach(function (id) {
+          var sentGen = state.pendingBubbles[id].sentGen;
+          if (sentGen !== null && gen > sentGen) dropPending(id);
+        });
+      })
+      .catch(function () {
+        setOffline(true);
+      })
+      .then(function () {
+        state.polling = false;
+        schedulePoll(full ? 0 : null);
+      });
+  }
+
+  function schedulePoll(delay) {
+    if (state.exiting) return;
+    clearTimeout(state.pollTimer);
+    if (delay === null) delay = document.hidden ? HIDDEN_POLL_MS : Date.now() < state.fastUntil ? FAST_POLL_MS : POLL_MS;
+    state.pollTimer = setTimeout(poll, delay);
+  }
+
+  // ── Quick exit ────────────────────────────────────────────────────────────────────────
+
+  /** Wipes the chat from the screen, the browser and the server, and leaves without a way back. */
+  function quickExit() {
+    if (state.exiting) return;
+    state.exiting = true;
+    clearTimeout(state.pollTimer);
+    clearTimeout(state.retryTimer);
+    var token = state.token;
+    while (list.firstChild) list.removeChild(list.firstChild);
+    input.value = '';
+    try { window.localStorage.clear(); } catch (e) { /* nothing stored */ }
+    try { window.sessionStorage.clear(); } catch (e) { /* nothing stored */ }
+    if (token) {
+      if (navigator.sendBeacon) navigator.sendBeacon(config.api + '/exit', token);
+      else window.fetch(config.api + '/exit', { method: 'POST', body: token, keepalive: true });
+    }
+    var url = config.quickExitUrl;
+    if (window.top !== window.self) {
+      // Inside the widget: the partner page's script leaves too; try to take the whole tab.
+      window.parent.postMessage({ type: 'htx-quick-exit', url: url }, '*');
+      try {
+        window.top.location.replace(url);
+        return;
+      } catch (e) { /* top navigation refused: at least leave the frame */ }
+    }
+    window.location.replace(url);
+  }
+
+  document.getElementById('quick-exit').addEventListener('click', quickExit);
+  document.addEventListener('keydown', function (e) {
+    if (e.key !== 'Escape' && e.key !== 'Esc') return;
+    var now = Date.now();
+    if (now - state.lastEsc < ESC_TWICE_MS) quickExit();
+    state.lastEsc = now;
+  });
+
+  // ── Composer ──────────────────────────────────────────────────────────────────────────
+
+  function submit() {
+    var text = input.value.trim();
+    if (!text || state.exiting) return;
+    input.value = '';
+    resizeInput();
+    send({ id: randomId(16), text: text });
+  }
+
+  function resizeInput() {
+    input.style.height = 'auto';
+    input.style.height = Math.min(input.scrollHeight, 128) + 'px';
+  }
+
+  form.addEventListener('submit', function (e) {
+    e.preventDefault();
+    submit();
+    input.focus();
+  });
+  input.addEventListener('keydown', function (e) {
+    // Vietnamese keyboards compose letters: Enter that ends a composition is not "send".
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
+      e.preventDefault();
+      submit();
+    }
+  });
+  input.addEventListener('input', resizeInput);
+
+  // Switching language replaces the page, so Back does not walk through chat pages.
+  document.getElementById('lang-switch').addEventListener('click', function (e) {
+    e.preventDefault();
+    window.location.replace(this.href);
+  });
+
+  window.addEventListener('online', function () { flush(); pollNow(); });
+  window.addEventListener('offline', function () { setOffline(true); });
+  document.addEventListener('visibilitychange', function () { if (!document.hidden) pollNow(); });
+
+  // ── Start ─────────────────────────────────────────────────────────────────────────────
+
+  function start() {
+    var token = load(TOKEN_KEY);
+    var firstVisit = !/^[A-Za-z0-9_-]{43}$/.test(token || '');
+    if (firstVisit) {
+      token = randomId(32);
+      save(TOKEN_KEY, token);
+    }
+    state.token = token;
+    state.hiddenThrough = Number(load(HIDE_KEY)) || 0;
+    if (!firstVisit) {
+      try { state.outbox = JSON.parse(load(OUTBOX_KEY) || '[]'); } catch (e) { state.outbox = []; }
+      state.outbox.forEach(showPending);
+    }
+    if (!navigator.onLine) setOffline(true);
+    poll();
+    if (firstVisit && config.lang === 'en') {
+      // The API has no language field: switch the bot by message, and keep that exchange
+      // off the screen so that an English visit starts like a Vietnamese one.
+      state.onSetupAnswered = function (seq) {
+        state.onSetupAnswered = null;
+        state.hiddenThrough = seq;
+        save(HIDE_KEY, String(seq));
+        send({ id: randomId(16), text: '/start' });
+      };
+      send({ id: randomId(16), text: '/lang' });
+    } else if (firstVisit) {
+      // The greeting and the menu come from the bot.
+      send({ id: randomId(16), text: '/start' });
+    } else {
+      flush();
+    }
+  }
+
+  start();
+})();

@@ -1,0 +1,299 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../app/config.js';
+import { startApp, type App } from '../../app/app.js';
+import vi from '../../locales/vi.json' with { type: 'json' };
+import en from '../../locales/en.json' with { type: 'json' };
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const SHOTS = path.resolve('test-artifacts/screenshots');
+const PHONE = { width: 390, height: 844 };
+const CASE_CODE = /HTX-[2-9A-HJKMNP-Z]{5}-[2-9A-HJKMNP-Z]{5}/;
+
+/** A neutral site on another origin: the quick exit's target, and a partner page embedding the widget. */
+function startNeutralSite(chatUrl: () => string): Promise<http.Server> {
+  const page = (title: string, body = '') =>
+    `<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title><h1>${title}</h1>${body}`;
+  const server = http.createServer((req, res) => {
+    res.setHeader('content-type', 'text/html; charset=utf-8');
+    if (req.url === '/neutral') return void res.end(page('Thời tiết hôm nay'));
+    if (req.url === '/home') return void res.end(page('Trang chủ'));
+    if (req.url === '/partner') return void res.end(page('Trường THCS Hoa Sen', `<script src="${chatUrl()}/chat/widget.js" async></script>`));
+    res.statusCode = 404;
+    res.end();
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+const hasChromium = fs.existsSync(CHROMIUM);
+const title = hasChromium ? 'web chat in Chromium on a phone' : `web chat in Chromium on a phone — SKIPPED: ${CHROMIUM} is not installed (apt-get install -y chromium)`;
+
+describe.skipIf(!hasChromium)(title, { timeout: 60_000 }, () => {
+  let app: App;
+  let dataDir: string;
+  let neutral: http.Server;
+  let neutralOrigin: string;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    fs.mkdirSync(SHOTS, { recursive: true });
+    neutral = await startNeutralSite(() => app.url);
+    neutralOrigin = `http://127.0.0.1:${(neutral.address() as AddressInfo).port}`;
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'htx-webchat-browser-'));
+    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', QUICK_EXIT_URL: `${neutralOrigin}/neutral` });
+    app = await startApp(config, { processEvery: 50, outboxEvery: '1 second' });
+    // Playwright gives every launch a fresh, temporary --user-data-dir.
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+    await new Promise((resolve) => neutral?.close(resolve));
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  /** A new phone, with nothing stored, that fails the test on a script error or a CSP violation. */
+  async function newPhone(): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+    const context = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, locale: 'vi-VN' });
+    context.setDefaultTimeout(15_000);
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (err) => problems.push(err.message));
+    page.on('console', (msg) => {
+      if (/Content Security Policy|Refused to/.test(msg.text())) problems.push(msg.text());
+    });
+    page.on('dialog', (dialog) => {
+      problems.push(`dialog: ${dialog.message()}`);
+      void dialog.dismiss();
+    });
+    return { context, page, problems };
+  }
+
+  const messages = (page: Page) => page.locator('#messages > li');
+  const botMessages = (page: Page) => page.locator('#messages > li.msg-bot');
+
+  async function openChat(page: Page, query = '', menuLabel: string = vi.bot.menu.report) {
+    await page.goto(`${app.url}/chat${query}`);
+    await page.locator('#messages > li:last-child .option:not([disabled])', { hasText: menuLabel }).waitFor();
+  }
+
+  /** Presses a button of the bot's latest question, once it is there and can be pressed. */
+  async function press(page: Page, label: string) {
+    await page.locator('#messages > li.msg-bot:last-child .option:not([disabled])', { hasText: label }).first().click();
+  }
+
+  /** Waits for the bot's latest question to be `text`. */
+  async function asked(page: Page, text: string) {
+    await page.locator('#messages > li.msg-bot:last-child', { hasText: text }).waitFor();
+  }
+
+  async function type(page: Page, text: string) {
+    await page.getByLabel(vi.webchat.input_label).fill(text);
+    await page.getByLabel(vi.webchat.input_label).press('Enter');
+  }
+
+  const shot = (page: Page, name: string, fullPage = false) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage });
+
+  it('opens in Vietnamese with the greeting, the menu, 111 and the quick exit in view', async () => {
+    const { context, page, problems } = await newPhone();
+    await openChat(page);
+    expect(await page.getAttribute('html', 'lang')).toBe('vi');
+    await expect.poll(() => botMessages(page).first().textContent()).toContain('Chào em! Đây là Hộp Thư Xanh');
+    expect(await page.locator('header').textContent()).toContain(vi.webchat.subtitle);
+    const call = page.locator('a[href="tel:111"]').first();
+    const exit = page.getByRole('button', { name: new RegExp(vi.webchat.quick_exit) });
+    expect(await call.isVisible()).toBe(true);
+    expect(await exit.isVisible()).toBe(true);
+    // Both are big enough to hit with a thumb, and stay in view after scrolling.
+    for (const target of [call, exit]) expect((await target.boundingBox())!.height).toBeGreaterThanOrEqual(44);
+    await page.mouse.wheel(0, 2000);
+    expect(await exit.isVisible()).toBe(true);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+    // The automatic /start is the page's own: it is not shown as the child's words.
+    expect(await page.locator('#messages > li.msg-child').count()).toBe(0);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await shot(page, '01-greeting');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('takes a whole abuse report made with buttons and typing, ends with a case code, and keeps it after a reload', async () => {
+    const { context, page, problems } = await newPhone();
+    await openChat(page);
+    await press(page, vi.bot.menu.report);
+    await asked(page, vi.bot.q.danger);
+    // The menu above can no longer be pressed; the question's buttons can.
+    expect(await page.locator('#messages .option:disabled', { hasText: vi.bot.menu.opinion }).count()).toBe(1);
+    expect(await page.locator('#messages .option:enabled').count()).toBeGreaterThan(0);
+    expect(await page.locator('#messages > li:not(:last-child) .option:enabled').count()).toBe(0);
+    await press(page, vi.bot.opt.danger.no);
+    await asked(page, vi.bot.q.about);
+    await press(page, vi.bot.opt.about.self);
+    await asked(page, vi.bot.q.age_self);
+    await type(page, '12');
+    await asked(page, vi.bot.q.gender_self);
+    await press(page, vi.bot.button.skip);
+    await asked(page, vi.bot.q.province);
+    await page.locator('#messages > li.msg-bot:last-child .option:not([disabled])').first().click();
+    await asked(page, vi.bot.q.commune);
+    await press(page, vi.bot.button.skip);
+    await asked(page, vi.bot.q.harm);
+    await press(page, vi.bot.opt.harm.bullying);
+    await asked(page, vi.bot.q.story_report);
+    await shot(page, '02-mid-report');
+    await type(page, 'Bạn cùng lớp hay giấu cặp sách của em và trêu chọc em trước cả lớp. Em thấy buồn, không muốn đến trường nữa.');
+    await asked(page, vi.bot.q.story_more);
+    await press(page, vi.bot.button.done);
+    await asked(page, vi.bot.q.media);
+    await press(page, vi.bot.button.done);
+    await asked(page, vi.bot.q.contact);
+    await press(page, vi.bot.opt.contact.chat);
+
+    const receipt = page.locator('#messages > li.msg-bot', { hasText: CASE_CODE });
+    await receipt.waitFor();
+    const code = CASE_CODE.exec((await receipt.textContent()) ?? '')![0];
+    await asked(page, vi.bot.menu_prompt);
+    await shot(page, '03-receipt');
+    // The code is not hidden under the sticky header.
+    const codeBox = (await receipt.locator('.code').boundingBox())!;
+    expect(codeBox.y).toBeGreaterThan((await page.locator('header').boundingBox())!.height);
+    // What the child typed and pressed is on screen, as their words.
+    const child = await page.locator('#messages > li.msg-child').allTextContents();
+    expect(child.join('\n')).toContain('giấu cặp sách');
+    expect(child.join('\n')).toContain(vi.bot.opt.harm.bullying);
+
+    const before = await messages(page).allTextContents();
+    await page.reload();
+    await page.locator('#messages > li.msg-bot', { hasText: code }).waitFor();
+    await expect.poll(() => messages(page).allTextContents()).toEqual(before);
+    expect(await page.locator('#messages > li.msg-bot', { hasText: 'Chào em! Đây là Hộp Thư Xanh' }).count()).toBe(1);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('shows the emergency numbers right away when the child writes that they are being hurt', async () => {
+    const { context, page, problems } = await newPhone();
+    await openChat(page);
+    const botCount = await botMessages(page).count();
+    await type(page, 'bố em đánh em rất đau');
+    const firstAnswer = botMessages(page).nth(botCount);
+    await firstAnswer.waitFor();
+    expect(await firstAnswer.textContent()).toContain(vi.bot.urgent_detected.split('\n')[0]!);
+    const numbers = page.locator('#messages > li.msg-bot', { hasText: '114 — Cứu hỏa' });
+    await numbers.waitFor();
+    // The numbers can be tapped to call.
+    expect(await numbers.locator('a[href="tel:111"]').count()).toBeGreaterThan(0);
+    await shot(page, '04-emergency');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('shows a message containing HTML as text and never runs it', async () => {
+    const { context, page, problems } = await newPhone();
+    await openChat(page);
+    const attack = '<img src=x onerror=alert(1)>';
+    await type(page, attack);
+    const mine = page.locator('#messages > li.msg-child:not(.pending)', { hasText: attack });
+    await mine.waitFor();
+    await page.locator('#messages > li.msg-bot:last-child', { hasText: vi.bot.held_prompt }).waitFor();
+    expect(await page.locator('#messages img').count()).toBe(0);
+    expect(await mine.locator('.text').textContent()).toBe(attack);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('tells the child when the connection is lost, and sends the message once it is back', async () => {
+    const { context, page, problems } = await newPhone();
+    await openChat(page);
+    await context.setOffline(true);
+    await type(page, 'Em muốn trường có thêm sân chơi');
+    await page.locator('#offline').waitFor();
+    expect(await page.locator('#offline').textContent()).toBe(vi.webchat.offline);
+    expect(await page.locator('#messages > li.pending', { hasText: 'sân chơi' }).count()).toBe(1);
+    await shot(page, '07-offline');
+    await context.setOffline(false);
+    await page.locator('#messages > li.msg-bot:last-child', { hasText: vi.bot.held_prompt }).waitFor();
+    await page.locator('#offline').waitFor({ state: 'hidden' });
+    // Sent once, though it was tried more than once.
+    expect(await page.locator('#messages > li.msg-child', { hasText: 'sân chơi' }).count()).toBe(1);
+    expect(problems.filter((p) => !/ERR_INTERNET_DISCONNECTED|Failed to fetch/.test(p))).toEqual([]);
+    await context.close();
+  });
+
+  it('quick exit wipes the chat from the screen, the browser and the server, and Back does not return to it', async () => {
+    const { context, page, problems } = await newPhone();
+    await page.goto(`${neutralOrigin}/home`);
+    await openChat(page);
+    const token = await page.evaluate(() => localStorage.getItem('htx-chat-session'));
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+
+    await page.getByRole('button', { name: new RegExp(vi.webchat.quick_exit) }).click();
+    await page.waitForURL(`${neutralOrigin}/neutral`);
+    expect(page.url()).toBe(`${neutralOrigin}/neutral`);
+
+    // The beacon wiped the transcript on the server.
+    await expect
+      .poll(async () => {
+        const res = await fetch(`${app.url}/chat/api/messages`, { headers: { 'x-chat-session': token! } });
+        return ((await res.json()) as { messages: unknown[] }).messages.length;
+      }, { timeout: 10_000 })
+      .toBe(0);
+    // Nothing is left in the chat's storage (read from a page of the same origin that runs no chat).
+    const probe = await context.newPage();
+    await probe.goto(`${app.url}/healthz`);
+    expect(await probe.evaluate(() => localStorage.length)).toBe(0);
+    await probe.close();
+
+    await page.goBack();
+    expect(page.url()).not.toContain('/chat');
+    expect(page.url()).toBe(`${neutralOrigin}/home`);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('quick exit also works by pressing Escape twice', async () => {
+    const { context, page } = await newPhone();
+    await openChat(page);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Escape');
+    await page.waitForURL(`${neutralOrigin}/neutral`);
+    await context.close();
+  });
+
+  it('speaks English with ?lang=en', async () => {
+    const { context, page, problems } = await newPhone();
+    await openChat(page, '?lang=en', en.bot.menu.report);
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    expect(await page.locator('header').textContent()).toContain(en.webchat.subtitle);
+    expect(await page.getByRole('button', { name: new RegExp(en.webchat.quick_exit) }).isVisible()).toBe(true);
+    await page.locator('#messages > li.msg-bot', { hasText: 'Hello! This is Hộp Thư Xanh' }).waitFor();
+    await page.locator('#messages > li.msg-bot:last-child .option:not([disabled])', { hasText: en.bot.menu.report }).waitFor();
+    // It starts like the Vietnamese page: the greeting and one menu, nothing else.
+    expect(await messages(page).count()).toBe(2);
+    expect(await messages(page).first().textContent()).toContain('Hello! This is Hộp Thư Xanh');
+    expect(await page.getByLabel(en.webchat.input_label).getAttribute('placeholder')).toBe(en.webchat.placeholder);
+    await shot(page, '05-english');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('the widget on a partner site opens the chat in a panel, and its quick exit leaves the partner page', async () => {
+    const { context, page, problems } = await newPhone();
+    await page.goto(`${neutralOrigin}/partner`);
+    await page.getByRole('button', { name: vi.webchat.widget_open }).click();
+    const chat = page.frameLocator('iframe');
+    await chat.locator('#messages > li:last-child .option:not([disabled])', { hasText: vi.bot.menu.report }).waitFor();
+    await shot(page, '06-widget');
+    await chat.getByRole('button', { name: new RegExp(vi.webchat.quick_exit) }).click();
+    await page.waitForURL(`${neutralOrigin}/neutral`);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
