@@ -19,6 +19,9 @@ async function main() {
   if (config.dataKeyGenerated) {
     logger.warn(`DATA_KEY is not set: using a key kept in ${config.DATA_DIR}/data.key. A real deployment must set DATA_KEY (and back it up): without it the encrypted chat ids cannot be read.`);
   }
+  if (config.STAFF_2FA === 'optional') {
+    logger.warn('STAFF_2FA=optional: staff may sign in with a password alone. Use this for a local trial only; a real deployment must require two-factor sign-in.');
+  }
   const app = await startApp(config, { logger });
   logger.info({ url: app.url, engine: app.store.engine, channels: app.outbox.connectedChannels() }, `Hộp Thư Xanh is running: web chat at ${app.url.replace('0.0.0.0', 'localhost')}/chat`);
 

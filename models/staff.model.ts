@@ -23,6 +23,8 @@ export interface Staff {
   /** TOTP secret, sealed with the data key; null until enrolled. */
   totpSecretEnc?: string | null;
   totpEnabled: boolean;
+  /** The TOTP time step (30 s periods since the epoch) of the last code accepted; a code is good once. */
+  totpLastStep?: number | null;
   mustChangePassword: boolean;
   /** SHA-256 of the one-time invitation token. */
   inviteTokenHash?: string | null;
@@ -46,6 +48,7 @@ export const StaffModel = defineModel<Staff>(
     lockedUntil: { type: Date, default: null },
     totpSecretEnc: { type: String, default: null },
     totpEnabled: { type: Boolean, default: false },
+    totpLastStep: { type: Number, default: null },
     mustChangePassword: { type: Boolean, default: false },
     inviteTokenHash: { type: String, default: null },
     inviteExpiresAt: { type: Date, default: null },

@@ -1,0 +1,169 @@
+import { Router, type Request, type Response } from 'express';
+import rateLimit from 'express-rate-limit';
+import { generateSecret, generateURI, verify } from 'otplib';
+import QRCode from 'qrcode';
+import { z } from 'zod';
+import { StaffModel, type Staff } from '../../models/index.js';
+import { ctx, type BackofficeDeps } from '../context.js';
+import { render } from '../render.js';
+import { isLocked, recordFailedAttempt, safeNext } from './auth.routes.js';
+
+/** The name authenticator apps show above the code. */
+const ISSUER = 'Hộp Thư Xanh';
+/** ±30 s: the code of the step before and after the current one is accepted (clock drift). */
+const DRIFT_SECONDS = 30;
+
+const CodeForm = z.object({
+  code: z
+    .string()
+    .transform((v) => v.replace(/[\s-]/g, ''))
+    .pipe(z.string().regex(/^\d{6}$/)),
+  next: z.string().optional(),
+});
+
+/**
+ * Checks a 6-digit TOTP code against a base32 secret, allowing one step of drift each way.
+ * Returns the time step the code belongs to, or null when it is wrong.
+ */
+export async function checkTotp(secret: string, code: string): Promise<number | null> {
+  try {
+    const result = await verify({ secret, token: code, epochTolerance: DRIFT_SECONDS });
+    return result.valid && 'timeStep' in result ? result.timeStep : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The secret grouped by four, easier to type into an app by hand. */
+const grouped = (secret: string) => secret.replace(/(.{4})(?=.)/g, '$1 ');
+
+/**
+ * The second factor: `GET/POST /2fa/enrol` (a new secret, shown as a QR code and as text,
+ * confirmed with a code) and `GET/POST /2fa` (a code at each sign-in). Both only for a session
+ * whose password was right; a code is accepted once (its time step is remembered), and wrong
+ * codes count toward the same lockout as wrong passwords.
+ */
+export function twoFactorRoutes(deps: BackofficeDeps): Router {
+  const router = Router();
+  const staff = () => deps.store.collection(StaffModel);
+  const optional = deps.config.STAFF_2FA === 'optional';
+  const limiter = rateLimit({
+    windowMs: 15 * 60_000,
+    limit: 20,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    skipSuccessfulRequests: true,
+    handler: (req, res) => render(req, res, 'auth/two-factor.njk', { error: ctx(req).t('admin.auth.rate_limited') }, 429),
+  });
+
+  /** The account whose password this session passed, or null (then: sign in first). */
+  const passwordPassed = async (req: Request): Promise<Staff | null> => {
+    const id = req.session.staffId;
+    return id ? staff().findOne({ _id: id, active: true }) : null;
+  };
+  const nextOf = (req: Request) => safeNext(typeof req.query.next === 'string' ? req.query.next : typeof req.body?.next === 'string' ? req.body.next : undefined);
+
+  const renderEnrol = async (req: Request, res: Response, account: Staff, secret: string, extra: Record<string, unknown> = {}, status = 200) => {
+    const uri = generateURI({ issuer: ISSUER, label: account.email, secret });
+    const qr = await QRCode.toDataURL(uri, { errorCorrectionLevel: 'M', margin: 2, width: 240 });
+    render(req, res, 'auth/enrol.njk', { qr, secret: grouped(secret), optional, next: nextOf(req), ...extra }, status);
+  };
+
+  router.get('/2fa/enrol', async (req, res, next) => {
+    try {
+      const account = await passwordPassed(req);
+      if (!account) return res.redirect(303, '/admin/login');
+      if (account.totpEnabled) return res.redirect(303, req.session.twoFactorOk ? '/admin' : '/admin/2fa');
+      // Keep the secret of this enrolment across reloads and wrong codes: the app may hold it already.
+      let secret = req.session.enrolSecretEnc ? deps.cipher.decrypt(req.session.enrolSecretEnc) : null;
+      if (!secret) {
+        secret = generateSecret();
+        req.session.enrolSecretEnc = deps.cipher.encrypt(secret);
+      }
+      await renderEnrol(req, res, account, secret);
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  router.post('/2fa/enrol', limiter, async (req, res, next) => {
+    try {
+      const account = await passwordPassed(req);
+      if (!account) return res.redirect(303, '/admin/login');
+      if (account.totpEnabled) return res.redirect(303, req.session.twoFactorOk ? '/admin' : '/admin/2fa');
+      const sealed = req.session.enrolSecretEnc;
+      if (!sealed) return res.redirect(303, '/admin/2fa/enrol');
+      const secret = deps.cipher.decrypt(sealed);
+      const form = CodeForm.safeParse(req.body);
+      const step = form.success ? await checkTotp(secret, form.data.code) : null;
+      if (step === null) {
+        return renderEnrol(req, res, account, secret, { error: ctx(req).t('admin.auth.totp.wrong_code') }, 400);
+      }
+      const enrolled = await staff().findOneAndUpdate(
+        { _id: account._id, totpEnabled: false },
+        { $set: { totpSecretEnc: sealed, totpEnabled: true, totpLastStep: step, failedLogins: 0, lockedUntil: null } },
+      );
+      if (!enrolled) return res.redirect(303, '/admin/2fa');
+      req.session.enrolSecretEnc = undefined;
+      req.session.twoFactorOk = true;
+      req.session.flash = ctx(req).t('admin.auth.totp.enrolled');
+      deps.logger.info({ staffId: account._id }, 'two-factor enrolled');
+      res.redirect(303, nextOf(req));
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  router.get('/2fa', async (req, res, next) => {
+    try {
+      const account = await passwordPassed(req);
+      if (!account) return res.redirect(303, '/admin/login');
+      if (!account.totpEnabled) return res.redirect(303, '/admin/2fa/enrol');
+      if (req.session.twoFactorOk) return res.redirect(303, '/admin');
+      render(req, res, 'auth/two-factor.njk', { next: nextOf(req) });
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  router.post('/2fa', limiter, async (req, res, next) => {
+    try {
+      const { t } = ctx(req);
+      const account = await passwordPassed(req);
+      if (!account) return res.redirect(303, '/admin/login');
+      if (!account.totpEnabled || !account.totpSecretEnc) return res.redirect(303, '/admin/2fa/enrol');
+      if (req.session.twoFactorOk) return res.redirect(303, '/admin');
+      if (isLocked(account)) return signOutLocked(req, res);
+      const form = CodeForm.safeParse(req.body);
+      const step = form.success ? await checkTotp(deps.cipher.decrypt(account.totpSecretEnc), form.data.code) : null;
+      const reused = step !== null && account.totpLastStep != null && step <= account.totpLastStep;
+      // Claim the step atomically, so two requests racing with one code cannot both pass.
+      const accepted =
+        step !== null && !reused
+          ? await staff().findOneAndUpdate(
+              { _id: account._id, $or: [{ totpLastStep: null }, { totpLastStep: { $lt: step } }] },
+              { $set: { totpLastStep: step, failedLogins: 0, lockedUntil: null } },
+            )
+          : null;
+      if (!accepted) {
+        if (await recordFailedAttempt(deps, account, 'totp')) return signOutLocked(req, res);
+        const error = t(step !== null ? 'admin.auth.totp.reused_code' : 'admin.auth.totp.wrong_code');
+        return render(req, res, 'auth/two-factor.njk', { error, next: nextOf(req) }, 401);
+      }
+      req.session.twoFactorOk = true;
+      deps.logger.info({ staffId: account._id }, 'second factor accepted');
+      res.redirect(303, nextOf(req));
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  return router;
+}
+
+/** A locked account's half-signed-in session is worth nothing: back to the sign-in page. */
+function signOutLocked(req: Request, res: Response) {
+  req.session.staffId = undefined;
+  req.session.twoFactorOk = false;
+  render(req, res, 'auth/login.njk', { error: ctx(req).t('admin.auth.locked') }, 423);
+}

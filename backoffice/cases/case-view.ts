@@ -1,0 +1,191 @@
+import type { TFunction } from 'i18next';
+import { AppError } from '../../app/errors.js';
+import type { CaseDetail } from '../../cases/case-work.service.js';
+import {
+  ABOUT,
+  ADVICE_AREAS,
+  AGE_BANDS,
+  CASE_KINDS,
+  CASE_STATUSES,
+  GENDERS,
+  HARM_TYPES,
+  PRIORITIES,
+  REFERRAL_TARGETS,
+  REPORTER_ROLES,
+  TOPICS,
+  type AuditEvent,
+  type Message,
+  type Referral,
+} from '../../models/index.js';
+
+export interface Option {
+  value: string;
+  label: string;
+}
+
+/** Every closed vocabulary the case pages show, as select options with their labels. */
+export function vocabularies(t: TFunction) {
+  const of = (values: readonly string[], group: string): Option[] => values.map((value) => ({ value, label: t(`admin.cases.${group}.${value}`) }));
+  return {
+    statuses: of(CASE_STATUSES, 'statuses'),
+    kinds: of(CASE_KINDS, 'kinds'),
+    priorities: of(PRIORITIES, 'priorities'),
+    topics: of(TOPICS, 'topics'),
+    harmTypes: of(HARM_TYPES, 'harm_types'),
+    adviceAreas: of(ADVICE_AREAS, 'advice_areas'),
+    ageBands: of(AGE_BANDS, 'age_bands'),
+    genders: of(GENDERS, 'genders'),
+    about: of(ABOUT, 'about'),
+    reporterRoles: of(REPORTER_ROLES, 'reporter_roles'),
+    referralTargets: of(REFERRAL_TARGETS, 'referral_targets'),
+  };
+}
+
+/** A form's field errors, translated: field → message. */
+export type FieldErrors = Record<string, string>;
+
+/** The form that was sent back: which one, its errors, and what was typed (shown again). */
+export interface FailedForm {
+  form: string;
+  errors: FieldErrors;
+  values: Record<string, unknown>;
+}
+
+/** The field messages of a `validation_failed` error (`{ field: 'errors.fields.required' }`), translated. */
+export function fieldErrorsOf(err: unknown, t: TFunction): FieldErrors | null {
+  if (!(err instanceof AppError) || err.code !== 'validation_failed') return null;
+  const out: FieldErrors = {};
+  for (const [field, key] of Object.entries(err.details ?? {})) out[field] = t(typeof key === 'string' ? key : 'errors.fields.invalid');
+  return out;
+}
+
+/** Only the string values of a query or form (repeated names keep the first). */
+export function stringsOf(input: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!input || typeof input !== 'object') return out;
+  for (const [k, v] of Object.entries(input)) {
+    const value = Array.isArray(v) ? v[0] : v;
+    if (typeof value === 'string' && k !== '_csrf') out[k] = value;
+  }
+  return out;
+}
+
+/** `/admin/cases?…` with the given filters, blanks left out. */
+export function inboxHref(filters: Record<string, string | number | undefined>): string {
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(filters)) if (v !== undefined && v !== '') qs.set(k, String(v));
+  const s = qs.toString();
+  return s ? `/admin/cases?${s}` : '/admin/cases';
+}
+
+const KNOWN_DELIVERY_ERRORS = ['contact_forgotten', 'channel_not_connected'];
+
+/** A message as the conversation shows it. */
+export function messageView(m: Message, names: Record<string, string>, t: TFunction) {
+  const error = m.deliveryError ?? null;
+  return {
+    id: m._id,
+    author: m.author,
+    authorName: m.staffId ? (names[m.staffId] ?? t('admin.audit.someone')) : null,
+    at: m.createdAt,
+    text: m.text,
+    erased: Boolean(m.erasedAt),
+    attachments: m.attachments.map((a) => ({ kind: t(`admin.cases.attachment_kinds.${a.kind}`), ref: a.ref, mime: a.mime ?? null })),
+    delivery: m.author === 'counsellor' ? (m.delivery ?? null) : null,
+    deliveryError: error ? (KNOWN_DELIVERY_ERRORS.includes(error) ? t(`admin.cases.delivery_errors.${error}`) : error) : null,
+  };
+}
+
+/** A referral as the case page shows it; `overdue` when an answer is due and late. */
+export function referralView(r: Referral, names: Record<string, string>, t: TFunction, now = new Date()) {
+  return {
+    id: r._id,
+    to: t(`admin.cases.referral_targets.${r.to}`),
+    agencyName: r.agencyName ?? null,
+    sentAt: r.sentAt,
+    dueAt: r.dueAt ?? null,
+    overdue: Boolean(r.dueAt && !r.answeredAt && r.dueAt.getTime() < now.getTime()),
+    note: r.note ?? null,
+    answer: r.answer ?? null,
+    answeredAt: r.answeredAt ?? null,
+    sentToChildAt: r.answerSentToChildAt ?? null,
+    by: names[r.staffId] ?? t('admin.audit.someone'),
+  };
+}
+
+/** Triage fields as the audit trail names them. */
+const FIELD_LABELS: Record<string, string> = {
+  kind: 'admin.cases.case.kind',
+  priority: 'admin.cases.case.priority',
+  topic: 'admin.cases.case.topic',
+  harmType: 'admin.cases.case.harm_type',
+  adviceArea: 'admin.cases.case.advice_area',
+  ageBand: 'admin.cases.case.age_band',
+  gender: 'admin.cases.case.gender',
+  'area.province': 'admin.cases.triage.province',
+  'area.commune': 'admin.cases.triage.commune',
+};
+
+/** Staff ids an audit event names besides its actor (an assignment's before and after). */
+export const staffIdsIn = (events: AuditEvent[]) =>
+  events.flatMap((e) => (e.action === 'case.assigned' ? [e.details.from, e.details.to] : [])).filter((id): id is string => typeof id === 'string');
+
+/** One line of the audit trail: when, who, what, and a short account of the details. */
+export function auditView(e: AuditEvent, names: Record<string, string>, t: TFunction) {
+  const who =
+    e.actorType === 'system' ? t('admin.audit.system') : e.actorType === 'child' ? t('admin.audit.child') : (names[e.actorId ?? ''] ?? t('admin.audit.someone'));
+  return { at: e.createdAt, who, action: t(`admin.audit.actions.${e.action}`, { defaultValue: e.action }), details: describe(e, names, t), caseId: e.caseId ?? null };
+}
+
+function describe(e: AuditEvent, names: Record<string, string>, t: TFunction): string {
+  const d = e.details;
+  const label = (group: string, v: unknown) => (typeof v === 'string' ? t(`admin.cases.${group}.${v}`, { defaultValue: v }) : '—');
+  const person = (id: unknown) => (typeof id === 'string' ? (names[id] ?? t('admin.audit.someone')) : t('admin.cases.unassigned'));
+  switch (e.action) {
+    case 'case.status_changed':
+      return t('admin.audit.detail.from_to', { from: label('statuses', d.from), to: label('statuses', d.to) });
+    case 'case.assigned':
+      return t('admin.audit.detail.from_to', { from: person(d.from), to: person(d.to) });
+    case 'case.triaged': {
+      const fields = Object.keys((d.changes as Record<string, unknown> | undefined) ?? {});
+      return fields.length ? t('admin.audit.detail.fields', { fields: fields.map((f) => t(FIELD_LABELS[f] ?? f, { defaultValue: f })).join(', ') }) : '';
+    }
+    case 'settings.updated':
+      return Array.isArray(d.fields) ? t('admin.audit.detail.fields', { fields: d.fields.join(', ') }) : '';
+    case 'case.viewed':
+      return d.contactDetailsShown ? t('admin.audit.detail.contact_shown') : '';
+    case 'case.replied':
+      return label('delivery', d.delivery);
+    case 'case.referred':
+      return [label('referral_targets', d.to), typeof d.agencyName === 'string' ? d.agencyName : ''].filter(Boolean).join(' — ');
+    case 'referral.answered':
+      return d.sentToChild ? t('admin.audit.detail.to_child') : '';
+    case 'case.marked_urgent':
+    case 'case.urgent_alert':
+      return Array.isArray(d.reasons) ? t('admin.audit.detail.reasons', { reasons: d.reasons.map((r) => label('urgent_reasons', r)).join(', ') }) : '';
+    case 'cases.listed':
+      return typeof d.total === 'number' ? t('admin.audit.detail.total', { total: d.total }) : '';
+    default:
+      return '';
+  }
+}
+
+/** The facts shown in the case header, as label/value pairs (only those known). */
+export function caseFacts(detail: CaseDetail, t: TFunction) {
+  const c = detail.case;
+  const label = (group: string, v: string | null | undefined) => (v ? t(`admin.cases.${group}.${v}`, { defaultValue: v }) : null);
+  const rows: [string, string | null][] = [
+    ['admin.cases.case.about', label('about', c.about)],
+    ['admin.cases.case.reporter_role', label('reporter_roles', c.reporterRole)],
+    ['admin.cases.case.age_band', label('age_bands', c.ageBand)],
+    ['admin.cases.case.gender', label('genders', c.gender)],
+    ['admin.cases.case.area', [c.area?.commune, c.area?.province].filter(Boolean).join(', ') || null],
+    ['admin.cases.case.topic', label('topics', c.topic)],
+    ['admin.cases.case.harm_type', label('harm_types', c.harmType)],
+    ['admin.cases.case.advice_area', label('advice_areas', c.adviceArea)],
+    ['admin.cases.case.danger_now', c.dangerNow === true ? t('admin.cases.danger_now.yes') : c.dangerNow === false ? t('admin.cases.danger_now.no') : null],
+    ['admin.cases.case.contact_wish', label('contact_wishes', c.contactWish)],
+    ['admin.cases.case.urgent_reasons', c.urgentReasons.length ? c.urgentReasons.map((r) => label('urgent_reasons', r)).join(', ') : null],
+  ];
+  return rows.filter(([, v]) => v).map(([key, value]) => ({ label: t(key), value }));
+}

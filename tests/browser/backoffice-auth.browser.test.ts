@@ -1,0 +1,146 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../app/config.js';
+import { startApp, type App } from '../../app/app.js';
+import { StaffModel } from '../../models/index.js';
+import { freshTotpCode } from '../helpers/admin-client.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const SHOTS = path.resolve('test-artifacts/screenshots');
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 800 };
+const ADMIN = { email: 'admin@example.test', password: 'correct horse battery' };
+
+const hasChromium = fs.existsSync(CHROMIUM);
+const title = hasChromium
+  ? 'back-office sign-in, two-factor and invitations in Chromium'
+  : `back-office sign-in, two-factor and invitations in Chromium — SKIPPED: ${CHROMIUM} is not installed (apt-get install -y chromium)`;
+
+describe.skipIf(!hasChromium)(title, { timeout: 90_000 }, () => {
+  let app: App;
+  let dataDir: string;
+  let browser: Browser;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    fs.mkdirSync(SHOTS, { recursive: true });
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'htx-backoffice-browser-'));
+    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password });
+    app = await startApp(config, { processEvery: 50 });
+    // Playwright gives every launch a fresh, temporary --user-data-dir.
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  /** A new browser profile (no cookies unless given) that records script errors and CSP refusals. */
+  async function newContext(viewport: { width: number; height: number }, storageState?: Awaited<ReturnType<BrowserContext['storageState']>>) {
+    const phone = viewport.width < 600;
+    const context = await browser.newContext({ viewport, isMobile: phone, hasTouch: phone, locale: 'vi-VN', storageState });
+    context.setDefaultTimeout(15_000);
+    const page = await context.newPage();
+    page.on('pageerror', (err) => problems.push(err.message));
+    page.on('console', (msg) => {
+      if (/Content Security Policy|Refused to/.test(msg.text())) problems.push(msg.text());
+    });
+    return { context, page };
+  }
+
+  /** Saves a full-page screenshot and checks nothing sticks out sideways. */
+  async function shot(page: Page, name: string) {
+    await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+    // On a phone the layout viewport grows to fit what sticks out, so compare with the device width.
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth) - page.viewportSize()!.width;
+    expect(overflow, `${name} scrolls sideways by ${overflow}px`).toBeLessThanOrEqual(0);
+  }
+
+  async function readSecret(page: Page) {
+    return (await page.locator('#totp-secret').innerText()).replace(/\s/g, '');
+  }
+
+  it('lets an admin sign in, enrol two-factor, invite a counsellor, who sets a password, signs in and enrols', async () => {
+    // The admin on a desktop.
+    const desk = await newContext(DESKTOP);
+    await desk.page.goto(`${app.url}/admin/login`);
+    await shot(desk.page, 'signin-desktop');
+    const phoneLogin = await newContext(PHONE);
+    await phoneLogin.page.goto(`${app.url}/admin/login`);
+    await shot(phoneLogin.page, 'signin-phone');
+    await phoneLogin.context.close();
+
+    await desk.page.getByLabel('Email').fill(ADMIN.email);
+    await desk.page.getByLabel('Mật khẩu').fill(ADMIN.password);
+    await desk.page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await desk.page.waitForURL(/\/admin\/2fa\/enrol/);
+    await expect.poll(() => desk.page.locator('img.qr').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(100);
+    await shot(desk.page, 'enrol-desktop');
+    const adminSecret = await readSecret(desk.page);
+    await desk.page.getByLabel('Mã 6 chữ số').fill(await freshTotpCode(adminSecret));
+    await desk.page.getByRole('button', { name: 'Xác nhận và bật' }).click();
+    await desk.page.waitForURL((url) => url.pathname === '/admin');
+
+    // Invite a counsellor.
+    await desk.page.goto(`${app.url}/admin/staff`);
+    await desk.page.getByRole('link', { name: 'Mời thành viên' }).click();
+    await desk.page.getByRole('button', { name: 'Tạo lời mời' }).click();
+    await expect.poll(() => desk.page.locator('[aria-invalid="true"]').count()).toBeGreaterThanOrEqual(2);
+    await shot(desk.page, 'staff-invite-errors-desktop');
+    await desk.page.getByLabel('Họ tên').fill('Phạm Thu Hà');
+    await desk.page.getByLabel('Email').fill('thuha@example.test');
+    await desk.page.getByLabel('Vai trò').selectOption('counsellor');
+    await desk.page.getByLabel('Hà Nội').check();
+    await desk.page.getByLabel('Huế').check();
+    await desk.page.getByLabel('Tâm lý').check();
+    await desk.page.getByRole('button', { name: 'Tạo lời mời' }).click();
+    const link = await desk.page.locator('#invite-link').innerText();
+    expect(link).toMatch(/\/admin\/invite\/[\w-]{43}$/);
+    await shot(desk.page, 'staff-invited-desktop');
+
+    // The counsellor, on a phone, with a fresh profile.
+    const phone = await newContext(PHONE);
+    await phone.page.goto(link);
+    await phone.page.getByLabel('Mật khẩu mới', { exact: true }).fill('một câu dài dễ nhớ');
+    await phone.page.getByLabel('Nhập lại mật khẩu mới').fill('một câu dài dễ nhớ');
+    await shot(phone.page, 'invite-accept-phone');
+    await phone.page.getByRole('button', { name: 'Đặt mật khẩu' }).click();
+    await phone.page.waitForURL(/\/admin\/login$/);
+    await expect.poll(() => phone.page.locator('.flash').innerText()).toContain('Đã đặt mật khẩu');
+    await phone.page.getByLabel('Email').fill('thuha@example.test');
+    await phone.page.getByLabel('Mật khẩu').fill('một câu dài dễ nhớ');
+    await phone.page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await phone.page.waitForURL(/\/admin\/2fa\/enrol/);
+    await shot(phone.page, 'enrol-phone');
+    const secret = await readSecret(phone.page);
+    expect(secret).not.toBe(adminSecret);
+    await phone.page.getByLabel('Mã 6 chữ số').fill(await freshTotpCode(secret));
+    await phone.page.getByRole('button', { name: 'Xác nhận và bật' }).click();
+    await phone.page.waitForURL((url) => url.pathname === '/admin');
+    expect(await app.store.collection(StaffModel).findOne({ email: 'thuha@example.test' })).toMatchObject({ totpEnabled: true, role: 'counsellor', areas: ['Hà Nội', 'Huế'] });
+    // A counsellor has no staff page.
+    const forbidden = await phone.page.goto(`${app.url}/admin/staff`);
+    expect(forbidden?.status()).toBe(403);
+
+    // The staff list, on the desktop and on a phone.
+    await desk.page.goto(`${app.url}/admin/staff`);
+    await expect.poll(() => desk.page.getByRole('row', { name: /Phạm Thu Hà/ }).innerText()).toContain('Đã bật');
+    await shot(desk.page, 'staff-list-desktop');
+    await desk.page.getByRole('link', { name: 'Phạm Thu Hà' }).click();
+    await shot(desk.page, 'staff-edit-desktop');
+    const adminPhone = await newContext(PHONE, await desk.context.storageState());
+    await adminPhone.page.goto(`${app.url}/admin/staff`);
+    await shot(adminPhone.page, 'staff-list-phone');
+    await adminPhone.page.getByRole('link', { name: 'Phạm Thu Hà' }).click();
+    await shot(adminPhone.page, 'staff-edit-phone');
+
+    expect(problems).toEqual([]);
+    await Promise.all([desk.context.close(), phone.context.close(), adminPhone.context.close()]);
+  });
+});
