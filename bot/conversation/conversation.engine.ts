@@ -135,8 +135,9 @@ export class ConversationEngine {
       if (text) await this.deps.cases.addChildMessage(openCase._id, { text, attachments: [] });
       turn.textKept = true;
       await this.deps.cases.markUrgent(openCase._id, reasons);
+    } else if (!this.inFlow(turn)) {
+      await this.openUrgentCase(turn, reasons, text);
     } else {
-      if (!this.inFlow(turn)) this.startDraft(turn, 'report');
       this.keepText(turn, text);
       const created = await this.deps.cases.openCase({
         kind: conv.draft.kind ?? 'report',
@@ -152,6 +153,28 @@ export class ConversationEngine {
       conv.draft.savedAttachments = conv.draft.attachments?.length ?? 0;
     }
     turn.replies.push(turn.r.text(turn.t('bot.urgent_detected')), turn.r.emergency());
+  }
+
+  /**
+   * Outside a flow, the words (with whatever was held) open an urgent case at once, which
+   * becomes the child's open case: what they write next is appended to it.
+   */
+  private async openUrgentCase(turn: Turn, reasons: string[], text: string | undefined) {
+    const { conv, contact } = turn;
+    this.startDraft(turn, 'report');
+    const created = await this.deps.cases.openCase({
+      kind: 'report',
+      channel: contact.channel,
+      contactId: contact._id,
+      fields: {},
+      urgentReasons: reasons,
+      texts: [...(conv.draft.story ?? []), ...(text ? [text] : [])],
+      attachments: this.draftAttachments(conv.draft),
+    });
+    turn.textKept = true;
+    contact.openCaseId = created._id;
+    conv.draft = {};
+    if (conv.step === 'held') conv.step = 'idle';
   }
 
   // ── Global intents ────────────────────────────────────────────────────────────────────
@@ -305,8 +328,11 @@ export class ConversationEngine {
       turn.replies.push(turn.r.menu(turn.t('bot.appended', { code: openCase.code }) + '\n\n' + turn.t('bot.menu_prompt')));
       return;
     }
-    if (hadAttachments) return void turn.replies.push(this.heldPrompt(turn));
     if (text && !isChatter(text)) return this.hold(turn, text);
+    if (hadAttachments) {
+      turn.conv.step = 'held';
+      return void turn.replies.push(this.heldPrompt(turn));
+    }
     turn.replies.push(turn.r.menu(turn.t('bot.chatter')));
   }
 
