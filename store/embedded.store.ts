@@ -76,14 +76,19 @@ class EmbeddedCollection<T extends { _id: string }> implements Collection<T> {
 
   private async init() {
     await this.db.loadDatabaseAsync();
+    const indexed = new Set<string>();
     for (const [fields, options] of this.model.schema.indexes()) {
-      if (!options?.unique) continue;
       const names = Object.keys(fields);
-      await this.db.ensureIndexAsync({
-        fieldName: names.length === 1 ? names[0]! : names,
-        unique: true,
-        sparse: Boolean(options.sparse),
-      });
+      if (options?.unique) {
+        await this.db.ensureIndexAsync({ fieldName: names.length === 1 ? names[0]! : names, unique: true, sparse: Boolean(options.sparse) });
+        if (names.length === 1) indexed.add(names[0]!);
+      }
+      // Every field of every declared index gets a lookup index of its own, to narrow queries.
+      for (const name of names) {
+        if (indexed.has(name) || name.includes('.')) continue;
+        await this.db.ensureIndexAsync({ fieldName: name });
+        indexed.add(name);
+      }
     }
     this.db.setAutocompactionInterval(5 * 60_000);
   }
@@ -106,11 +111,30 @@ class EmbeddedCollection<T extends { _id: string }> implements Collection<T> {
   }
 
   private query(filter: Filter, options: FindOptions = {}): Doc[] {
-    let cursor = mingoFind<Doc>(this.db.getAllData(), filter);
+    let cursor = mingoFind<Doc>(this.candidates(filter), filter);
     if (options.sort) cursor = cursor.sort(options.sort);
     if (options.skip) cursor = cursor.skip(options.skip);
     if (options.limit) cursor = cursor.limit(options.limit);
     return cursor.all() as Doc[];
+  }
+
+  /**
+   * The documents a filter can match, narrowed with NeDB's indexes when the filter pins an
+   * indexed field to a value (or `$in` values); mingo then applies the whole filter.
+   */
+  private candidates(filter: Filter): Doc[] {
+    const indexes = (this.db as unknown as { indexes: Record<string, { getMatching(v: unknown): Doc[] }> }).indexes;
+    let best: Doc[] | null = null;
+    for (const [field, condition] of Object.entries(filter)) {
+      const index = indexes[field];
+      if (!index) continue;
+      const values = pinnedValues(condition);
+      if (!values) continue;
+      const docs = index.getMatching(values.length === 1 ? values[0] : values);
+      if (!best || docs.length < best.length) best = docs;
+      if (best.length <= 1) break;
+    }
+    return best ?? this.db.getAllData();
   }
 
   private async write<R>(op: () => Promise<R>): Promise<R> {
@@ -189,6 +213,19 @@ class EmbeddedCollection<T extends { _id: string }> implements Collection<T> {
     this.db.stopAutocompaction();
     await this.db.compactDatafileAsync();
   }
+}
+
+const isScalar = (v: unknown) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+
+/** The values a filter condition pins a field to (`'x'`, `{ $eq: 'x' }`, `{ $in: [...] }`), or null. */
+function pinnedValues(condition: unknown): unknown[] | null {
+  if (isScalar(condition)) return [condition];
+  if (condition && typeof condition === 'object' && !Array.isArray(condition) && !(condition instanceof Date) && !(condition instanceof RegExp)) {
+    const c = condition as Record<string, unknown>;
+    if (isScalar(c.$eq)) return [c.$eq];
+    if (Array.isArray(c.$in) && c.$in.length > 0 && c.$in.every(isScalar)) return c.$in;
+  }
+  return null;
 }
 
 /** Applies a MongoDB update document; `$setOnInsert` counts only when inserting. */
