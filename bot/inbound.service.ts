@@ -11,7 +11,12 @@ import type { ConversationEngine } from './conversation/conversation.engine.js';
 const MAX_ATTEMPTS = 5;
 const PROCESSING_LEASE_MS = 60_000;
 
-type StoredEvent = Omit<InboundMessage, 'chatId'> & { chatIdEnc: string };
+/** What is stored of an update until it is handled: the channel's own id, and the message sealed. */
+interface StoredEvent {
+  sealed: string;
+  /** The chat's sealed id, also inside `sealed`; kept apart so a sweep can order work per chat. */
+  chatIdEnc: string;
+}
 
 /**
  * Takes every inbound message: stores it first (so the platform is acknowledged only once we
@@ -40,8 +45,9 @@ export class InboundService {
 
   /** Stores the message; resolves once it is safe to acknowledge. Handling continues in the background. */
   async receive(msg: InboundMessage): Promise<{ duplicate: boolean }> {
-    const { chatId, ...rest } = msg;
-    const event: StoredEvent = { ...rest, chatIdEnc: this.cipher.encrypt(chatId) };
+    const { chatId } = msg;
+    // Sealed whole: the embedded engine's append-only files keep old versions until compaction.
+    const event: StoredEvent = { sealed: this.cipher.encrypt(JSON.stringify(msg)), chatIdEnc: this.cipher.encrypt(chatId) };
     try {
       await this.updates.insertOne({ _id: `${msg.channel}:${msg.updateId}`, channel: msg.channel, event: { ...event } });
     } catch (err) {
@@ -93,10 +99,10 @@ export class InboundService {
     );
     if (!claimed) return;
     const event = claimed.event as unknown as StoredEvent;
-    const chatId = this.cipher.decrypt(event.chatIdEnc);
+    const msg = JSON.parse(this.cipher.decrypt(event.sealed)) as InboundMessage;
+    const chatId = msg.chatId;
     try {
       const contact = await this.contactFor(claimed.channel, chatId);
-      const msg: InboundMessage = { ...event, chatId };
       const replies = await this.engine.handle(contact, msg);
       await this.reply(claimed, chatId, replies);
       // The words now live in the case or the conversation; the dedupe record keeps no copy.

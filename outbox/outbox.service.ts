@@ -124,8 +124,9 @@ export class Outbox {
         if (!claimed) continue;
         const outcome = await this.sendOne(claimed, now());
         result[outcome] += 1;
-        if (outcome === 'sent') progressed = true;
-        else held.add(item.recipientKey);
+        // A message settled for good (sent or refused) lets the next one go; one to retry holds it.
+        if (outcome === 'retried') held.add(item.recipientKey);
+        else progressed = true;
       }
     }
     return result;

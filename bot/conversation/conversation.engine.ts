@@ -8,6 +8,7 @@ import { tr, type Lang } from '../../locales/i18n.js';
 import {
   ContactModel,
   ConversationModel,
+  OutboxModel,
   WebTranscriptModel,
   type Attachment,
   type CaseKind,
@@ -633,6 +634,8 @@ export class ConversationEngine {
   private async forget(turn: Turn) {
     const { contact } = turn;
     if (contact.channel === 'web') await this.deps.store.collection(WebTranscriptModel).deleteMany({ sessionKey: contact.pseudonym });
+    // Messages already delivered to this chat would still tie it to its case codes.
+    await this.deps.store.collection(OutboxModel).deleteMany({ recipientKey: `${contact.channel}:${contact.pseudonym}`, status: { $in: ['sent', 'undelivered'] } });
     await this.conversations.deleteMany({ contactId: contact._id });
     await this.contacts.findOneAndUpdate(
       { _id: contact._id },

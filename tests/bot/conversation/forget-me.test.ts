@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tr } from '../../../locales/i18n.js';
-import { ContactModel, ConversationModel, MessageModel } from '../../../models/index.js';
+import { ContactModel, ConversationModel, MessageModel, OutboxModel } from '../../../models/index.js';
 import { buttonsOf, caseCodeIn, TelegramHarness, texts } from '../../helpers/telegram-child.js';
 
 const vi = tr('vi');
@@ -59,9 +59,10 @@ describe('Forget me (Telegram)', () => {
       expect(await bot.app.store.collection(ConversationModel).count({ contactId })).toBe(0);
     });
 
-    // The outbox still holds the sealed chat id and the receipt (with the case code) of every
-    // message sent to this chat; erasing delivered items is for the outbox to decide.
-    it.todo('leaves no delivered message in the outbox that ties the chat to the case');
+    it('leaves no delivered message in the outbox that ties the chat to the case', async () => {
+      const left = await bot.app.store.collection(OutboxModel).find({ channel: 'telegram' });
+      expect(left.map((item) => JSON.stringify(item.payload)).join('\n')).not.toContain(code);
+    });
 
     it('keeps the case for the counsellors', async () => {
       const stored = await bot.caseByCode(code);
