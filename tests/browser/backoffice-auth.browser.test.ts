@@ -85,7 +85,7 @@ describe.skipIf(!hasChromium)(title, { timeout: 90_000 }, () => {
     const adminSecret = await readSecret(desk.page);
     await desk.page.getByLabel('Mã 6 chữ số').fill(await freshTotpCode(adminSecret));
     await desk.page.getByRole('button', { name: 'Xác nhận và bật' }).click();
-    await desk.page.waitForURL((url) => url.pathname === '/admin');
+    await desk.page.waitForURL((url) => url.pathname === '/admin' || url.pathname === '/admin/cases');
 
     // Invite a counsellor.
     await desk.page.goto(`${app.url}/admin/staff`);
@@ -122,7 +122,7 @@ describe.skipIf(!hasChromium)(title, { timeout: 90_000 }, () => {
     expect(secret).not.toBe(adminSecret);
     await phone.page.getByLabel('Mã 6 chữ số').fill(await freshTotpCode(secret));
     await phone.page.getByRole('button', { name: 'Xác nhận và bật' }).click();
-    await phone.page.waitForURL((url) => url.pathname === '/admin');
+    await phone.page.waitForURL((url) => url.pathname === '/admin' || url.pathname === '/admin/cases');
     expect(await app.store.collection(StaffModel).findOne({ email: 'thuha@example.test' })).toMatchObject({ totpEnabled: true, role: 'counsellor', areas: ['Hà Nội', 'Huế'] });
     // A counsellor has no staff page.
     const forbidden = await phone.page.goto(`${app.url}/admin/staff`);
