@@ -102,7 +102,7 @@ export class InboundService {
     const msg = JSON.parse(this.cipher.decrypt(event.sealed)) as InboundMessage;
     const chatId = msg.chatId;
     try {
-      const contact = await this.contactFor(claimed.channel, chatId);
+      const contact = await this.contactFor(claimed.channel, chatId, msg.lang);
       const replies = await this.engine.handle(contact, msg);
       await this.reply(claimed, chatId, replies);
       // The words now live in the case or the conversation; the dedupe record keeps no copy.
@@ -139,12 +139,12 @@ export class InboundService {
   }
 
   /** The contact for a chat, created on first contact; found by pseudonym, never by the clear id. */
-  private async contactFor(channel: InboundUpdate['channel'], chatId: string): Promise<Contact> {
+  private async contactFor(channel: InboundUpdate['channel'], chatId: string, lang: InboundMessage['lang']): Promise<Contact> {
     const pseudonym = this.cipher.pseudonym(channel, chatId);
     const found = await this.contacts.findOne({ channel, pseudonym });
     if (found) return found;
     try {
-      return await this.contacts.insertOne({ channel, pseudonym, addressEnc: this.cipher.encrypt(chatId) });
+      return await this.contacts.insertOne({ channel, pseudonym, addressEnc: this.cipher.encrypt(chatId), lang: lang ?? 'vi' });
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
       return (await this.contacts.findOne({ channel, pseudonym }))!;

@@ -18,6 +18,8 @@ export interface InboundMessage {
   attachments: Attachment[];
   /** The platform withheld the content (Zalo's special users, including children). */
   unsupported?: boolean | undefined;
+  /** The language the child's page or app is in, when the channel knows it (the web chat does). */
+  lang?: 'vi' | 'en' | undefined;
   /** Platform-specific acknowledgement to make after storing (e.g. a Telegram callback query id). */
   ackId?: string | undefined;
 }

@@ -95,7 +95,7 @@ export class ConversationEngine {
 
     const intent = globalIntentOf(text, msg.payload);
     const code = text && !intent ? findCaseCode(text) : null;
-    if (intent) await this.onIntent(turn, intent, text);
+    if (intent) await this.onIntent(turn, intent, text, msg.lang);
     else if (code) await this.showCase(turn, code);
     else await this.onStep(turn, text, msg.payload, msg.attachments.length > 0);
 
@@ -180,7 +180,7 @@ export class ConversationEngine {
 
   // ── Global intents ────────────────────────────────────────────────────────────────────
 
-  private async onIntent(turn: Turn, intent: GlobalIntent, text: string | undefined) {
+  private async onIntent(turn: Turn, intent: GlobalIntent, text: string | undefined, asked?: Lang) {
     switch (intent) {
       case 'start':
         await this.leaveFlow(turn);
@@ -202,7 +202,7 @@ export class ConversationEngine {
         return this.reask(turn);
       case 'lang': {
         const n = text ? normalizeText(text) : '';
-        const target: Lang = n === 'english' || n === 'tieng anh' ? 'en' : n === 'tieng viet' || n === 'vietnamese' ? 'vi' : turn.lang === 'vi' ? 'en' : 'vi';
+        const target: Lang = asked ?? (n === 'english' || n === 'tieng anh' ? 'en' : n === 'tieng viet' || n === 'vietnamese' ? 'vi' : turn.lang === 'vi' ? 'en' : 'vi');
         this.setLang(turn, target);
         turn.replies.push(turn.r.text(turn.t('bot.lang_switched')));
         return this.reask(turn);

@@ -284,6 +284,18 @@ describe.skipIf(!hasChromium)(title, { timeout: 60_000 }, () => {
     await context.close();
   });
 
+  it('switching the page to Vietnamese switches the bot too, in the same conversation', async () => {
+    const { context, page, problems } = await newPhone();
+    await openChat(page, '?lang=en', en.bot.menu.report);
+    await page.locator('#lang-switch').click();
+    await page.locator('#messages > li.msg-bot', { hasText: vi.bot.lang_switched }).waitFor();
+    await page.locator('#messages > li.msg-bot:last-child .option:not([disabled])', { hasText: vi.bot.menu.report }).waitFor();
+    // The English greeting is still there above: it is the same conversation.
+    expect(await messages(page).first().textContent()).toContain('Hello! This is Hộp Thư Xanh');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it('the widget on a partner site opens the chat in a panel, and its quick exit leaves the partner page', async () => {
     const { context, page, problems } = await newPhone();
     await page.goto(`${neutralOrigin}/partner`);

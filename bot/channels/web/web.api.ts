@@ -18,6 +18,8 @@ const PostMessageBody = z
     payload: z.string().min(1).max(64).optional(),
     /** The pressed button's label, shown in the transcript as what the child said. */
     label: z.string().max(200).optional(),
+    /** The page's language, for a new conversation or after the page switched language. */
+    lang: z.enum(['vi', 'en']).optional(),
   })
   .refine((b) => b.text !== undefined || b.payload !== undefined, 'text or payload is required');
 
@@ -59,13 +61,13 @@ export function webChatApi({ store, cipher, sink }: WebChatApiOptions): Router {
     if (!token) return void res.status(400).json({ ok: false, error: 'bad_request', message: 'missing or malformed X-Chat-Session header' });
     if (!body.success) return void res.status(400).json({ ok: false, error: 'bad_request', message: body.error.issues.map((i) => i.message).join('; ') });
     const sessionKey = webSessionKey(cipher, token);
-    const { id, text, payload, label } = body.data;
+    const { id, text, payload, label, lang } = body.data;
     try {
       await transcripts().insertOne({ _id: `${sessionKey}:${id}`, sessionKey, from: 'child', payload: { text: text ?? label ?? '' } });
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
     }
-    const { duplicate } = await sink({ channel: 'web', updateId: `${sessionKey}:${id}`, chatId: token, text, payload, attachments: [] });
+    const { duplicate } = await sink({ channel: 'web', updateId: `${sessionKey}:${id}`, chatId: token, text, payload, lang, attachments: [] });
     res.status(duplicate ? 200 : 202).json({ ok: true, duplicate });
   });
 

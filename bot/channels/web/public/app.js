@@ -8,9 +8,9 @@
 (function () {
   'use strict';
 
+  var LANG_KEY = 'htx-chat-lang';
   var TOKEN_KEY = 'htx-chat-session';
   var OUTBOX_KEY = 'htx-chat-outbox';
-  var HIDE_KEY = 'htx-chat-hidden-through';
   var POLL_MS = 1500;
   var FAST_POLL_MS = 400;
   var FAST_FOR_MS = 6000;
@@ -42,10 +42,6 @@
     retryMs: 1000,
     retryTimer: null,
     focusOptions: false,
-    /** Entries up to this seq were the page's own language set-up, not shown. */
-    hiddenThrough: 0,
-    /** Called with the bot's answer to the set-up, while it is under way. */
-    onSetupAnswered: null,
     exiting: false,
     lastEsc: 0,
   };
@@ -133,11 +129,7 @@
     var added = false;
     entries.forEach(function (entry) {
       state.lastSeq = Math.max(state.lastSeq, entry.seq);
-      if (state.onSetupAnswered) {
-        if (entry.from === 'bot' && entry.options && entry.options.length) state.onSetupAnswered(entry.seq);
-        return;
-      }
-      if (entry.seq <= state.hiddenThrough || isHidden(entry)) return;
+      if (isHidden(entry)) return;
       var li = bubble(entry.from === 'bot' ? 'bot' : 'child', entry.text || '');
       if (entry.from === 'bot' && entry.options && entry.options.length) {
         newOptions = optionsOf(entry);
@@ -395,26 +387,21 @@
       save(TOKEN_KEY, token);
     }
     state.token = token;
-    state.hiddenThrough = Number(load(HIDE_KEY)) || 0;
     if (!firstVisit) {
       try { state.outbox = JSON.parse(load(OUTBOX_KEY) || '[]'); } catch (e) { state.outbox = []; }
       state.outbox.forEach(showPending);
     }
     if (!navigator.onLine) setOffline(true);
     poll();
-    if (firstVisit && config.lang === 'en') {
-      // The API has no language field: switch the bot by message, and keep that exchange
-      // off the screen so that an English visit starts like a Vietnamese one.
-      state.onSetupAnswered = function (seq) {
-        state.onSetupAnswered = null;
-        state.hiddenThrough = seq;
-        save(HIDE_KEY, String(seq));
-        send({ id: randomId(16), text: '/start' });
-      };
-      send({ id: randomId(16), text: '/lang' });
-    } else if (firstVisit) {
-      // The greeting and the menu come from the bot.
-      send({ id: randomId(16), text: '/start' });
+    var lang = config.lang === 'en' ? 'en' : 'vi';
+    if (firstVisit) {
+      // The greeting and the menu come from the bot, in the page's language.
+      save(LANG_KEY, lang);
+      send({ id: randomId(16), text: '/start', lang: lang });
+    } else if (load(LANG_KEY) !== lang) {
+      // The page's language was switched: the bot follows.
+      save(LANG_KEY, lang);
+      send({ id: randomId(16), text: '/lang', lang: lang });
     } else {
       flush();
     }
