@@ -3,9 +3,8 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import express, { type ErrorRequestHandler } from 'express';
 import type { Agenda } from 'agenda';
-import { AreaDirectory } from '../cases/area-directory.js';
 import { CaseService } from '../cases/cases.service.js';
-import { DEFAULT_SLA } from '../cases/sla-policy.js';
+import { LiveSettings } from '../cases/live-settings.js';
 import { ConversationEngine } from '../bot/conversation/conversation.engine.js';
 import { InboundService } from '../bot/inbound.service.js';
 import {
@@ -28,7 +27,6 @@ import type { Config } from './config.js';
 import { DataCipher } from './crypto.js';
 import { AppError } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
-import defaultAreas from '../cases/areas.default.json' with { type: 'json' };
 
 export interface AppOptions {
   logger?: Logger;
@@ -62,19 +60,27 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   if (store instanceof MongoStore) await store.syncIndexes();
   const cipher = new DataCipher(config.dataKey);
   const outbox = new Outbox(store, cipher, logger, { ...DEFAULT_OUTBOX_OPTIONS, ...options.outbox });
-  const staffChat = config.STAFF_TELEGRAM_CHAT_ID;
-  const cases = new CaseService(store, outbox, cipher, logger, () => ({
-    sla: DEFAULT_SLA,
-    staffAlertTarget: staffChat && config.TELEGRAM_BOT_TOKEN ? { channel: 'telegram', chatId: staffChat } : null,
-  }));
-  const areas = new AreaDirectory(defaultAreas);
+  // The admin's saved settings, else the environment's values.
+  const settings = await new LiveSettings(store, logger, {
+    provinceHotline: config.PROVINCE_HOTLINE,
+    provinceName: config.PROVINCE_NAME,
+    staffTelegramChatId: config.STAFF_TELEGRAM_CHAT_ID,
+  }).start();
+  const cases = new CaseService(store, outbox, cipher, logger, () => {
+    const { sla, staffTelegramChatId: staffChat } = settings.current();
+    return { sla, staffAlertTarget: staffChat && config.TELEGRAM_BOT_TOKEN ? { channel: 'telegram', chatId: staffChat } : null };
+  });
+  const areas = settings.areas;
   let publicUrl = config.PUBLIC_URL ?? '';
   const engine = new ConversationEngine({
     store,
     cases,
     areas,
     logger,
-    settings: () => ({ provinceHotline: config.PROVINCE_HOTLINE, provinceName: config.PROVINCE_NAME, webChatUrl: `${publicUrl}/chat` }),
+    settings: () => {
+      const { provinceHotline, provinceName } = settings.current();
+      return { provinceHotline, provinceName, webChatUrl: `${publicUrl}/chat` };
+    },
   });
   const inbound = new InboundService(store, cipher, engine, outbox, logger);
   const sink = (msg: Parameters<InboundService['receive']>[0]) => inbound.receive(msg);
@@ -151,6 +157,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     async stop() {
       if (stopped) return;
       stopped = true;
+      settings.stop();
       await polling?.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -18,7 +18,8 @@ export function triageChanges(c: Case, fields: TriageFields, settings: WorkSetti
   const change = (path: string, from: unknown, to: unknown) => {
     if ((from ?? null) === to) return;
     set[path] = to;
-    changes[path] = { from: from ?? null, to };
+    // Stored as an audit document: its keys may not contain dots ('area.province' → 'province').
+    changes[path.replace(/^area\./, '')] = { from: from ?? null, to };
   };
   for (const field of PLAIN_FIELDS) {
     const to = fields[field];

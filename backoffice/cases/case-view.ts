@@ -122,8 +122,8 @@ const FIELD_LABELS: Record<string, string> = {
   adviceArea: 'admin.cases.case.advice_area',
   ageBand: 'admin.cases.case.age_band',
   gender: 'admin.cases.case.gender',
-  'area.province': 'admin.cases.triage.province',
-  'area.commune': 'admin.cases.triage.commune',
+  province: 'admin.cases.triage.province',
+  commune: 'admin.cases.triage.commune',
 };
 
 /** Staff ids an audit event names besides its actor (an assignment's before and after). */

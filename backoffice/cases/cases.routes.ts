@@ -77,8 +77,12 @@ export function caseRoutes(deps: BackofficeDeps): Router {
         filters,
         errors,
         manager: isManager(actor),
-        provinces: settings.areas.map((a) => a.name),
-        staffOptions: staff.map((s) => ({ value: s._id, label: s.name })),
+        areaOptions: settings.areas.map((a) => ({ value: a.name, label: a.name })),
+        assigneeOptions: [
+          { value: 'me', label: t('admin.cases.filters.me') },
+          { value: 'unassigned', label: t('admin.cases.filters.unassigned') },
+          ...staff.map((s) => ({ value: s._id, label: s.name })),
+        ],
         sorts: CASE_SORTS.map((value) => ({ value, label: t(`admin.cases.sorts.${value}`) })),
         allCount: CASE_STATUSES.reduce((n, s) => n + list.countsByStatus[s], 0),
         allHref: inboxHref({ ...filters, status: undefined }),
@@ -129,7 +133,12 @@ export function caseRoutes(deps: BackofficeDeps): Router {
         nextStatuses: STATUS_TRANSITIONS[c.status].map((s) => ({ value: s, label: t(`admin.cases.statuses.${s}`) })),
         suggestions: suggestions.map((s) => ({
           value: s.staffId,
-          label: `${s.name} (${t('admin.cases.assign.suggested')}: ${s.matchedExpertise.map((e) => t(`admin.staff.expertise_names.${e}`)).join(', ')}; ${t('admin.cases.assign.open_cases', { count: s.openCases })})`,
+          label: `★ ${s.name} (${t('admin.cases.assign.suggested')})`,
+          why: t('admin.cases.assign.suggestion', {
+            name: s.name,
+            expertise: s.matchedExpertise.map((e) => t(`admin.staff.expertise_names.${e}`)).join(', ') || '—',
+            open: t('admin.cases.assign.open_cases', { count: s.openCases }),
+          }),
         })),
         otherStaff: others.filter((s) => !suggested.has(s._id)).map((s) => ({ value: s._id, label: s.name })),
         provinces: settings.areas.map((a) => ({ value: a.name, label: a.name })),
@@ -233,10 +242,8 @@ export function caseRoutes(deps: BackofficeDeps): Router {
   router.post(
     '/cases/:id/referrals/:referralId/answer',
     caseAction('answer', async (actor, body, req) => {
-      const sendToChild = body.sendToChild ?? '';
-      const { referral } = await work.recordReferralAnswer(actor, String(req.params.referralId), body.answer ?? '', { sendToChild });
-      const { t } = ctx(req);
-      return { flash: referral.answerSentToChildAt && sendToChild ? t('admin.cases.flash.answer_sent') : t('admin.cases.flash.answer_saved'), caseId: referral.caseId };
+      const { referral, message } = await work.recordReferralAnswer(actor, String(req.params.referralId), body.answer ?? '', { sendToChild: body.sendToChild });
+      return { flash: ctx(req).t(message ? 'admin.cases.flash.answer_sent' : 'admin.cases.flash.answer_saved'), caseId: referral.caseId };
     }),
   );
 

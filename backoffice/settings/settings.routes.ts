@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { TFunction } from 'i18next';
+import defaultAreas from '../../cases/areas.default.json' with { type: 'json' };
 import { parseInput } from '../../cases/case-work.schemas.js';
 import { readSettings, saveSettings, type SettingsPatch } from '../../cases/live-settings.js';
 import { readWorkSettings } from '../../cases/work-settings.js';
@@ -45,7 +46,8 @@ export function settingsRoutes(deps: BackofficeDeps): Router {
       hotlines: { provinceNumber: saved?.hotlines.provinceNumber ?? '', provinceName: saved?.hotlines.provinceName ?? '' },
       alerts: { staffTelegramChatId: saved?.staffTelegramChatId ?? '' },
       sla: slaToForm(work.sla),
-      areas: { areas: saved?.areas.length ? formatAreaText(saved.areas) : '' },
+      // Until an admin saves a list, the shipped one is shown to start from.
+      areas: { areas: formatAreaText(saved?.areas.length ? saved.areas : defaultAreas.provinces.map((p) => ({ ...p, communes: [] }))) },
     };
     const values = failed ? { ...current, [failed.section]: failed.values } : current;
     render(
@@ -59,7 +61,6 @@ export function settingsRoutes(deps: BackofficeDeps): Router {
         slaFields: SLA_FIELDS.map((f) => f.name),
         slaRanges: slaRanges(),
         areaCount: saved?.areas.length ? { provinces: saved.areas.length, communes: saved.areas.reduce((n, a) => n + a.communes.length, 0) } : null,
-        shippedAreas: formatAreaText(work.areas.map((a) => ({ ...a, aliases: [] }))),
         telegramOn: connected.includes('telegram'),
         channels: CHANNELS.map((ch) => ({ id: ch, connected: connected.includes(ch) })),
         telegramMode,
