@@ -21,7 +21,7 @@ import { ensureFirstAdmin } from '../backoffice/auth/bootstrap.js';
 import { StaffSessionStore } from '../backoffice/session.store.js';
 import { backofficeFeatures } from '../backoffice/features.js';
 import { DEFAULT_OUTBOX_OPTIONS, Outbox, type OutboxOptions } from '../outbox/outbox.service.js';
-import { startScheduler } from '../scheduler/scheduler.js';
+import { drainScheduler, startScheduler } from '../scheduler/scheduler.js';
 import { MongoStore, openStore, type Store } from '../store/index.js';
 import type { Config } from './config.js';
 import { DataCipher } from './crypto.js';
@@ -162,7 +162,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await inbound.idle();
-      await agenda.drain({ timeout: 10_000 }).catch(() => agenda.stop());
+      await drainScheduler(agenda);
       await store.close();
     },
   };

@@ -56,3 +56,25 @@ export async function startScheduler(options: SchedulerOptions): Promise<Agenda>
   });
   return agenda;
 }
+
+/**
+ * Stops taking jobs and waits (at most `timeoutMs`) for those running to finish.
+ * agenda 6.2's own drain checks for running jobs one tick after a job's 'complete' event,
+ * before the job has left its running list, and then waits out its whole timeout; so the drain
+ * is ended here as soon as nothing runs any more (it has stopped new jobs by then).
+ */
+export async function drainScheduler(agenda: Agenda, timeoutMs = 10_000): Promise<void> {
+  const idle = new AbortController();
+  const done = agenda.drain({ timeout: timeoutMs, signal: idle.signal });
+  const deadline = Date.now() + timeoutMs;
+  void (async () => {
+    while (!idle.signal.aborted && Date.now() < deadline) {
+      const stats = await agenda.getRunningStats().catch(() => null);
+      const running = stats ? (Array.isArray(stats.runningJobs) ? stats.runningJobs.length : stats.runningJobs) : 0;
+      if (running === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    idle.abort();
+  })();
+  await done.catch(() => agenda.stop());
+}

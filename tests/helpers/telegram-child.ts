@@ -49,32 +49,6 @@ export interface HarnessOptions {
   env?: Record<string, string>;
 }
 
-/**
- * agenda 6.2's drain checks for running jobs one tick after a job's 'complete' event, before
- * the job has left its running list, then waits for an event that never comes: every stop with
- * a job in hand took the full 10 s timeout. This ends the drain as soon as nothing runs (drain
- * has stopped new jobs by then), so restarts take milliseconds.
- */
-function finishDrainWhenIdle(app: App): void {
-  const agenda = app.agenda;
-  const drain = agenda.drain.bind(agenda);
-  agenda.drain = async (options) => {
-    const { timeout, ...rest } = typeof options === 'number' ? { timeout: options } : (options ?? {});
-    const idle = new AbortController();
-    const done = drain({ ...rest, signal: idle.signal, ...(timeout !== undefined ? { timeout } : {}) });
-    const deadline = Date.now() + (timeout ?? 10_000);
-    void (async () => {
-      while (!idle.signal.aborted && Date.now() < deadline) {
-        const stats = await agenda.getRunningStats().catch(() => null);
-        if (!stats || stats.runningJobs === 0 || (Array.isArray(stats.runningJobs) && stats.runningJobs.length === 0)) break;
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      idle.abort();
-    })();
-    return done;
-  };
-}
-
 /** A case reference code as the receipt shows it. */
 export const CASE_CODE = /HTX-[2-9A-HJKMNP-Z]{5}-[2-9A-HJKMNP-Z]{5}/;
 
@@ -159,7 +133,6 @@ export class TelegramHarness {
     const app = this.running;
     this.running = null;
     if (!app) return;
-    finishDrainWhenIdle(app);
     await app.stop();
   }
 
