@@ -8,6 +8,8 @@ import type { CaseService } from './cases.service.js';
 
 /** Why a reply could not leave: the child asked to be forgotten, so only the case code reaches it. */
 export const CONTACT_FORGOTTEN = 'contact_forgotten';
+/** Why a reply could not leave: the contact is blocked, and gets nothing but the emergency numbers. */
+export const CONTACT_BLOCKED = 'contact_blocked';
 
 /**
  * Sends a counsellor's words to the child: stored as a counsellor message (the child can also
@@ -25,7 +27,8 @@ export class ChildReplies {
   /** `origin` says what the words are (a reply, an agency's answer) for the audit log. */
   async send(staffId: string, c: Case, text: string, origin: 'reply' | 'referral_answer'): Promise<Message> {
     const contact = await this.store.collection(ContactModel).findOne({ _id: c.contactId });
-    const addressEnc = contact?.addressEnc ?? null;
+    // A blocked contact gets nothing but the emergency numbers; the code still shows the reply.
+    const addressEnc = contact && !contact.blocked ? (contact.addressEnc ?? null) : null;
     const messages = this.store.collection(MessageModel);
     let message = await messages.insertOne({
       caseId: c._id,
@@ -33,7 +36,7 @@ export class ChildReplies {
       staffId,
       text,
       delivery: addressEnc ? 'pending' : 'undelivered',
-      deliveryError: addressEnc ? null : CONTACT_FORGOTTEN,
+      deliveryError: addressEnc ? null : contact?.blocked ? CONTACT_BLOCKED : CONTACT_FORGOTTEN,
     });
     if (contact && addressEnc) {
       const [item] = await this.outbox.enqueue([

@@ -78,7 +78,7 @@ export function inboxHref(filters: Record<string, string | number | undefined>):
   return s ? `/admin/cases?${s}` : '/admin/cases';
 }
 
-const KNOWN_DELIVERY_ERRORS = ['contact_forgotten', 'channel_not_connected'];
+const KNOWN_DELIVERY_ERRORS = ['contact_forgotten', 'contact_blocked', 'channel_not_connected'];
 
 /** A message as the conversation shows it. */
 export function messageView(m: Message, names: Record<string, string>, t: TFunction) {

@@ -339,6 +339,15 @@ for (const engine of enginesUnderTest()) {
         await w.work.unblockContact(w.people.coordHN, hn._id);
         expect((await w.work.getCase(w.people.coordHN, hn._id)).contact.blocked).toBe(false);
       });
+
+      it('sends a blocked contact no reply, but keeps it readable by the case code', async () => {
+        await w.work.blockContact(w.people.coordHN, hn._id);
+        const before = await w.store.collection(OutboxModel).count({});
+        const message = await w.work.reply(w.people.coordHN, hn._id, 'Anh chị vẫn ở đây.');
+        expect(message).toMatchObject({ delivery: 'undelivered', deliveryError: 'contact_blocked' });
+        expect(await w.store.collection(OutboxModel).count({})).toBe(before);
+        await w.work.unblockContact(w.people.coordHN, hn._id);
+      });
     });
 
     describe('inbox', () => {
