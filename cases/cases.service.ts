@@ -16,6 +16,7 @@ import {
 import type { Outbox } from '../outbox/outbox.service.js';
 import { isDuplicateKey, type Store } from '../store/index.js';
 import { newCaseCode } from './case-code.js';
+import { OPEN_STATUSES } from './case-workflow.js';
 import { DEFAULT_SLA, firstResponseDue, type SlaPolicy } from './sla-policy.js';
 
 /** What the guided questions collect; every field may be skipped. */
@@ -56,7 +57,6 @@ export interface CaseServiceSettings {
   staffAlertTarget: StaffAlertTarget | null;
 }
 
-const OPEN_STATUSES = ['new', 'triaged', 'in_progress', 'waiting', 'referred'];
 
 /**
  * The case service: the only code that creates or changes cases and their messages. It keeps

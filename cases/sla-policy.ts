@@ -1,4 +1,4 @@
-import type { CaseKind, Priority } from '../models/index.js';
+import { DEFAULT_SLA_SETTINGS, type CaseKind, type Priority, type SlaSettings } from '../models/index.js';
 
 /**
  * First-response deadlines, in minutes. Defaults from DOMAIN.md, after Decree 56/2017/NĐ-CP:
@@ -7,19 +7,10 @@ import type { CaseKind, Priority } from '../models/index.js';
  * a day; Law on Children Art. 34 (children are answered): opinions within 3 days.
  * Admins may change every value (back office settings).
  */
-export interface SlaPolicy {
-  urgentMinutes: number;
-  reportMinutes: number;
-  adviceMinutes: number;
-  opinionMinutes: number;
-}
+export type SlaPolicy = Pick<SlaSettings, 'urgentMinutes' | 'reportMinutes' | 'adviceMinutes' | 'opinionMinutes'>;
 
-export const DEFAULT_SLA: SlaPolicy = {
-  urgentMinutes: 60,
-  reportMinutes: 12 * 60,
-  adviceMinutes: 24 * 60,
-  opinionMinutes: 3 * 24 * 60,
-};
+/** The defaults, as the settings model declares them. */
+export const DEFAULT_SLA: SlaPolicy = DEFAULT_SLA_SETTINGS;
 
 export function firstResponseDue(from: Date, kind: CaseKind, priority: Priority, policy: SlaPolicy = DEFAULT_SLA): Date {
   const minutes =
