@@ -1,4 +1,5 @@
 import express, { Router } from 'express';
+import rateLimit from 'express-rate-limit';
 import { z } from 'zod';
 import type { DataCipher } from '../../../app/crypto.js';
 import type { Logger } from '../../../app/logger.js';
@@ -55,7 +56,16 @@ export function webChatApi({ store, cipher, sink }: WebChatApiOptions): Router {
     res.json({ ok: true, messages: entries.map((e) => ({ seq: e.seq, from: e.from, ...e.payload })) });
   });
 
-  router.post('/messages', async (req, res) => {
+  // Against floods and code guessing from one place. The count lives in memory only: no IP is stored.
+  const limiter = rateLimit({
+    windowMs: 60_000,
+    limit: 60,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (_req, res) => void res.status(429).json({ ok: false, error: 'too_many_requests' }),
+  });
+
+  router.post('/messages', limiter, async (req, res) => {
     const token = sessionOf(req.get('x-chat-session'));
     const body = PostMessageBody.safeParse(req.body);
     if (!token) return void res.status(400).json({ ok: false, error: 'bad_request', message: 'missing or malformed X-Chat-Session header' });
