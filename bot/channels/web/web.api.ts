@@ -56,16 +56,20 @@ export function webChatApi({ store, cipher, sink }: WebChatApiOptions): Router {
     res.json({ ok: true, messages: entries.map((e) => ({ seq: e.seq, from: e.from, ...e.payload })) });
   });
 
-  // Against floods and code guessing from one place. The count lives in memory only: no IP is stored.
-  const limiter = rateLimit({
+  // Against floods: per chat session, and far more loosely per place (a school shares one
+  // address). Counts live in memory only: no IP address is stored.
+  const tooMany = (_req: express.Request, res: express.Response) => void res.status(429).json({ ok: false, error: 'too_many_requests' });
+  const perSession = rateLimit({
     windowMs: 60_000,
-    limit: 60,
+    limit: 40,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    handler: (_req, res) => void res.status(429).json({ ok: false, error: 'too_many_requests' }),
+    keyGenerator: (req) => `s:${String(req.get('x-chat-session') ?? '').slice(0, 64)}`,
+    handler: tooMany,
   });
+  const perPlace = rateLimit({ windowMs: 60_000, limit: 600, standardHeaders: false, legacyHeaders: false, handler: tooMany });
 
-  router.post('/messages', limiter, async (req, res) => {
+  router.post('/messages', perPlace, perSession, async (req, res) => {
     const token = sessionOf(req.get('x-chat-session'));
     const body = PostMessageBody.safeParse(req.body);
     if (!token) return void res.status(400).json({ ok: false, error: 'bad_request', message: 'missing or malformed X-Chat-Session header' });

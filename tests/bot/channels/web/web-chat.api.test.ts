@@ -167,14 +167,14 @@ describe('web chat API (the real app, in-process)', () => {
     }
   });
 
-  // Last in this file: it spends this app's allowance for 127.0.0.1.
-  it('when one place floods the chat, then it is told to slow down and the extra messages are not taken', async () => {
+  it('when one chat floods, then it is told to slow down and the extra messages are not taken, while other chats go on', async () => {
     const session = newSession();
     const statuses: number[] = [];
-    for (let i = 0; i < 65; i++) statuses.push((await post(session, { id: newId(), text: 'ok' })).status);
+    for (let i = 0; i < 45; i++) statuses.push((await post(session, { id: newId(), text: 'ok' })).status);
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
     await app.inbound.idle();
     const taken = (await list(session)).filter((m) => m.from === 'child').length;
     expect(taken).toBe(statuses.filter((s) => s === 202).length);
+    expect((await post(newSession(), { id: newId(), text: '/start' })).status).toBe(202);
   });
 });
