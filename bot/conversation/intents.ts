@@ -23,8 +23,8 @@ for (const [intent, words] of Object.entries(TYPED) as [GlobalIntent, string[]][
 /** The global intent of a button payload (`cmd:<intent>`) or of typed text, if any. */
 export function globalIntentOf(text: string | undefined, payload: string | undefined): GlobalIntent | null {
   if (payload?.startsWith('cmd:')) {
-    const intent = payload.slice(4) as GlobalIntent;
-    return intent in TYPED ? intent : null;
+    const intent = payload.slice(4);
+    return Object.hasOwn(TYPED, intent) ? (intent as GlobalIntent) : null;
   }
   if (!text) return null;
   const trimmed = text.trim();

@@ -1,32 +1,28 @@
 import assert from 'node:assert';
 import nedb from '@seald-io/nedb';
 import { find, update } from 'mingo';
-import { computeJobState, toJobId } from 'agenda';
-import type {
-  JobParameters,
-  JobRepository,
-  JobRepositoryOptions,
-  JobsOverview,
-  JobsQueryOptions,
-  JobsResult,
-  JobsSort,
-  JobWithState,
-  RemoveJobsOptions,
-} from 'agenda';
+import { computeJobState } from 'agenda';
+import type { JobParameters, JobRepository, JobRepositoryOptions, JobsOverview, JobsQueryOptions, JobsResult, RemoveJobsOptions } from 'agenda';
+import {
+  assertSafeUniqueQuery,
+  debouncedFields,
+  equalityFields,
+  filterFromOptions,
+  filterFromQuery,
+  hasState,
+  toJob,
+  toSort,
+  toStoredFields,
+  withoutLock,
+  withState,
+  type Query,
+  type StoredJob,
+} from './embedded-job.queries.js';
 
 // NeDB's typings declare an ES default export, but the package is CommonJS whose
 // module.exports is the class: under NodeNext the default import is typed as the module.
 const Datastore = ((nedb as { default?: unknown }).default ?? nedb) as typeof nedb.default;
 type Datastore<S> = import('@seald-io/nedb').default<S>;
-
-/** A MongoDB-style query or update document, evaluated by mingo. */
-type Query = Record<string, unknown>;
-
-/**
- * A job as stored: optional fields are written as null (as the MongoDB driver writes
- * `undefined`), so both engines hold the same shape; `_id` is NeDB's string id.
- */
-type StoredJob = { _id: string } & { [K in keyof Omit<JobParameters, '_id'>]: JobParameters[K] | null };
 
 /** Options for {@link EmbeddedJobRepository}. */
 export interface EmbeddedJobRepositoryOptions {
@@ -38,8 +34,6 @@ export interface EmbeddedJobRepositoryOptions {
 
 // The order MongoJobRepository uses to pick the next job: earliest first, then most urgent.
 const NEXT_JOB_SORT = { nextRunAt: 1, priority: -1 } as const;
-// Operators that evaluate code; MongoJobRepository refuses them in `unique` too.
-const BANNED_UNIQUE_OPERATORS = new Set(['$where', '$function', '$accumulator', '$expr']);
 
 /**
  * agenda's {@link JobRepository} on NeDB, a port of `@agendajs/mongo-backend`'s
@@ -82,31 +76,12 @@ export class EmbeddedJobRepository implements JobRepository {
   }
 
   async queryJobs(options: JobsQueryOptions = {}): Promise<JobsResult> {
-    const { name, names, state, id, ids, search, data, includeDisabled = true, sort, skip = 0, limit = 0 } = options;
+    const { state, sort, skip = 0, limit = 0 } = options;
     const now = new Date();
-    const query: Query = {};
-    // Type checks mirror MongoJobRepository: a non-string would be read as an operator.
-    if (name && typeof name === 'string') query.name = name;
-    else if (Array.isArray(names) && names.length > 0) {
-      const valid = names.filter((n) => typeof n === 'string');
-      if (valid.length > 0) query.name = { $in: valid };
-    }
-    if (id && typeof id === 'string') query._id = id;
-    else if (Array.isArray(ids) && ids.length > 0) {
-      const valid = ids.filter((i) => typeof i === 'string');
-      if (valid.length > 0) query._id = { $in: valid };
-    }
-    if (search && typeof search === 'string') query.name = { $regex: escapeRegex(search), $options: 'i' };
-    if (data !== undefined) Object.assign(query, dataFilter(data));
-    if (!includeDisabled) query.disabled = { $ne: true };
-
     // State is computed, not stored, so a state filter runs here; pagination comes after it.
-    const jobs = (await this.select(query, { sort: toSort(sort) }))
-      .map((doc): JobWithState => {
-        const job = toJob(doc) as JobWithState;
-        return { ...job, state: computeJobState(job, now) };
-      })
-      .filter((job) => !state || (state === 'paused' ? job.disabled === true : job.state === state));
+    const jobs = (await this.select(filterFromQuery(options), { sort: toSort(sort) }))
+      .map((doc) => withState(doc, now))
+      .filter((job) => hasState(job, state));
     return { jobs: limit > 0 ? jobs.slice(skip, skip + limit) : jobs.slice(skip), total: jobs.length };
   }
 
@@ -226,14 +201,7 @@ export class EmbeddedJobRepository implements JobRepository {
    */
   saveJob<DATA = unknown>(job: JobParameters<DATA>, options: JobRepositoryOptions | undefined): Promise<JobParameters<DATA>> {
     const { _id, unique, uniqueOpts, ...props } = job;
-    // Like the MongoDB backend, a field the caller left out is stored as null — this also
-    // clears processor fields (lockedAt, failCount…) that Job.save() leaves out.
-    const set: Omit<StoredJob, '_id'> = {
-      ...props,
-      ...Object.fromEntries(OPTIONAL_FIELDS.map((k) => [k, props[k] ?? null])),
-      data: props.data ?? null,
-      lastModifiedBy: options?.lastModifiedBy ?? null,
-    } as Omit<StoredJob, '_id'>;
+    const set = toStoredFields(props, options?.lastModifiedBy);
     const done = (doc: StoredJob | undefined) => (doc ? (toJob(doc) as JobParameters<DATA>) : job);
     return this.exclusive(async () => {
       const now = new Date();
@@ -258,25 +226,8 @@ export class EmbeddedJobRepository implements JobRepository {
       if (!debounce) return done(await this.upsert(query, set, {}));
 
       const [existing] = await this.select(query);
-      if (existing) {
-        const startedAt = existing.debounceStartedAt ?? now;
-        // Leading: the job keeps its first run time; only its other fields move on.
-        if (debounce.strategy === 'leading') {
-          const next = { ...set, nextRunAt: existing.nextRunAt, debounceStartedAt: startedAt };
-          return done(await this.updateFirstUnlocked(query, (doc) => ({ ...doc, ...next })));
-        }
-        // Trailing: every save pushes the run back by `delay`, unless maxWait has run out.
-        const overdue = debounce.maxWait !== undefined && debounce.maxWait > 0 && now.getTime() - startedAt.getTime() >= debounce.maxWait;
-        const next = overdue
-          ? { ...set, nextRunAt: now, debounceStartedAt: null }
-          : { ...set, nextRunAt: new Date(now.getTime() + debounce.delay), debounceStartedAt: startedAt };
-        return done(await this.updateFirstUnlocked(query, (doc) => ({ ...doc, ...next })));
-      }
-      const first =
-        debounce.strategy === 'leading'
-          ? { ...set, debounceStartedAt: now }
-          : { ...set, nextRunAt: new Date(now.getTime() + debounce.delay), debounceStartedAt: now };
-      return done(await this.upsert(query, first, {}));
+      const next = debouncedFields(set, existing, debounce, now);
+      return done(existing ? await this.updateFirstUnlocked(query, (doc) => ({ ...doc, ...next })) : await this.upsert(query, next, {}));
     });
   }
 
@@ -349,82 +300,4 @@ export class EmbeddedJobRepository implements JobRepository {
       return changing.length;
     });
   }
-}
-
-// --- pure helpers ---------------------------------------------------------------------------
-
-const OPTIONAL_FIELDS = [
-  'lockedAt', 'lastFinishedAt', 'failedAt', 'failCount', 'failReason', 'repeatTimezone', 'lastRunAt', 'repeatInterval',
-  'repeatAt', 'disabled', 'progress', 'debounceStartedAt', 'fork', 'startDate', 'endDate', 'skipDays',
-] as const satisfies readonly (keyof JobParameters)[];
-
-/** The stored document as agenda's JobParameters: nulls become absent, the id a JobId. */
-function toJob(doc: StoredJob): JobParameters {
-  const job: Record<string, unknown> = { _id: toJobId(doc._id), name: doc.name, priority: doc.priority, nextRunAt: doc.nextRunAt, type: doc.type, data: doc.data };
-  for (const key of [...OPTIONAL_FIELDS, 'unique', 'uniqueOpts', 'lastModifiedBy'] as const) job[key] = doc[key] ?? undefined;
-  return job as unknown as JobParameters;
-}
-
-function withoutLock(doc: StoredJob): StoredJob {
-  const { lockedAt: _dropped, ...rest } = doc;
-  return rest as StoredJob;
-}
-
-function toSort(sort: JobsSort | undefined): Record<string, 1 | -1> {
-  const entries = Object.entries(sort ?? {}).filter(([, dir]) => dir !== undefined);
-  if (entries.length === 0) return { nextRunAt: -1, lastRunAt: -1 };
-  return Object.fromEntries(entries.map(([key, dir]) => [key, dir === 'asc' ? 1 : -1]));
-}
-
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== 'object') return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
-/** A data filter: an object matches by its leaves (`data.a.b`), anything else exactly. */
-function dataFilter(data: unknown, prefix = 'data'): Query {
-  if (!isPlainObject(data)) return { [prefix]: data };
-  const out: Query = {};
-  for (const [key, value] of Object.entries(data)) {
-    Object.assign(out, isPlainObject(value) ? dataFilter(value, `${prefix}.${key}`) : { [`${prefix}.${key}`]: value });
-  }
-  return out;
-}
-
-/** The filter for cancel/disable/enable; null when the options select nothing. */
-function filterFromOptions(options: RemoveJobsOptions): Query | null {
-  const query: Query = {};
-  if (options.id) query._id = String(options.id);
-  else if (Array.isArray(options.ids) && options.ids.length > 0) query._id = { $in: options.ids.map(String) };
-  if (options.name && typeof options.name === 'string') query.name = options.name;
-  else if (Array.isArray(options.names) && options.names.length > 0) {
-    const valid = options.names.filter((n) => typeof n === 'string');
-    if (valid.length > 0) query.name = { $in: valid };
-  } else if (Array.isArray(options.notNames) && options.notNames.length > 0) {
-    const valid = options.notNames.filter((n) => typeof n === 'string');
-    if (valid.length > 0) query.name = { $nin: valid };
-  }
-  if (options.data !== undefined) Object.assign(query, dataFilter(options.data));
-  return Object.keys(query).length > 0 ? query : null;
-}
-
-/** Rejects code-evaluating operators anywhere in a caller-supplied `unique` query. */
-function assertSafeUniqueQuery(value: unknown): void {
-  if (Array.isArray(value)) return value.forEach(assertSafeUniqueQuery);
-  if (!isPlainObject(value)) return;
-  for (const [key, child] of Object.entries(value)) {
-    if (BANNED_UNIQUE_OPERATORS.has(key)) throw new Error(`Unsafe operator "${key}" is not allowed in a unique() constraint`);
-    assertSafeUniqueQuery(child);
-  }
-}
-
-/** The `path: value` equalities of a query, which MongoDB copies into an upserted document. */
-function equalityFields(query: Query): Query {
-  const isOperatorObject = (v: unknown) => isPlainObject(v) && Object.keys(v).some((k) => k.startsWith('$'));
-  return Object.fromEntries(Object.entries(query).filter(([key, value]) => !key.startsWith('$') && !isOperatorObject(value)));
 }

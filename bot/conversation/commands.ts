@@ -1,0 +1,64 @@
+import type { Lang } from '../../locales/i18n.js';
+import { normalizeText } from '../risk/risk-detector.js';
+import { askToForget } from './forget.js';
+import type { GlobalIntent } from './intents.js';
+import { flushToCase } from './keeping.js';
+import { reask } from './prompts.js';
+import { setLang, type EngineDeps, type Turn } from './turn.js';
+
+/** Does what the child asked for, at whatever step they were (see {@link GlobalIntent}). */
+export async function onIntent(deps: EngineDeps, turn: Turn, intent: GlobalIntent, text: string | undefined, asked?: Lang) {
+  switch (intent) {
+    case 'start':
+      await leaveFlow(deps, turn);
+      turn.replies.push(turn.r.greeting(), turn.r.menu());
+      return;
+    case 'menu':
+      await leaveFlow(deps, turn);
+      turn.replies.push(turn.r.menu());
+      return;
+    case 'restart':
+      await leaveFlow(deps, turn);
+      turn.replies.push(turn.r.menu(turn.t('bot.restarted') + '\n' + turn.t('bot.menu_prompt')));
+      return;
+    case 'help':
+      turn.replies.push(turn.r.text(turn.t('bot.help')));
+      return reask(deps, turn);
+    case 'emergency':
+      if (!turn.replies.length) turn.replies.push(turn.r.emergency());
+      return reask(deps, turn);
+    case 'lang':
+      setLang(deps, turn, asked ?? langNamedIn(text, turn.lang));
+      turn.replies.push(turn.r.text(turn.t('bot.lang_switched')));
+      return reask(deps, turn);
+    case 'forget':
+      return askToForget(turn);
+    case 'check':
+      turn.conv.step = 'check_code';
+      turn.replies.push(turn.r.plain(turn.t('bot.check_prompt')));
+      return;
+  }
+}
+
+/** The language the text names ("English", "tiếng Việt"), else the one the child is not using. */
+function langNamedIn(text: string | undefined, current: Lang): Lang {
+  const n = text ? normalizeText(text) : '';
+  if (n === 'english' || n === 'tieng anh') return 'en';
+  if (n === 'tieng viet' || n === 'vietnamese') return 'vi';
+  return current === 'vi' ? 'en' : 'vi';
+}
+
+/** Ends a flow early. What the child wrote is never dropped: it stays in the case, or is held. */
+async function leaveFlow(deps: EngineDeps, turn: Turn) {
+  const { conv, contact } = turn;
+  if (conv.caseId) {
+    await flushToCase(deps, turn);
+    contact.openCaseId = conv.caseId;
+    conv.draft = {};
+  } else {
+    conv.heldText = [...conv.heldText, ...(conv.draft.story ?? [])];
+    conv.draft = conv.draft.attachments?.length ? { attachments: conv.draft.attachments } : {};
+  }
+  conv.step = 'idle';
+  conv.caseId = null;
+}

@@ -1,0 +1,40 @@
+import crypto from 'node:crypto';
+import { ContactModel, ConversationModel, OutboxModel, WebTranscriptModel } from '../../models/index.js';
+import { normalizeText } from '../risk/risk-detector.js';
+import type { EngineDeps, Turn } from './turn.js';
+
+const YES_WORDS = ['co', 'yes', 'dong y', 'xoa', 'co xoa di'];
+
+/** "Forget me": asks first, since it cannot be undone. */
+export function askToForget(turn: Turn) {
+  turn.conv.step = 'forget_confirm';
+  turn.replies.push(
+    turn.r.question(turn.t('bot.forget_confirm'), [
+      { id: 'forget:yes', label: turn.t('bot.button.yes_forget') },
+      { id: 'forget:no', label: turn.t('bot.button.no_keep') },
+    ], { skippable: false }),
+  );
+}
+
+/** The answer to {@link askToForget}: anything but a yes keeps everything. */
+export async function onForgetAnswer(deps: EngineDeps, turn: Turn, text: string | undefined, payload: string | undefined) {
+  const yes = payload === 'forget:yes' || (text && YES_WORDS.includes(normalizeText(text)));
+  if (yes) return forget(deps, turn);
+  turn.conv.step = 'idle';
+  turn.replies.push(turn.r.menu(turn.t('bot.forget_cancelled') + '\n' + turn.t('bot.menu_prompt')));
+}
+
+async function forget(deps: EngineDeps, turn: Turn) {
+  const { contact } = turn;
+  if (contact.channel === 'web') await deps.store.collection(WebTranscriptModel).deleteMany({ sessionKey: contact.pseudonym });
+  // Messages already delivered to this chat would still tie it to its case codes.
+  await deps.store.collection(OutboxModel).deleteMany({ recipientKey: `${contact.channel}:${contact.pseudonym}`, status: { $in: ['sent', 'undelivered'] } });
+  await deps.store.collection(ConversationModel).deleteMany({ contactId: contact._id });
+  await deps.store.collection(ContactModel).findOneAndUpdate(
+    { _id: contact._id },
+    { $set: { pseudonym: `forgotten:${crypto.randomBytes(16).toString('base64url')}`, addressEnc: null, forgottenAt: new Date(), openCaseId: null } },
+  );
+  turn.forget = true;
+  turn.replies.push(turn.r.text(turn.t('bot.forgotten')));
+  deps.logger.info({ contactId: contact._id }, 'contact forgotten at their request');
+}

@@ -1,0 +1,128 @@
+import type { IntakeFields } from '../../cases/cases.service.js';
+import type { Attachment, CaseKind, Contact } from '../../models/index.js';
+import { heldPrompt } from './prompts.js';
+import type { Draft } from './questions.js';
+import { inFlow, type EngineDeps, type Turn } from './turn.js';
+
+// Draft entries that are no intake field: the kind, what the child sent, bookkeeping, and the
+// province and commune (which go in together as `area`).
+const DRAFT_TO_CASE_SKIP = new Set(['kind', 'story', 'attachments', 'savedStory', 'savedAttachments', 'province', 'commune']);
+
+/** Keeps text in the current flow's draft (and so in its case), or holds it when idle. */
+export function keepText(turn: Turn, text: string | undefined) {
+  if (!text || turn.textKept) return;
+  turn.textKept = true;
+  if (inFlow(turn) || turn.conv.caseId) {
+    turn.conv.draft.story = [...(turn.conv.draft.story ?? []), text];
+  } else {
+    turn.conv.heldText = [...turn.conv.heldText, text];
+  }
+}
+
+/** Holds text written outside a flow and asks the child what it is about. */
+export function hold(turn: Turn, text: string) {
+  turn.conv.heldText = [...turn.conv.heldText, text];
+  turn.conv.step = 'held';
+  turn.textKept = true;
+  turn.replies.push(heldPrompt(turn));
+}
+
+export async function keepAttachments(deps: EngineDeps, turn: Turn, attachments: Attachment[]) {
+  const { conv } = turn;
+  if (inFlow(turn) || conv.caseId) {
+    conv.draft.attachments = [...(conv.draft.attachments ?? []), ...attachments];
+    return;
+  }
+  const openCase = await openCaseOf(deps, turn.contact);
+  if (openCase) {
+    await deps.cases.addChildMessage(openCase._id, { text: '', attachments });
+    return;
+  }
+  // No flow and no case yet: hold the files with any held text until the child says what it is.
+  conv.draft = { attachments: [...(conv.draft.attachments ?? []), ...attachments] };
+}
+
+/** Starts a flow's draft from whatever the child wrote or sent before choosing it. */
+export function startDraft(turn: Turn, kind: CaseKind) {
+  const heldFiles = turn.conv.draft.kind ? [] : (turn.conv.draft.attachments ?? []);
+  turn.conv.draft = { kind, story: [...turn.conv.heldText], attachments: [...heldFiles] };
+  turn.conv.heldText = [];
+  turn.conv.caseId = null;
+}
+
+export async function openCaseOf(deps: EngineDeps, contact: Contact) {
+  if (!contact.openCaseId) return null;
+  // A resolved or closed case is still the child's: writing to it opens it again.
+  return deps.cases.findById(contact.openCaseId);
+}
+
+export function draftAttachments(draft: Draft): Attachment[] {
+  return (draft.attachments ?? []) as Attachment[];
+}
+
+function intakeFields(draft: Draft): IntakeFields {
+  const fields: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(draft)) if (!DRAFT_TO_CASE_SKIP.has(k) && v !== undefined) fields[k] = v;
+  if (draft.province !== undefined || draft.commune !== undefined) fields.area = { province: draft.province ?? null, commune: draft.commune ?? null };
+  if (draft.kind === 'report' && draft.about === 'self') fields.reporterRole ??= 'child';
+  return fields as IntakeFields;
+}
+
+/** Opens a case with everything the flow's draft holds so far. */
+export function openCaseFromDraft(deps: EngineDeps, turn: Turn, urgentReasons: string[]) {
+  const { conv, contact } = turn;
+  return deps.cases.openCase({
+    kind: conv.draft.kind ?? 'report',
+    channel: contact.channel,
+    contactId: contact._id,
+    fields: intakeFields(conv.draft),
+    urgentReasons,
+    texts: conv.draft.story ?? [],
+    attachments: draftAttachments(conv.draft),
+  });
+}
+
+/** Sends the case everything the draft holds that the case does not have yet. */
+export async function flushToCase(deps: EngineDeps, turn: Turn) {
+  const { conv } = turn;
+  if (!conv.caseId) return;
+  const draft = conv.draft;
+  const story = draft.story ?? [];
+  const files = draftAttachments(draft);
+  for (const text of story.slice(draft.savedStory ?? 0)) await deps.cases.addChildMessage(conv.caseId, { text, attachments: [] });
+  const newFiles = files.slice(draft.savedAttachments ?? 0);
+  if (newFiles.length) await deps.cases.addChildMessage(conv.caseId, { text: '', attachments: newFiles });
+  draft.savedStory = story.length;
+  draft.savedAttachments = files.length;
+  await deps.cases.updateIntake(conv.caseId, intakeFields(draft));
+}
+
+/** Ends a flow: its case gets the whole draft and becomes the child's open case; the child gets a receipt. */
+export async function finish(deps: EngineDeps, turn: Turn) {
+  const { conv, t } = turn;
+  const draft = conv.draft;
+  const { code, urgent } = await fileDraft(deps, turn);
+  const next = t(`bot.receipt_next.${urgent ? 'urgent' : (draft.kind ?? 'report')}`);
+  turn.replies.push(turn.r.text(t('bot.receipt', { code, next })));
+  if (draft.contactWish === 'none') turn.replies.push(turn.r.text(t('bot.receipt_no_reply')));
+  turn.replies.push(turn.r.menu());
+  conv.step = 'idle';
+  conv.draft = {};
+  conv.caseId = null;
+}
+
+/** Puts the draft in its case: the one danger opened during the flow, or a new one. */
+async function fileDraft(deps: EngineDeps, turn: Turn): Promise<{ code: string; urgent: boolean }> {
+  const { conv, contact } = turn;
+  const existing = conv.caseId ? await deps.cases.findById(conv.caseId) : null;
+  if (existing) {
+    await flushToCase(deps, turn);
+    contact.openCaseId = existing._id;
+    return { code: existing.code, urgent: existing.priority === 'urgent' };
+  }
+  // No case yet (or it was removed meanwhile): everything the draft holds goes into a new one.
+  conv.caseId = null;
+  const created = await openCaseFromDraft(deps, turn, []);
+  contact.openCaseId = created._id;
+  return { code: created.code, urgent: created.priority === 'urgent' };
+}
