@@ -1,38 +1,27 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../app/config.js';
 import { startApp, type App } from '../../app/app.js';
 import { StaffModel } from '../../models/index.js';
 import { freshTotpCode } from '../helpers/admin-client.js';
+import { chromiumSuiteTitle, DESKTOP, hasChromium, launchChromium, newPerson, PHONE, shotWithoutOverflow as shot, type StorageState, type Viewport } from '../helpers/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
-const SHOTS = path.resolve('test-artifacts/screenshots');
-const PHONE = { width: 390, height: 844 };
-const DESKTOP = { width: 1280, height: 800 };
 const ADMIN = { email: 'admin@example.test', password: 'correct horse battery' };
 
-const hasChromium = fs.existsSync(CHROMIUM);
-const title = hasChromium
-  ? 'back-office sign-in, two-factor and invitations in Chromium'
-  : `back-office sign-in, two-factor and invitations in Chromium — SKIPPED: ${CHROMIUM} is not installed (apt-get install -y chromium)`;
-
-describe.skipIf(!hasChromium)(title, { timeout: 90_000 }, () => {
+describe.skipIf(!hasChromium)(chromiumSuiteTitle('back-office sign-in, two-factor and invitations in Chromium'), { timeout: 90_000 }, () => {
   let app: App;
   let dataDir: string;
   let browser: Browser;
   const problems: string[] = [];
 
   beforeAll(async () => {
-    fs.mkdirSync(SHOTS, { recursive: true });
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'htx-backoffice-browser-'));
     const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password });
     app = await startApp(config, { processEvery: 50 });
-    // Playwright gives every launch a fresh, temporary --user-data-dir.
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {
@@ -42,25 +31,7 @@ describe.skipIf(!hasChromium)(title, { timeout: 90_000 }, () => {
   });
 
   /** A new browser profile (no cookies unless given) that records script errors and CSP refusals. */
-  async function newContext(viewport: { width: number; height: number }, storageState?: Awaited<ReturnType<BrowserContext['storageState']>>) {
-    const phone = viewport.width < 600;
-    const context = await browser.newContext({ viewport, isMobile: phone, hasTouch: phone, locale: 'vi-VN', storageState });
-    context.setDefaultTimeout(15_000);
-    const page = await context.newPage();
-    page.on('pageerror', (err) => problems.push(err.message));
-    page.on('console', (msg) => {
-      if (/Content Security Policy|Refused to/.test(msg.text())) problems.push(msg.text());
-    });
-    return { context, page };
-  }
-
-  /** Saves a full-page screenshot and checks nothing sticks out sideways. */
-  async function shot(page: Page, name: string) {
-    await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-    // On a phone the layout viewport grows to fit what sticks out, so compare with the device width.
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth) - page.viewportSize()!.width;
-    expect(overflow, `${name} scrolls sideways by ${overflow}px`).toBeLessThanOrEqual(0);
-  }
+  const newContext = (viewport: Viewport, storageState?: StorageState) => newPerson(browser, { viewport, storageState, problems });
 
   async function readSecret(page: Page) {
     return (await page.locator('#totp-secret').innerText()).replace(/\s/g, '');

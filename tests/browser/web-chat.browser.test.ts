@@ -3,17 +3,14 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../app/config.js';
 import { startApp, type App } from '../../app/app.js';
 import vi from '../../locales/vi.json' with { type: 'json' };
 import en from '../../locales/en.json' with { type: 'json' };
+import { chromiumSuiteTitle, hasChromium, launchChromium, newPerson, PHONE, saveScreenshot, type Person } from '../helpers/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
-const SHOTS = path.resolve('test-artifacts/screenshots');
-const PHONE = { width: 390, height: 844 };
 const CASE_CODE = /HTX-[2-9A-HJKMNP-Z]{5}-[2-9A-HJKMNP-Z]{5}/;
 
 /** A neutral site on another origin: the quick exit's target, and a partner page embedding the widget. */
@@ -31,10 +28,7 @@ function startNeutralSite(chatUrl: () => string): Promise<http.Server> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-const hasChromium = fs.existsSync(CHROMIUM);
-const title = hasChromium ? 'web chat in Chromium on a phone' : `web chat in Chromium on a phone — SKIPPED: ${CHROMIUM} is not installed (apt-get install -y chromium)`;
-
-describe.skipIf(!hasChromium)(title, { timeout: 60_000 }, () => {
+describe.skipIf(!hasChromium)(chromiumSuiteTitle('web chat in Chromium on a phone'), { timeout: 60_000 }, () => {
   let app: App;
   let dataDir: string;
   let neutral: http.Server;
@@ -42,14 +36,12 @@ describe.skipIf(!hasChromium)(title, { timeout: 60_000 }, () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    fs.mkdirSync(SHOTS, { recursive: true });
     neutral = await startNeutralSite(() => app.url);
     neutralOrigin = `http://127.0.0.1:${(neutral.address() as AddressInfo).port}`;
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'htx-webchat-browser-'));
     const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', QUICK_EXIT_URL: `${neutralOrigin}/neutral` });
     app = await startApp(config, { processEvery: 50, outboxEvery: '1 second' });
-    // Playwright gives every launch a fresh, temporary --user-data-dir.
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {
@@ -60,21 +52,7 @@ describe.skipIf(!hasChromium)(title, { timeout: 60_000 }, () => {
   });
 
   /** A new phone, with nothing stored, that fails the test on a script error or a CSP violation. */
-  async function newPhone(): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-    const context = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, locale: 'vi-VN' });
-    context.setDefaultTimeout(15_000);
-    const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('pageerror', (err) => problems.push(err.message));
-    page.on('console', (msg) => {
-      if (/Content Security Policy|Refused to/.test(msg.text())) problems.push(msg.text());
-    });
-    page.on('dialog', (dialog) => {
-      problems.push(`dialog: ${dialog.message()}`);
-      void dialog.dismiss();
-    });
-    return { context, page, problems };
-  }
+  const newPhone = (): Promise<Person> => newPerson(browser, { viewport: PHONE, failOnDialog: true });
 
   const messages = (page: Page) => page.locator('#messages > li');
   const botMessages = (page: Page) => page.locator('#messages > li.msg-bot');
@@ -99,7 +77,7 @@ describe.skipIf(!hasChromium)(title, { timeout: 60_000 }, () => {
     await page.getByLabel(vi.webchat.input_label).press('Enter');
   }
 
-  const shot = (page: Page, name: string, fullPage = false) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage });
+  const shot = (page: Page, name: string, fullPage = false) => saveScreenshot(page, name, { fullPage });
 
   it('opens in Vietnamese with the greeting, the menu, 111 and the quick exit in view', async () => {
     const { context, page, problems } = await newPhone();

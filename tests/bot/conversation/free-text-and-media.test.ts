@@ -152,4 +152,34 @@ describe('What a child writes or sends outside the questions (Telegram)', () => 
       expect((await bot.messagesOf(stored._id)).flatMap((m) => m.attachments)).toHaveLength(1);
     });
   });
+
+  describe('forged and odd input', () => {
+    it.each(['menu:constructor', 'hold:__proto__', 'cmd:toString', 'a:constructor'])('answers a forged button "%s" kindly, with the menu or the question', async (data) => {
+      const child = bot.child();
+      await child.says('/start');
+      const answer = await child.sends((api, chatId) => api.userPressesButton(chatId, data));
+      expect(answer.length).toBeGreaterThan(0);
+      expect(texts(answer).join('\n')).not.toContain(vi('bot.error'));
+      expect(buttonsOf(answer.at(-1)!).length).toBeGreaterThan(0);
+    });
+
+    it('keeps a story that happens to contain a case code as the story, not as a code lookup', async () => {
+      const child = bot.child();
+      await child.says('/start');
+      const first = caseCodeIn(await (async () => {
+        await child.presses(vi('bot.menu.opinion'));
+        return child.skipsToTheEnd();
+      })());
+      await child.presses(vi('bot.menu.advice'));
+      await child.presses(vi('bot.button.skip'));
+      // Skip to the story question.
+      let last = await child.presses(vi('bot.button.skip'));
+      for (let i = 0; i < 8 && !texts(last).includes(vi('bot.q.story_advice')); i++) last = await child.presses(vi('bot.button.skip'));
+      const story = `Lần trước em đã gửi hồ sơ ${first} nhưng giờ em lại thấy rất lo lắng về chuyện thi cử ở trường`;
+      expect(texts(await child.says(story))).toEqual([vi('bot.q.story_more')]);
+      const code = caseCodeIn(await child.skipsToTheEnd());
+      const stored = await bot.caseByCode(code);
+      expect((await bot.messagesOf(stored._id)).map((m) => m.text)).toContain(story);
+    });
+  });
 });

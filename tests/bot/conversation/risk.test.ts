@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tr } from '../../../locales/i18n.js';
-import { CaseModel, type Case } from '../../../models/index.js';
+import { CaseModel, ContactModel, type Case } from '../../../models/index.js';
 import { caseCodeIn, PROVINCE_HOTLINE, TelegramHarness, texts, type TelegramChild } from '../../helpers/telegram-child.js';
 
 const vi = tr('vi');
@@ -170,5 +170,25 @@ describe('Risk words and danger at any step (Telegram)', () => {
 
     expect(texts(answer)).toEqual([vi('bot.held_prompt')]);
     expect(await casesOf(child)).toEqual([]);
+  });
+
+  describe('a blocked contact', () => {
+    it('gets only the emergency numbers, yet danger still reaches staff, once, with the words kept', async () => {
+      const child = bot.child();
+      await child.says('/start');
+      const contact = await bot.contactOf(child.chatId);
+      await bot.app.store.collection(ContactModel).findOneAndUpdate({ _id: contact!._id }, { $set: { blocked: true } });
+
+      const chatter = await child.says('alo alo');
+      expect(texts(chatter)).toEqual([vi('bot.blocked')]);
+
+      const first = await child.says('bố em đánh em chảy máu');
+      expect(texts(first)).toEqual([vi('bot.urgent_detected'), EMERGENCY, vi('bot.blocked')]);
+      await child.says('em sợ lắm, bố đánh em nữa');
+
+      const urgent = await expectOneUrgentCase(child, 'violence');
+      const words = (await bot.messagesOf(urgent._id)).map((m) => m.text);
+      expect(words).toEqual(expect.arrayContaining(['bố em đánh em chảy máu', 'em sợ lắm, bố đánh em nữa']));
+    });
   });
 });

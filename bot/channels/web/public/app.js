@@ -127,6 +127,7 @@
     var firstPending = list.querySelector('.pending');
     var newOptions = null;
     var added = false;
+    var firstNewBot = null;
     entries.forEach(function (entry) {
       state.lastSeq = Math.max(state.lastSeq, entry.seq);
       if (isHidden(entry)) return;
@@ -136,6 +137,7 @@
         li.appendChild(newOptions);
       }
       list.insertBefore(li, firstPending);
+      if (entry.from === 'bot' && !firstNewBot) firstNewBot = li;
       added = true;
     });
     if (!added) return;
@@ -144,27 +146,38 @@
       state.focusOptions = false;
       newOptions.querySelector('button').focus({ preventScroll: true });
     }
-    scrollToAnswer();
+    scrollToAnswer(firstNewBot);
   }
 
   /**
    * Scrolls to the end, but never past the start of the bot's latest answer (the messages after
    * the child's last one), so that a long answer such as the receipt is read from its first line.
+   * A message that arrives later on its own (a counsellor's answer) is shown from its first line.
    */
-  function scrollToAnswer() {
+  function scrollToAnswer(firstNew) {
     var start = null;
-    for (var node = list.lastElementChild; node && !/\bmsg-child\b/.test(node.className); node = node.previousElementSibling) start = node;
+    for (var node = list.lastElementChild; node && !/\bmsg-child\b/.test(node.className); node = node.previousElementSibling) {
+      start = node;
+      if (node === firstNew) break;
+    }
     if (!start) return scrollToEnd();
     var top = start.getBoundingClientRect().top + window.pageYOffset - header.offsetHeight - 8;
     window.scrollTo(0, Math.min(top, document.body.scrollHeight - window.innerHeight));
   }
 
-  /** Only the last message's buttons can be pressed, and only while nothing is being sent. */
+  /**
+   * Only the latest buttons can be pressed: those of the last bot message that has any, as long
+   * as the child has not written since (a counsellor's answer arriving does not take them away).
+   */
   function refreshOptions() {
     var groups = list.querySelectorAll('.options');
-    var last = list.lastElementChild;
+    var liveGroup = null;
+    for (var node = list.lastElementChild; node && !/\bmsg-child\b/.test(node.className); node = node.previousElementSibling) {
+      var g = node.querySelector('.options');
+      if (g) { liveGroup = g; break; }
+    }
     for (var i = 0; i < groups.length; i++) {
-      var live = groups[i].parentNode === last && !groups[i].hasAttribute('data-chosen');
+      var live = groups[i] === liveGroup && !groups[i].hasAttribute('data-chosen');
       var buttons = groups[i].querySelectorAll('button');
       for (var j = 0; j < buttons.length; j++) buttons[j].disabled = !live;
     }
