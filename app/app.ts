@@ -10,6 +10,7 @@ import { InboundService } from '../bot/inbound.service.js';
 import {
   setTelegramWebhook,
   startTelegramPolling,
+  TelegramFiles,
   telegramWebhookRouter,
   TelegramSender,
   type TelegramPolling,
@@ -88,7 +89,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   outbox.registerSender(new WebChatSender(store, cipher));
   if (config.TELEGRAM_BOT_TOKEN) {
     outbox.registerSender(new TelegramSender({ token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT }));
+    cases.evidence.registerSource(new TelegramFiles({ token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT }));
   }
+  const keepFile = (file: { key: string; bytes: Buffer }) => cases.evidence.keep({ ...file, source: 'web' });
 
   const app = express();
   app.disable('x-powered-by');
@@ -101,7 +104,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     res.status(ready ? 200 : 503).json({ ok: ready, engine: store.engine, channels: outbox.connectedChannels() });
   });
   app.get('/', (_req, res) => res.redirect('/chat'));
-  app.use('/chat', webChatRouter({ store, cipher, sink, logger, quickExitUrl: config.QUICK_EXIT_URL }));
+  app.use('/chat', webChatRouter({ store, cipher, sink, keepFile, logger, quickExitUrl: config.QUICK_EXIT_URL }));
   if (config.TELEGRAM_BOT_TOKEN && config.TELEGRAM_WEBHOOK_URL && config.TELEGRAM_WEBHOOK_SECRET) {
     app.use(telegramWebhookRouter({ secret: config.TELEGRAM_WEBHOOK_SECRET, sink, logger }));
   }
@@ -123,6 +126,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     logger,
     outbox,
     inbound,
+    evidence: cases.evidence,
     processEvery: options.processEvery,
     outboxEvery: options.outboxEvery,
   });

@@ -1,7 +1,16 @@
 import crypto from 'node:crypto';
 
+/** Bytes sealed by {@link DataCipher.encryptBytes}: the ciphertext and what opening it needs. */
+export interface SealedBytes {
+  /** The 12-byte IV, base64url; a fresh one for every call. */
+  iv: string;
+  /** The GCM authentication tag, base64url. */
+  tag: string;
+  data: Buffer;
+}
+
 /**
- * Encryption at rest for chat ids and contact details (AES-256-GCM), and keyed-hash
+ * Encryption at rest for chat ids, contact details and evidence files (AES-256-GCM), and keyed-hash
  * pseudonyms (HMAC-SHA-256) for look-ups, so the store never needs the clear value to find
  * a contact. Both keys are derived from the one DATA_KEY with HKDF.
  */
@@ -29,6 +38,26 @@ export class DataCipher {
     const decipher = crypto.createDecipheriv('aes-256-gcm', this.encKey, Buffer.from(iv, 'base64url'));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
     return Buffer.concat([decipher.update(Buffer.from(data, 'base64url')), decipher.final()]).toString('utf8');
+  }
+
+  /**
+   * Encrypts bytes (an evidence file) with a fresh IV. `context` is authenticated with them
+   * (GCM additional data), so a ciphertext cannot be passed off as another record's.
+   */
+  encryptBytes(plain: Buffer, context: string): SealedBytes {
+    const iv = crypto.randomBytes(12);
+    const cipher = crypto.createCipheriv('aes-256-gcm', this.encKey, iv);
+    cipher.setAAD(Buffer.from(context, 'utf8'));
+    const data = Buffer.concat([cipher.update(plain), cipher.final()]);
+    return { iv: iv.toString('base64url'), tag: cipher.getAuthTag().toString('base64url'), data };
+  }
+
+  /** Opens {@link encryptBytes}' output; throws when the bytes, the tag or the context do not match. */
+  decryptBytes(sealed: SealedBytes, context: string): Buffer {
+    const decipher = crypto.createDecipheriv('aes-256-gcm', this.encKey, Buffer.from(sealed.iv, 'base64url'));
+    decipher.setAAD(Buffer.from(context, 'utf8'));
+    decipher.setAuthTag(Buffer.from(sealed.tag, 'base64url'));
+    return Buffer.concat([decipher.update(sealed.data), decipher.final()]);
   }
 
   /** A stable, non-reversible pseudonym for `value` within `scope` (e.g. the channel). */

@@ -30,6 +30,8 @@ export function backofficeRouter(deps: BackofficeDeps, features: ((deps: Backoff
           scriptSrc: ["'self'"],
           styleSrc: ["'self'"],
           imgSrc: ["'self'", 'data:'],
+          // Evidence: the photos and voice notes on the case page.
+          mediaSrc: ["'self'"],
           fontSrc: ["'self'"],
           connectSrc: ["'self'"],
           formAction: ["'self'"],

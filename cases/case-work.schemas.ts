@@ -31,6 +31,9 @@ const flag = z.preprocess((v) => {
 /** Document ids as the store makes them; anything else simply is not found. */
 export const IdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 
+/** An attachment's place in its message, as a URL gives it (`0`, `1`…). */
+export const AttachmentIndexSchema = z.union([z.string().regex(/^\d{1,2}$/), z.number().int().min(0).max(99)]).transform(Number);
+
 const areaName = z.string().trim().min(1).max(80);
 
 export const CASE_SORTS = ['newest', 'oldest', 'due', 'priority'] as const;

@@ -21,6 +21,7 @@ import { suggestAssignees, type AssigneeSuggestion } from './assignment.js';
 import { CaseQuery, isOverdue, type CaseList } from './case-query.js';
 import {
   AssignSchema,
+  AttachmentIndexSchema,
   AuditQuerySchema,
   CaseListQuerySchema,
   IdSchema,
@@ -38,6 +39,7 @@ import {
 } from './case-work.schemas.js';
 import { assertTransition, moveStatus, statusOnWork } from './case-workflow.js';
 import type { CaseService } from './cases.service.js';
+import type { EvidenceFile, EvidenceInfo } from './evidence.service.js';
 import { ChildReplies } from './child-reply.js';
 import { CaseReferrals } from './referrals.js';
 import { canSee, type StaffPrincipal } from './scope.js';
@@ -61,6 +63,14 @@ export interface CaseDetail {
   contactDetails: string | null;
   /** Display names of the staff named in the case (assignee, authors, audit actors). */
   staffNames: Record<string, string>;
+  /** Where the file of each attachment stands, by `<messageId>:<index>` (none: only the reference is kept). */
+  evidence: Record<string, EvidenceInfo>;
+}
+
+/** An attachment's file as the back office serves it. */
+export interface EvidenceDownload extends EvidenceFile {
+  /** A name to save it under: the case code, the message and the attachment's place. */
+  filename: string;
 }
 
 export interface AuditPage {
@@ -134,7 +144,23 @@ export class CaseWorkService {
       },
       contactDetails,
       staffNames: await this.query.staffNames(staffIds.filter((id): id is string => !!id)),
+      evidence: await this.cases.evidence.infoFor(c._id, messages),
     };
+  }
+
+  /**
+   * The file of one attachment (a photo, a voice note), decrypted and checked, for the case page
+   * to show. Audited as `case.evidence_viewed`; `evidence_not_found` (404) when the case is out
+   * of scope, or the attachment does not exist or has no file here (yet).
+   */
+  async getEvidence(actor: StaffPrincipal, caseId: string, messageId: string, index: string | number): Promise<EvidenceDownload> {
+    const c = await this.visibleCase(actor, caseId);
+    const at = AttachmentIndexSchema.safeParse(index);
+    const message = at.success && IdSchema.safeParse(messageId).success ? await this.store.collection(MessageModel).findOne({ _id: messageId, caseId: c._id }) : null;
+    const file = message && at.success ? await this.cases.evidence.read(c._id, message, at.data) : null;
+    if (!message || !at.success || !file) throw new AppError('evidence_not_found', 404);
+    await this.cases.record('staff', actor.id, 'case.evidence_viewed', c._id, { messageId: message._id, index: at.data, mime: file.mime });
+    return { ...file, filename: `${c.code}-${message._id.slice(0, 6)}-${at.data + 1}.${file.extension}` };
   }
 
   /** Sets the triage fields (coordinators and admins); a new case becomes triaged. */

@@ -17,6 +17,7 @@ import type { Outbox } from '../outbox/outbox.service.js';
 import { isDuplicateKey, type Store } from '../store/index.js';
 import { newCaseCode } from './case-code.js';
 import { OPEN_STATUSES } from './case-workflow.js';
+import { EvidenceService } from './evidence.service.js';
 import { DEFAULT_SLA, firstResponseDue, type SlaPolicy } from './sla-policy.js';
 
 /** What the guided questions collect; every field may be skipped. */
@@ -64,6 +65,9 @@ export interface CaseServiceSettings {
  * on top of the same rules.
  */
 export class CaseService {
+  /** The photos and voice notes of cases: kept, fetched, tied to their case, read back. */
+  readonly evidence: EvidenceService;
+
   constructor(
     private readonly store: Store,
     private readonly outbox: Outbox,
@@ -71,6 +75,7 @@ export class CaseService {
     private readonly logger: Logger,
     private readonly settings: () => CaseServiceSettings = () => ({ sla: DEFAULT_SLA, staffAlertTarget: null }),
   ) {
+    this.evidence = new EvidenceService(store, cipher, logger);
     outbox.onSettled((item, status, error) => this.recordDelivery(item, status, error));
   }
 
@@ -99,14 +104,21 @@ export class CaseService {
       firstResponseDueAt: firstResponseDue(now, input.kind, priority, this.settings().sla),
     });
     for (const [i, text] of input.texts.entries()) {
-      await this.messages.insertOne({ caseId: created._id, author: 'child', text, attachments: i === 0 ? input.attachments : [] });
+      await this.insertChildMessage(created._id, created.channel, text, i === 0 ? input.attachments : []);
     }
     if (input.texts.length === 0 && input.attachments.length > 0) {
-      await this.messages.insertOne({ caseId: created._id, author: 'child', text: '', attachments: input.attachments });
+      await this.insertChildMessage(created._id, created.channel, '', input.attachments);
     }
     await this.record('child', null, 'case.created', created._id, { kind: created.kind, priority, channel: created.channel });
     if (priority === 'urgent') await this.alertUrgent(created);
     return created;
+  }
+
+  /** Stores what the child sent; the files it carries are tied to the case (or queued to be fetched). */
+  private async insertChildMessage(caseId: string, channel: Channel | undefined, text: string, attachments: Attachment[]): Promise<Message> {
+    const message = await this.messages.insertOne({ caseId, author: 'child', text, attachments });
+    if (attachments.length) await this.evidence.attach(caseId, channel, message);
+    return message;
   }
 
   private async insertWithFreshCode(doc: Partial<Case>): Promise<Case> {
@@ -155,8 +167,8 @@ export class CaseService {
 
   /** Appends what the child wrote to their case; a closed or resolved case opens again. */
   async addChildMessage(caseId: string, input: { text: string; attachments: Attachment[] }): Promise<Message> {
-    const message = await this.messages.insertOne({ caseId, author: 'child', text: input.text, attachments: input.attachments });
     const current = await this.cases.findOne({ _id: caseId });
+    const message = await this.insertChildMessage(caseId, current?.channel, input.text, input.attachments);
     const reopen = current && !OPEN_STATUSES.includes(current.status);
     await this.cases.findOneAndUpdate(
       { _id: caseId },

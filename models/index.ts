@@ -12,3 +12,4 @@ export * from './staff.model.js';
 export * from './session.model.js';
 export * from './referral.model.js';
 export * from './settings.model.js';
+export * from './evidence-blob.model.js';

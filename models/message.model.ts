@@ -4,7 +4,10 @@ import { ATTACHMENT_KINDS, DELIVERY_STATUSES, MESSAGE_AUTHORS, type AttachmentKi
 
 export interface Attachment {
   kind: AttachmentKind;
-  /** The platform's reference to the file (e.g. a Telegram file_id), kept as evidence. */
+  /**
+   * The platform's reference to the file (a Telegram file_id, whose bytes are then fetched and
+   * kept), or `evidence:<id>` for a file whose bytes were kept on arrival (a web chat upload).
+   */
   ref: string;
   mime?: string | null;
 }

@@ -4,4 +4,6 @@ export const JOBS = {
   deliverOutbox: 'outbox.deliver',
   /** Handles inbound updates left pending by a crash or a failure. */
   sweepInbound: 'inbound.sweep',
+  /** Fetches the photos and voice notes a platform keeps (Telegram) into the evidence store; recurring, and run at once when one is queued. */
+  fetchEvidence: 'evidence.fetch',
 } as const;

@@ -3,6 +3,7 @@ import { Agenda, InMemoryNotificationChannel } from 'agenda';
 import { MongoBackend } from '@agendajs/mongo-backend';
 import type { Logger } from '../app/logger.js';
 import type { InboundService } from '../bot/inbound.service.js';
+import type { EvidenceService } from '../cases/evidence.service.js';
 import type { Outbox } from '../outbox/outbox.service.js';
 import { MongoStore, type Store } from '../store/index.js';
 import { EmbeddedAgendaBackend } from './embedded/embedded-agenda.backend.js';
@@ -14,6 +15,7 @@ export interface SchedulerOptions {
   logger: Logger;
   outbox: Outbox;
   inbound: InboundService;
+  evidence: EvidenceService;
   /** How often agenda looks for due jobs. */
   processEvery?: string | number;
   /** How often the outbox is swept for retries. */
@@ -46,13 +48,21 @@ export async function startScheduler(options: SchedulerOptions): Promise<Agenda>
   agenda.define(JOBS.sweepInbound, async () => {
     await options.inbound.processPending();
   }, { concurrency: 1 });
+  agenda.define(JOBS.fetchEvidence, async () => {
+    // Until nothing is due: files queued while a run was under way are not left for the next tick.
+    while ((await options.evidence.fetchDue()) > 0);
+  }, { concurrency: 1, lockLifetime: 10 * 60_000 });
 
   await agenda.ready;
   await agenda.start();
   await agenda.every(options.outboxEvery ?? '5 seconds', JOBS.deliverOutbox);
   await agenda.every('30 seconds', JOBS.sweepInbound);
+  await agenda.every('1 minute', JOBS.fetchEvidence);
   options.outbox.onKick(() => {
     agenda.now(JOBS.deliverOutbox).catch((err: unknown) => logger.error({ err }, 'could not schedule delivery'));
+  });
+  options.evidence.onKick(() => {
+    agenda.now(JOBS.fetchEvidence).catch((err: unknown) => logger.error({ err }, 'could not schedule an evidence fetch'));
   });
   return agenda;
 }

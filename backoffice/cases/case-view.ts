@@ -1,6 +1,7 @@
 import type { TFunction } from 'i18next';
 import { AppError } from '../../app/errors.js';
 import type { CaseDetail } from '../../cases/case-work.service.js';
+import type { EvidenceInfo } from '../../cases/evidence.service.js';
 import {
   ABOUT,
   ADVICE_AREAS,
@@ -80,8 +81,45 @@ export function inboxHref(filters: Record<string, string | number | undefined>):
 
 const KNOWN_DELIVERY_ERRORS = ['contact_forgotten', 'contact_blocked', 'channel_not_connected'];
 
+/** What the conversation needs to show a message's files. */
+export interface AttachmentContext {
+  caseId: string;
+  /** From CaseDetail: where each attachment's file stands, by `<messageId>:<index>`. */
+  evidence: Record<string, EvidenceInfo>;
+  lang: string;
+}
+
+/** A size for people: `820 B`, `12 KB`, `3,4 MB` (in the page's language). */
+export function formatSize(bytes: number, lang: string): string {
+  const number = new Intl.NumberFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', { maximumFractionDigits: 1 });
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${number.format(Math.round(bytes / 1024))} KB`;
+  return `${number.format(bytes / 1024 / 1024)} MB`;
+}
+
+/**
+ * An attachment as the conversation shows it: a stored photo or recording with the URL that
+ * serves it (`show`: `image` or `audio`), one still being fetched, or — when no file is kept
+ * here — the platform's reference. A file kept on arrival has no reference worth showing.
+ */
+function attachmentView(m: Message, index: number, t: TFunction, context: AttachmentContext) {
+  const a = m.attachments[index]!;
+  const info = context.evidence[`${m._id}:${index}`];
+  const stored = info?.status === 'stored';
+  const mime = (stored ? info.mime : a.mime) ?? null;
+  return {
+    kind: t(`admin.cases.attachment_kinds.${a.kind}`),
+    mime,
+    size: stored && info.size !== null ? formatSize(info.size, context.lang) : null,
+    status: info?.status ?? null,
+    show: stored ? (mime?.startsWith('image/') ? 'image' : 'audio') : null,
+    url: stored ? `/admin/cases/${encodeURIComponent(context.caseId)}/evidence/${encodeURIComponent(m._id)}/${index}` : null,
+    ref: a.ref.startsWith('evidence:') ? null : a.ref,
+  };
+}
+
 /** A message as the conversation shows it. */
-export function messageView(m: Message, names: Record<string, string>, t: TFunction) {
+export function messageView(m: Message, names: Record<string, string>, t: TFunction, context: AttachmentContext) {
   const error = m.deliveryError ?? null;
   return {
     id: m._id,
@@ -90,7 +128,7 @@ export function messageView(m: Message, names: Record<string, string>, t: TFunct
     at: m.createdAt,
     text: m.text,
     erased: Boolean(m.erasedAt),
-    attachments: m.attachments.map((a) => ({ kind: t(`admin.cases.attachment_kinds.${a.kind}`), ref: a.ref, mime: a.mime ?? null })),
+    attachments: m.attachments.map((_, i) => attachmentView(m, i, t, context)),
     delivery: m.author === 'counsellor' ? (m.delivery ?? null) : null,
     deliveryError: error ? (KNOWN_DELIVERY_ERRORS.includes(error) ? t(`admin.cases.delivery_errors.${error}`) : error) : null,
   };

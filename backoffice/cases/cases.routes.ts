@@ -98,7 +98,7 @@ export function caseRoutes(deps: BackofficeDeps): Router {
 
   /** Renders the case page (also to show a form's errors or a refused move again). */
   async function casePage(req: Request, res: Response, id: string, extra: { failed?: FailedForm; problem?: string } = {}, status = 200) {
-    const { principal, t } = ctx(req);
+    const { principal, t, lang } = ctx(req);
     const actor = principal!;
     const detail = await work.getCase(actor, id);
     const manager = isManager(actor);
@@ -124,7 +124,7 @@ export function caseRoutes(deps: BackofficeDeps): Router {
         facts: caseFacts(detail, t),
         contact: detail.contact,
         contactDetails: detail.contactDetails,
-        messages: detail.messages.map((m) => messageView(m, names, t)),
+        messages: detail.messages.map((m) => messageView(m, names, t, { caseId: c._id, evidence: detail.evidence, lang })),
         referrals: detail.referrals.map((r) => referralView(r, names, t)),
         trail: detail.audit.map((e) => auditView(e, names, t)),
         assigneeName: c.assigneeId ? (names[c.assigneeId] ?? t('admin.audit.someone')) : null,
@@ -161,6 +161,24 @@ export function caseRoutes(deps: BackofficeDeps): Router {
   }
 
   router.get('/cases/:id', (req, res) => casePage(req, res, req.params.id));
+
+  /**
+   * An attachment's file (a photo, a voice note), for the case page's <img> and <audio>. The
+   * CSP sandbox and nosniff keep a file from ever running as a page of the back office.
+   */
+  router.get('/cases/:id/evidence/:messageId/:index', async (req, res) => {
+    const file = await work.getEvidence(ctx(req).principal!, req.params.id, req.params.messageId, req.params.index);
+    res.set({
+      'Content-Type': file.mime,
+      'Content-Length': String(file.bytes.length),
+      'Content-Disposition': `inline; filename="${file.filename}"`,
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Security-Policy': "sandbox; default-src 'none'",
+      'Cross-Origin-Resource-Policy': 'same-origin',
+    });
+    res.end(file.bytes);
+  });
 
   /**
    * A form post on a case: runs the change, then redirects back with `flash`; a bad input shows

@@ -51,5 +51,13 @@ export interface ChannelSender {
   send(chatId: string, message: OutboundMessage): Promise<DeliveryResult>;
 }
 
+/**
+ * Keeps the bytes of a file a child sent through a channel that keeps none itself (the web
+ * chat), and gives back the attachment that carries it. `key` is the upload's own id: the same
+ * key keeps the file once. Throws an AppError for a file that cannot be evidence (empty 400,
+ * too large 413, not a photo or recording 415), having kept nothing.
+ */
+export type FileKeeper = (file: { key: string; bytes: Buffer }) => Promise<Attachment & { kind: 'photo' | 'voice'; mime: string }>;
+
 /** Hands a normalised inbound message to the application; resolves once it is stored. */
 export type InboundSink = (message: InboundMessage) => Promise<{ duplicate: boolean }>;

@@ -15,6 +15,7 @@ import { loadConfig } from '../../app/config.js';
 import { startApp, type App } from '../../app/app.js';
 import { tr } from '../../locales/i18n.js';
 import { FakeBotApi } from '../fakes/fake-bot-api.js';
+import { tinyPng } from '../fakes/media-files.js';
 import { freshTotpCode } from '../helpers/admin-client.js';
 import { chromiumSuiteTitle, DESKTOP, hasChromium, launchChromium, newPerson, PHONE, saveScreenshot, shotWithoutOverflow, type StorageState, type Viewport } from '../helpers/browser.js';
 import { buttonsOf } from '../helpers/telegram-child.js';
@@ -97,6 +98,8 @@ describe.skipIf(!hasChromium)(chromiumSuiteTitle('the whole path through the bac
     await asked(page, vi('bot.q.story_more'));
     await press(page, vi('bot.button.done'));
     await asked(page, vi('bot.q.media'));
+    await page.setInputFiles('#file', { name: 'anh.png', mimeType: 'image/png', buffer: tinyPng({ width: 160, height: 120, color: [214, 96, 77] }) });
+    await asked(page, vi('bot.q.media_more'));
     await press(page, vi('bot.button.done'));
     await asked(page, vi('bot.q.contact'));
     await press(page, vi('bot.opt.contact.chat'));
@@ -149,6 +152,9 @@ describe.skipIf(!hasChromium)(chromiumSuiteTitle('the whole path through the bac
     await telegramPresses(vi('bot.opt.harm.violence'), vi('bot.q.story_report'));
     await telegramSays(TELEGRAM_STORY, vi('bot.q.story_more'));
     await telegramPresses(vi('bot.button.done'), vi('bot.q.media'));
+    const beforePhoto = telegramReceived().length;
+    fake.userSendsPhoto(TELEGRAM_CHAT);
+    await telegramBotSays(beforePhoto, vi('bot.q.media_more'));
     await telegramPresses(vi('bot.button.done'), vi('bot.q.contact'));
     const before = telegramReceived().length;
     await telegramPresses(vi('bot.opt.contact.chat'), CASE_CODE);
@@ -219,6 +225,21 @@ describe.skipIf(!hasChromium)(chromiumSuiteTitle('the whole path through the bac
         { timeout: 15_000, interval: 250 },
       )
       .toContain(vi('admin.cases.delivery.sent'));
+  }
+
+  /** The case page (reloaded until the photo has been fetched) shows the child's photo, loaded, `width` pixels wide. */
+  async function expectPhoto(page: Page, width: number) {
+    const photo = page.locator('.thread img.evidence-photo');
+    await expect
+      .poll(
+        async () => {
+          if ((await photo.count()) === 0) await page.reload();
+          return (await photo.count()) === 1 ? photo.evaluate((img: HTMLImageElement) => (img.complete ? img.naturalWidth : 0)) : 'no photo on the page';
+        },
+        { timeout: 15_000, interval: 250 },
+      )
+      .toBe(width);
+    expect(await photo.getAttribute('alt')).toBe(vi('admin.cases.conversation.photo_alt'));
   }
 
   it('an admin enrols and invites a counsellor, children report on the web and on Telegram, the counsellor enrols and answers both', async () => {
@@ -307,12 +328,14 @@ describe.skipIf(!hasChromium)(chromiumSuiteTitle('the whole path through the bac
     await shot(admin.page, 'inbox-admin-desktop');
     await openCase(admin.page, webCode);
     await expectDelivered(admin.page, WEB_ANSWER);
+    await expectPhoto(admin.page, 160);
     await shot(admin.page, 'case-admin-desktop');
     const adminPhone = await newContext(PHONE, await admin.context.storageState());
     await adminPhone.page.goto(`${app.url}/admin/cases`);
     await shot(adminPhone.page, 'inbox-admin-phone');
     await openCase(adminPhone.page, telegramCode);
     await expectDelivered(adminPhone.page, TELEGRAM_ANSWER);
+    await expectPhoto(adminPhone.page, 48);
     await shot(adminPhone.page, 'case-admin-phone');
 
     expect(problems).toEqual([]);

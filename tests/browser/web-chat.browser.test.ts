@@ -9,7 +9,8 @@ import { loadConfig } from '../../app/config.js';
 import { startApp, type App } from '../../app/app.js';
 import vi from '../../locales/vi.json' with { type: 'json' };
 import en from '../../locales/en.json' with { type: 'json' };
-import { chromiumSuiteTitle, hasChromium, launchChromium, newPerson, PHONE, saveScreenshot, type Person } from '../helpers/browser.js';
+import { tinyPng } from '../fakes/media-files.js';
+import { chromiumSuiteTitle, hasChromium, launchChromium, newPerson, PHONE, saveScreenshot, shotWithoutOverflow, type Person } from '../helpers/browser.js';
 
 const CASE_CODE = /HTX-[2-9A-HJKMNP-Z]{5}-[2-9A-HJKMNP-Z]{5}/;
 
@@ -152,6 +153,42 @@ describe.skipIf(!hasChromium)(chromiumSuiteTitle('web chat in Chromium on a phon
     await page.locator('#messages > li.msg-bot', { hasText: code }).waitFor();
     await expect.poll(() => messages(page).allTextContents()).toEqual(before);
     expect(await page.locator('#messages > li.msg-bot', { hasText: 'Chào em! Đây là Hộp Thư Xanh' }).count()).toBe(1);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('sends a photo from the 📎 button at the photos step, shows only that it was sent, and refuses a file that is not a photo', async () => {
+    const { context, page, problems } = await newPhone();
+    await openChat(page);
+    const attach = page.getByRole('button', { name: vi.webchat.attach });
+    expect(await attach.isVisible()).toBe(true);
+    expect((await attach.boundingBox())!.height).toBeGreaterThanOrEqual(44);
+    expect(await page.locator('#file').getAttribute('accept')).toBe('image/jpeg,image/png,image/webp,audio/mpeg,audio/ogg,audio/mp4,audio/webm');
+    await press(page, vi.bot.menu.report);
+    await asked(page, vi.bot.q.danger);
+    for (const next of [vi.bot.q.about, vi.bot.q.age_self, vi.bot.q.gender_self, vi.bot.q.province, vi.bot.q.commune, vi.bot.q.harm, vi.bot.q.story_report, vi.bot.q.media]) {
+      await press(page, vi.bot.button.skip);
+      await asked(page, next);
+    }
+    await shotWithoutOverflow(page, '08-photos-step');
+
+    await page.setInputFiles('#file', { name: 'vet-bam.png', mimeType: 'image/png', buffer: tinyPng({ width: 64, height: 48, color: [200, 120, 90] }) });
+    await page.locator('#messages > li.msg-child:not(.pending)', { hasText: vi.webchat.photo_sent }).waitFor();
+    await asked(page, vi.bot.q.media_more);
+    // The chat shows that a photo was sent, never the photo, and the picker holds nothing.
+    expect(await page.locator('#messages img').count()).toBe(0);
+    expect(await page.locator('#file').evaluate((el) => (el as HTMLInputElement).files?.length ?? 0)).toBe(0);
+    await shot(page, '09-photo-sent');
+
+    // A text file named like a photo: refused, said kindly, nothing added to the chat.
+    const before = await messages(page).count();
+    await page.setInputFiles('#file', { name: 'anh.png', mimeType: 'image/png', buffer: Buffer.from('Đây không phải là ảnh') });
+    await page.locator('#upload-error', { hasText: vi.webchat.upload_unsupported }).waitFor();
+    expect(await messages(page).count()).toBe(before);
+    await shot(page, '10-upload-refused');
+    // Typing again clears the message.
+    await type(page, 'Em gửi ảnh rồi');
+    await page.locator('#upload-error').waitFor({ state: 'hidden' });
     expect(problems).toEqual([]);
     await context.close();
   });

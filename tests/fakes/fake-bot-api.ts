@@ -3,10 +3,14 @@
  * telegraf (and our own polling loop) uses it. Updates are queued by the test and handed out by
  * `getUpdates` with the real confirmation rule (an offset confirms every update below it).
  *
+ * The photos and voice notes its helpers send are real files (a tiny JPEG, an Ogg Opus note),
+ * served by `getFile` and `/file/bot<token>/<file_path>` as the Bot API serves them.
+ *
  * Protocol reference: https://core.telegram.org/bots/api#making-requests
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tinyJpeg, tinyOgg } from './media-files.js';
 
 /** A sendMessage call as the server received it. */
 export interface SentMessage {
@@ -48,6 +52,12 @@ const DEFAULT_DESCRIPTIONS: Record<Fault['status'], string> = {
 const CHILD = { first_name: 'Lan', last_name: 'Nguyễn', username: 'lan_2011' };
 const BOT = { id: 7000000001, is_bot: true, first_name: 'Hộp Thư Xanh', username: 'hop_thu_xanh_test_bot' };
 
+/** A file the fake keeps: where getFile says it is, and its bytes. */
+export interface FakeFile {
+  path: string;
+  bytes: Buffer;
+}
+
 interface PendingPoll {
   offset: number;
   limit: number;
@@ -64,6 +74,10 @@ export class FakeBotApi {
   /** The parameters of each getUpdates call, in order: proves acknowledgement order. */
   readonly getUpdatesCalls: { offset: number | undefined; timeout: number; limit: number }[] = [];
   readonly answeredCallbacks: string[] = [];
+  /** The files children sent, by file_id. */
+  readonly files = new Map<string, FakeFile>();
+  /** The file paths downloaded from `/file/bot<token>/…`, in order. */
+  readonly downloads: string[] = [];
   /** What setWebhook last set; null after deleteWebhook. */
   webhookSet: { url: string; secret_token?: string; allowed_updates?: unknown } | null = null;
 
@@ -136,28 +150,46 @@ export class FakeBotApi {
     });
   }
 
+  /** Sends a photo in three sizes, each a real JPEG kept by the fake (see {@link files}). */
   userSendsPhoto(chatId: number, caption?: string): Update {
     const unique = `AQADfake${this.nextUpdateId}`;
+    const size = (name: string, width: number, height: number) => {
+      const file_id = `AgACAgUAAxkBAAM-${name}-${unique}`;
+      const bytes = this.keepFile(file_id, `photos/file_${this.files.size}.jpg`, tinyJpeg(`${name} ${unique}`));
+      return { file_id, file_unique_id: `${unique}-${name[0]}`, file_size: bytes.length, width, height };
+    };
     return this.pushUpdate({
       message: {
         ...this.baseMessage(chatId),
-        photo: [
-          { file_id: `AgACAgUAAxkBAAM-small-${unique}`, file_unique_id: `${unique}-s`, file_size: 1432, width: 90, height: 67 },
-          { file_id: `AgACAgUAAxkBAAM-large-${unique}`, file_unique_id: `${unique}-l`, file_size: 98012, width: 1280, height: 960 },
-          { file_id: `AgACAgUAAxkBAAM-medium-${unique}`, file_unique_id: `${unique}-m`, file_size: 20512, width: 320, height: 240 },
-        ],
+        photo: [size('small', 90, 67), size('large', 1280, 960), size('medium', 320, 240)],
         ...(caption ? { caption } : {}),
       },
     });
   }
 
+  /** Sends a voice note, a real Ogg Opus file kept by the fake. */
   userSendsVoice(chatId: number): Update {
+    const file_id = `AwACAgUAAxkBAAM-voice-${this.nextUpdateId}`;
+    const bytes = this.keepFile(file_id, `voice/file_${this.files.size}.oga`, tinyOgg());
     return this.pushUpdate({
       message: {
         ...this.baseMessage(chatId),
-        voice: { duration: 4, mime_type: 'audio/ogg', file_id: `AwACAgUAAxkBAAM-voice-${this.nextUpdateId}`, file_unique_id: `AgAD-voice-${this.nextUpdateId}`, file_size: 14_562 },
+        voice: { duration: 4, mime_type: 'audio/ogg', file_id, file_unique_id: `AgAD-voice-${this.nextUpdateId}`, file_size: bytes.length },
       },
     });
+  }
+
+  /** Keeps a file to be served by getFile and the file download; returns its bytes. */
+  keepFile(fileId: string, path: string, bytes: Buffer): Buffer {
+    this.files.set(fileId, { path, bytes });
+    return bytes;
+  }
+
+  /** The largest size of the photo in an update made by {@link userSendsPhoto}. */
+  largestPhotoOf(update: Update): FakeFile {
+    const sizes = (update.message as { photo: { file_id: string; width: number }[] }).photo;
+    const largest = sizes.reduce((a, b) => (b.width > a.width ? b : a));
+    return this.files.get(largest.file_id)!;
   }
 
   /** Makes the next `n` sendMessage calls fail with the Bot API's error body. */
@@ -181,7 +213,9 @@ export class FakeBotApi {
   }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const match = /^\/bot([^/]+)\/(\w+)$/.exec(new URL(req.url ?? '/', 'http://x').pathname);
+    const pathname = new URL(req.url ?? '/', 'http://x').pathname;
+    if (pathname.startsWith('/file/')) return this.download(pathname, res);
+    const match = /^\/bot([^/]+)\/(\w+)$/.exec(pathname);
     if (!match) return reply(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
     if (match[1] !== this.token) return reply(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
     let params: Json;
@@ -222,10 +256,27 @@ export class FakeBotApi {
       case 'setMyCommands':
         return ok(res, true);
       case 'getFile':
-        return ok(res, { file_id: String(p.file_id), file_unique_id: 'AgADfile', file_size: 98012, file_path: 'photos/file_1.jpg' });
+        return this.getFile(p, res);
       default:
         return reply(res, 404, { ok: false, error_code: 404, description: 'Not Found: method not found' });
     }
+  }
+
+  // https://core.telegram.org/bots/api#getfile
+  private getFile(p: Json, res: ServerResponse): void {
+    const fileId = String(p.file_id ?? '');
+    const file = this.files.get(fileId);
+    if (!file) return badRequest(res, 'Bad Request: invalid file_id');
+    ok(res, { file_id: fileId, file_unique_id: `u-${fileId.slice(-12)}`, file_size: file.bytes.length, file_path: file.path });
+  }
+
+  // https://core.telegram.org/bots/api#file: https://api.telegram.org/file/bot<token>/<file_path>
+  private download(pathname: string, res: ServerResponse): void {
+    const match = /^\/file\/bot([^/]+)\/(.+)$/.exec(pathname);
+    const file = match && match[1] === this.token ? [...this.files.values()].find((f) => f.path === match[2]) : undefined;
+    if (!file) return reply(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
+    this.downloads.push(file.path);
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': file.bytes.length }).end(file.bytes);
   }
 
   // https://core.telegram.org/bots/api#getupdates

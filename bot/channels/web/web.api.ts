@@ -2,10 +2,13 @@ import express, { Router } from 'express';
 import rateLimit from 'express-rate-limit';
 import { z } from 'zod';
 import type { DataCipher } from '../../../app/crypto.js';
+import { AppError } from '../../../app/errors.js';
 import type { Logger } from '../../../app/logger.js';
+import { MAX_EVIDENCE_BYTES } from '../../../cases/evidence.service.js';
+import { LANGUAGES, tr } from '../../../locales/i18n.js';
 import { WebTranscriptModel } from '../../../models/index.js';
 import { isDuplicateKey, type Store } from '../../../store/index.js';
-import type { InboundSink } from '../channel.js';
+import type { FileKeeper, InboundSink } from '../channel.js';
 import { webSessionKey } from './web.sender.js';
 
 /** A browser session token: 32 random bytes the page made, base64url. Never leaves the browser but to us. */
@@ -26,10 +29,26 @@ const PostMessageBody = z
 
 const ListQuery = z.object({ after: z.coerce.number().int().min(0).default(0) });
 
+const UploadQuery = z.object({
+  /** The page's own id for the upload, so a retried POST is not taken twice. */
+  id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'id must be 8-64 base64url characters'),
+  /** The page's language, for the line the transcript shows. */
+  lang: z.enum(LANGUAGES).catch('vi'),
+});
+
+/** Why an upload is refused, for the page's developers; the page shows its own words. */
+const UPLOAD_REFUSALS: Record<string, string> = {
+  empty_file: 'the file is empty',
+  unsupported_media_type: 'only photos (JPEG, PNG, WebP) and voice recordings (MP3, OGG, M4A/MP4, WebM) can be sent',
+  too_large: `a file can be at most ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB`,
+};
+
 export interface WebChatApiOptions {
   store: Store;
   cipher: DataCipher;
   sink: InboundSink;
+  /** Keeps the bytes of an uploaded photo or voice recording as evidence. */
+  keepFile: FileKeeper;
   logger: Logger;
 }
 
@@ -37,27 +56,17 @@ export interface WebChatApiOptions {
  * The web chat's JSON API, under /chat/api. The session token travels in the
  * `X-Chat-Session` header. No IP address or browser detail is stored.
  */
-export function webChatApi({ store, cipher, sink }: WebChatApiOptions): Router {
+export function webChatApi({ store, cipher, sink, keepFile }: WebChatApiOptions): Router {
   const router = Router();
   const transcripts = () => store.collection(WebTranscriptModel);
-  router.use(express.json({ limit: '32kb' }));
 
   const sessionOf = (header: unknown) => {
     const parsed = SessionToken.safeParse(header);
     return parsed.success ? parsed.data : null;
   };
 
-  router.get('/messages', async (req, res) => {
-    const token = sessionOf(req.get('x-chat-session'));
-    const query = ListQuery.safeParse(req.query);
-    if (!token || !query.success) return void res.status(400).json({ ok: false, error: 'bad_request' });
-    const entries = await transcripts().find({ sessionKey: webSessionKey(cipher, token), seq: { $gt: query.data.after } }, { sort: { seq: 1 }, limit: 200 });
-    res.set('Cache-Control', 'no-store');
-    res.json({ ok: true, messages: entries.map((e) => ({ seq: e.seq, from: e.from, ...e.payload })) });
-  });
-
   // Against floods: per chat session, and far more loosely per place (a school shares one
-  // address). Counts live in memory only: no IP address is stored.
+  // address). Counts live in memory only: no IP address is stored. Uploads count as messages.
   const tooMany = (_req: express.Request, res: express.Response) => void res.status(429).json({ ok: false, error: 'too_many_requests' });
   const perSession = rateLimit({
     windowMs: 60_000,
@@ -69,6 +78,55 @@ export function webChatApi({ store, cipher, sink }: WebChatApiOptions): Router {
   });
   const perPlace = rateLimit({ windowMs: 60_000, limit: 600, standardHeaders: false, legacyHeaders: false, handler: tooMany });
 
+  // Refused before the body is read: a bad request costs no upload.
+  const checkUpload: express.RequestHandler = (req, res, next) => {
+    if (!sessionOf(req.get('x-chat-session'))) return void res.status(400).json({ ok: false, error: 'bad_request', message: 'missing or malformed X-Chat-Session header' });
+    const query = UploadQuery.safeParse(req.query);
+    if (!query.success) return void res.status(400).json({ ok: false, error: 'bad_request', message: query.error.issues.map((i) => i.message).join('; ') });
+    next();
+  };
+
+  /** A photo or voice recording, as the raw body: kept as evidence, then handed on like a message with one attachment. */
+  router.post('/uploads', perPlace, perSession, checkUpload, express.raw({ type: () => true, limit: MAX_EVIDENCE_BYTES }), async (req, res) => {
+    const token = sessionOf(req.get('x-chat-session'))!;
+    const { id, lang } = UploadQuery.parse(req.query);
+    const sessionKey = webSessionKey(cipher, token);
+    const updateId = `${sessionKey}:${id}`;
+    let attachment: Awaited<ReturnType<FileKeeper>>;
+    try {
+      // The type comes from the file's own bytes; what the browser said is not asked.
+      attachment = await keepFile({ key: updateId, bytes: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0) });
+    } catch (err) {
+      if (!(err instanceof AppError) || err.status >= 500) throw err;
+      const error = err.code === 'file_too_large' ? 'too_large' : err.code;
+      return void res.status(err.status).json({ ok: false, error, message: UPLOAD_REFUSALS[error] ?? error });
+    }
+    // The transcript says a file was sent, never which: the page cannot fetch the evidence back.
+    await keepInTranscript(updateId, sessionKey, tr(lang)(`webchat.${attachment.kind}_sent`));
+    const { duplicate } = await sink({ channel: 'web', updateId, chatId: token, attachments: [attachment] });
+    res.status(duplicate ? 200 : 202).json({ ok: true, duplicate, kind: attachment.kind });
+  });
+
+  router.use(express.json({ limit: '32kb' }));
+
+  /** What the child sent, as the transcript shows it; a repeat (a retried post) is already there. */
+  async function keepInTranscript(id: string, sessionKey: string, text: string) {
+    try {
+      await transcripts().insertOne({ _id: id, sessionKey, from: 'child', payload: { text } });
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
+  }
+
+  router.get('/messages', async (req, res) => {
+    const token = sessionOf(req.get('x-chat-session'));
+    const query = ListQuery.safeParse(req.query);
+    if (!token || !query.success) return void res.status(400).json({ ok: false, error: 'bad_request' });
+    const entries = await transcripts().find({ sessionKey: webSessionKey(cipher, token), seq: { $gt: query.data.after } }, { sort: { seq: 1 }, limit: 200 });
+    res.set('Cache-Control', 'no-store');
+    res.json({ ok: true, messages: entries.map((e) => ({ seq: e.seq, from: e.from, ...e.payload })) });
+  });
+
   router.post('/messages', perPlace, perSession, async (req, res) => {
     const token = sessionOf(req.get('x-chat-session'));
     const body = PostMessageBody.safeParse(req.body);
@@ -76,11 +134,7 @@ export function webChatApi({ store, cipher, sink }: WebChatApiOptions): Router {
     if (!body.success) return void res.status(400).json({ ok: false, error: 'bad_request', message: body.error.issues.map((i) => i.message).join('; ') });
     const sessionKey = webSessionKey(cipher, token);
     const { id, text, payload, label, lang } = body.data;
-    try {
-      await transcripts().insertOne({ _id: `${sessionKey}:${id}`, sessionKey, from: 'child', payload: { text: text ?? label ?? '' } });
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-    }
+    await keepInTranscript(`${sessionKey}:${id}`, sessionKey, text ?? label ?? '');
     const { duplicate } = await sink({ channel: 'web', updateId: `${sessionKey}:${id}`, chatId: token, text, payload, lang, attachments: [] });
     res.status(duplicate ? 200 : 202).json({ ok: true, duplicate });
   });
@@ -92,9 +146,9 @@ export function webChatApi({ store, cipher, sink }: WebChatApiOptions): Router {
     res.status(204).end();
   });
 
-  router.use((err: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+  router.use((err: unknown, req: express.Request, res: express.Response, next: express.NextFunction) => {
     if ((err as { type?: string }).type === 'entity.parse.failed') return void res.status(400).json({ ok: false, error: 'bad_request', message: 'body is not valid JSON' });
-    if ((err as { type?: string }).type === 'entity.too.large') return void res.status(413).json({ ok: false, error: 'too_large' });
+    if ((err as { type?: string }).type === 'entity.too.large') return void res.status(413).json({ ok: false, error: 'too_large', message: req.path === '/uploads' ? UPLOAD_REFUSALS.too_large : 'body too large' });
     next(err);
   });
   return router;

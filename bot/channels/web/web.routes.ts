@@ -4,6 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
+import { MAX_EVIDENCE_BYTES } from '../../../cases/evidence.service.js';
+import { EVIDENCE_MIMES } from '../../../cases/evidence-types.js';
 import { LANGUAGES, tr, type Lang } from '../../../locales/i18n.js';
 import { webChatApi, type WebChatApiOptions } from './web.api.js';
 
@@ -23,6 +25,8 @@ const PAGE_CSP = [
   'frame-ancestors *',
 ].join('; ');
 const RESOURCE_CSP = "default-src 'none'; frame-ancestors 'none'";
+/** What the file picker offers; the server still decides by the file's bytes. */
+const ACCEPT = EVIDENCE_MIMES.join(',');
 
 const PageQuery = z.object({ lang: z.enum(LANGUAGES).catch('vi') });
 
@@ -102,7 +106,19 @@ function renderPage({ lang, base, version, quickExitUrl }: PageInput): string {
     lang,
     api: `${base}/api`,
     quickExitUrl,
-    strings: { you: t('webchat.you'), bot: t('webchat.bot'), sending: t('webchat.sending'), options: t('webchat.options_label') },
+    maxUploadBytes: MAX_EVIDENCE_BYTES,
+    strings: {
+      you: t('webchat.you'),
+      bot: t('webchat.bot'),
+      sending: t('webchat.sending'),
+      options: t('webchat.options_label'),
+      photoSent: t('webchat.photo_sent'),
+      voiceSent: t('webchat.voice_sent'),
+      uploadTooLarge: t('webchat.upload_too_large', { size: `${MAX_EVIDENCE_BYTES / 1024 / 1024} MB` }),
+      uploadUnsupported: t('webchat.upload_unsupported'),
+      uploadTooMany: t('webchat.upload_too_many'),
+      uploadFailed: t('webchat.upload_failed'),
+    },
   };
   return `<!doctype html>
 <html lang="${lang}">
@@ -134,7 +150,11 @@ function renderPage({ lang, base, version, quickExitUrl }: PageInput): string {
 </main>
 <div class="bottom">
   <p id="offline" class="offline" role="status" hidden>${s('offline')}</p>
+  <p id="upload-error" class="upload-error" role="alert" hidden></p>
   <form id="composer" class="composer" autocomplete="off">
+    <button type="button" id="attach" class="attach" aria-describedby="attach-hint">${s('attach')}</button>
+    <p id="attach-hint" class="visually-hidden">${s('attach_hint')}</p>
+    <input type="file" id="file" class="visually-hidden" tabindex="-1" aria-hidden="true" accept="${ACCEPT}">
     <label for="text" class="visually-hidden">${s('input_label')}</label>
     <textarea id="text" name="text" rows="1" maxlength="4000" placeholder="${s('placeholder')}" enterkeyhint="send"></textarea>
     <button type="submit" id="send">${s('send')}</button>

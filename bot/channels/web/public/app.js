@@ -25,6 +25,8 @@
   var form = document.getElementById('composer');
   var input = document.getElementById('text');
   var offline = document.getElementById('offline');
+  var uploadError = document.getElementById('upload-error');
+  var fileInput = document.getElementById('file');
   var header = document.querySelector('.top');
 
   var state = {
@@ -270,6 +272,65 @@
     send({ id: randomId(16), payload: option.id, label: option.label });
   }
 
+  // ── Photos and recordings ─────────────────────────────────────────────────────────────
+
+  function showUploadError(text) {
+    uploadError.textContent = text || '';
+    uploadError.hidden = !text;
+  }
+
+  /** The child's words for a refused upload, by the server's answer. */
+  function refusal(status) {
+    if (status === 413) return S.uploadTooLarge;
+    if (status === 415) return S.uploadUnsupported;
+    if (status === 429) return S.uploadTooMany;
+    return S.uploadFailed;
+  }
+
+  /**
+   * Sends a photo or recording as it is, at once (a file is not kept in the page to retry
+   * later). The server decides from its bytes what it is; the transcript then shows only that
+   * a photo or recording was sent, never the file.
+   */
+  function upload(file) {
+    if (!file || state.exiting) return;
+    showUploadError('');
+    if (file.size > config.maxUploadBytes) return showUploadError(S.uploadTooLarge);
+    var id = randomId(16);
+    showPending({ id: id, label: /^audio\//.test(file.type) ? S.voiceSent : S.photoSent });
+    window.fetch(config.api + '/uploads?id=' + id + '&lang=' + config.lang, {
+      method: 'POST',
+      headers: { 'X-Chat-Session': state.token, 'Content-Type': file.type || 'application/octet-stream' },
+      body: file,
+      cache: 'no-store',
+      credentials: 'omit',
+    })
+      .then(function (res) {
+        if (state.exiting) return;
+        if (!res.ok) {
+          dropPending(id);
+          return showUploadError(refusal(res.status));
+        }
+        var pending = state.pendingBubbles[id];
+        if (pending) pending.sentGen = state.pollGen;
+        state.fastUntil = Date.now() + FAST_FOR_MS;
+        pollNow();
+      })
+      .catch(function () {
+        dropPending(id);
+        showUploadError(S.uploadFailed);
+      });
+  }
+
+  document.getElementById('attach').addEventListener('click', function () {
+    if (!state.exiting) fileInput.click();
+  });
+  fileInput.addEventListener('change', function () {
+    var file = fileInput.files && fileInput.files[0];
+    fileInput.value = '';
+    upload(file);
+  });
+
   // ── Receiving ─────────────────────────────────────────────────────────────────────────
 
   function pollNow() {
@@ -325,6 +386,8 @@
     var token = state.token;
     while (list.firstChild) list.removeChild(list.firstChild);
     input.value = '';
+    fileInput.value = '';
+    showUploadError('');
     try { window.localStorage.clear(); } catch (e) { /* nothing stored */ }
     try { window.sessionStorage.clear(); } catch (e) { /* nothing stored */ }
     if (token) {
@@ -358,6 +421,7 @@
     if (!text || state.exiting) return;
     input.value = '';
     resizeInput();
+    showUploadError('');
     send({ id: randomId(16), text: text });
   }
 
