@@ -1,33 +1,12 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, newId, newSession, type Entry } from '../../../helpers/web-chat.js';
 import { loadConfig } from '../../../../app/config.js';
 import { startApp, type App } from '../../../../app/app.js';
 import * as models from '../../../../models/index.js';
 import { ContactModel, InboundUpdateModel, WebTranscriptModel, type ModelDef } from '../../../../models/index.js';
-
-interface Entry {
-  seq: number;
-  from: 'child' | 'bot';
-  text: string;
-  options?: { id: string; label: string }[][];
-}
-
-const newSession = () => crypto.randomBytes(32).toString('base64url');
-const newId = () => crypto.randomBytes(12).toString('base64url');
-
-/** Polls `read` until `done` holds, failing with the last value after `timeoutMs`. */
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(value).slice(0, 500)}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 describe('web chat API (the real app, in-process)', () => {
   let app: App;
