@@ -130,7 +130,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     processEvery: options.processEvery,
     outboxEvery: options.outboxEvery,
   });
-  // Whatever a crash left half-done is handled before anything new.
+  // Whatever a crash left half-done (stored but not handled) is picked up again.
   void inbound.processPending().catch((err: unknown) => logger.error({ err }, 'startup sweep failed'));
 
   let polling: TelegramPolling | null = null;
