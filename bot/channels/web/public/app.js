@@ -158,11 +158,11 @@
    */
   function scrollToAnswer(firstNew) {
     var start = null;
-    for (var node = list.lastElementChild; node && !/\bmsg-child\b/.test(node.className); node = node.previousElementSibling) {
-      start = node;
-      if (node === firstNew) break;
-    }
+    for (var node = list.lastElementChild; node && !/\bmsg-child\b/.test(node.className); node = node.previousElementSibling) start = node;
     if (!start) return scrollToEnd();
+    var room = window.innerHeight - header.offsetHeight - 8;
+    // From the answer's first line, unless that would leave what just arrived below the screen.
+    if (firstNew && firstNew !== start && firstNew.getBoundingClientRect().top - start.getBoundingClientRect().top > room - 80) start = firstNew;
     var top = start.getBoundingClientRect().top + window.pageYOffset - header.offsetHeight - 8;
     window.scrollTo(0, Math.min(top, document.body.scrollHeight - window.innerHeight));
   }
