@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { StaffModel } from '../../models/index.js';
 import { ctx, type BackofficeDeps } from '../context.js';
 import { render } from '../render.js';
-import { recordFailedAttempt } from './auth.routes.js';
+import { recordFailedAttempt } from './lockout.js';
 import { hashPassword, PASSWORD_MIN_LENGTH, verifyPassword } from './passwords.js';
 
 /** A new password and its confirmation, as the password and invitation forms take them. */

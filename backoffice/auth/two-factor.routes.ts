@@ -1,12 +1,11 @@
 import { Router, type Request, type Response } from 'express';
-import rateLimit from 'express-rate-limit';
 import { generateSecret, generateURI, verify } from 'otplib';
 import QRCode from 'qrcode';
 import { z } from 'zod';
 import { StaffModel, type Staff } from '../../models/index.js';
 import { ctx, type BackofficeDeps } from '../context.js';
 import { render } from '../render.js';
-import { isLocked, recordFailedAttempt, safeNext } from './auth.routes.js';
+import { failureLimiter, isLocked, recordFailedAttempt, safeNext } from './lockout.js';
 
 /** The name authenticator apps show above the code. */
 const ISSUER = 'Hộp Thư Xanh';
@@ -47,14 +46,7 @@ export function twoFactorRoutes(deps: BackofficeDeps): Router {
   const router = Router();
   const staff = () => deps.store.collection(StaffModel);
   const optional = deps.config.STAFF_2FA === 'optional';
-  const limiter = rateLimit({
-    windowMs: 15 * 60_000,
-    limit: 20,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    skipSuccessfulRequests: true,
-    handler: (req, res) => render(req, res, 'auth/two-factor.njk', { error: ctx(req).t('admin.auth.rate_limited') }, 429),
-  });
+  const limiter = failureLimiter('auth/two-factor.njk');
 
   /** The account whose password this session passed, or null (then: sign in first). */
   const passwordPassed = async (req: Request): Promise<Staff | null> => {

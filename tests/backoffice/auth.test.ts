@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../app/config.js';
 import { startApp, type App } from '../../app/app.js';
-import { LOCKOUT_AFTER } from '../../backoffice/auth/auth.routes.js';
+import { LOCKOUT_AFTER } from '../../backoffice/auth/lockout.js';
 import { StaffModel, StaffSessionModel } from '../../models/index.js';
 import { AdminClient, createStaffAccount, csrfTokenFrom, freshTotpCode, inviteLinkFrom, totpCodeAt } from '../helpers/admin-client.js';
 
