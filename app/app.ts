@@ -24,6 +24,10 @@ import { backofficeFeatures } from '../backoffice/features.js';
 import { DEFAULT_OUTBOX_OPTIONS, Outbox, type OutboxOptions } from '../outbox/outbox.service.js';
 import { drainScheduler, startScheduler } from '../scheduler/scheduler.js';
 import { MongoStore, openStore, type Store } from '../store/index.js';
+import { CaseAlerts } from '../notifications/case-alerts.js';
+import { EmailSender } from '../notifications/email.sender.js';
+import { NotificationService } from '../notifications/notification.service.js';
+import { EscalationLadder } from '../scheduler/ladder.js';
 import type { Config } from './config.js';
 import { DataCipher } from './crypto.js';
 import { AppError } from './errors.js';
@@ -36,6 +40,10 @@ export interface AppOptions {
   processEvery?: string | number;
   outboxEvery?: string;
   telegramPoll?: { pollTimeoutSeconds?: number; backoffMs?: number; maxBackoffMs?: number };
+  /** How often the escalation ladder is swept (agenda interval; default 30 seconds). */
+  ladderEvery?: string;
+  /** The clock of the ladder and the notifications (tests move time). */
+  clock?: () => Date;
 }
 
 /** The whole application in one process: store, services, channels, scheduler and HTTP server. */
@@ -48,6 +56,8 @@ export interface App {
   cases: CaseService;
   engine: ConversationEngine;
   inbound: InboundService;
+  notifications: NotificationService;
+  ladder: EscalationLadder;
   agenda: Agenda;
   server: http.Server;
   /** The URL the HTTP server listens on. */
@@ -67,12 +77,23 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     provinceName: config.PROVINCE_NAME,
     staffTelegramChatId: config.STAFF_TELEGRAM_CHAT_ID,
   }).start();
-  const cases = new CaseService(store, outbox, cipher, logger, () => {
-    const { sla, staffTelegramChatId: staffChat } = settings.current();
-    return { sla, staffAlertTarget: staffChat && config.TELEGRAM_BOT_TOKEN ? { channel: 'telegram', chatId: staffChat } : null };
-  });
-  const areas = settings.areas;
   let publicUrl = config.PUBLIC_URL ?? '';
+  const email = config.SMTP_URL && config.SMTP_FROM ? new EmailSender(config.SMTP_URL, config.SMTP_FROM) : null;
+  if (email) outbox.registerSender(email);
+  const notifications = new NotificationService({
+    store,
+    outbox,
+    cipher,
+    logger,
+    staffGroup: () => settings.current().staffTelegramChatId,
+    publicUrl: () => publicUrl,
+    emailOn: email !== null,
+    clock: options.clock,
+  });
+  const caseAlerts = new CaseAlerts(store, notifications, logger);
+  const cases = new CaseService(store, outbox, cipher, logger, () => ({ sla: settings.current().sla }), caseAlerts);
+  const ladder = new EscalationLadder({ store, alerts: caseAlerts, logger, settings: () => settings.current(), clock: options.clock });
+  const areas = settings.areas;
   const engine = new ConversationEngine({
     store,
     cases,
@@ -110,7 +131,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   }
   const sessions = new StaffSessionStore(store, 8 * 60 * 60_000);
   await ensureFirstAdmin(store, config, logger);
-  app.use('/admin', backofficeRouter({ config, store, cipher, logger, cases, outbox, sessions }, backofficeFeatures));
+  app.use('/admin', backofficeRouter({ config, store, cipher, logger, cases, outbox, sessions, notifications }, backofficeFeatures));
   app.use((_req, _res, next) => next(new AppError('not_found', 404)));
   app.use(errorHandler(logger));
 
@@ -129,6 +150,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     evidence: cases.evidence,
     processEvery: options.processEvery,
     outboxEvery: options.outboxEvery,
+    ladder,
+    ladderEvery: options.ladderEvery,
   });
   // Whatever a crash left half-done (stored but not handled) is picked up again.
   void inbound.processPending().catch((err: unknown) => logger.error({ err }, 'startup sweep failed'));
@@ -155,6 +178,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     cases,
     engine,
     inbound,
+    notifications,
+    ladder,
     agenda,
     server,
     url,
@@ -167,6 +192,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await inbound.idle();
       await drainScheduler(agenda);
+      email?.close();
       await store.close();
     },
   };

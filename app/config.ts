@@ -45,6 +45,10 @@ const EnvSchema = z.object({
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   /** The staff Telegram group that receives urgent-case alerts (a chat id such as -1001234567890). */
   STAFF_TELEGRAM_CHAT_ID: z.string().regex(/^-?\d{1,20}$/, 'must be a Telegram chat id such as -1001234567890').optional(),
+  /** Staff e-mail (alerts, invitations, two-factor resets): an SMTP server such as smtps://user:pass@mail.example.vn:465. */
+  SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'must be an smtp:// or smtps:// URL').optional(),
+  /** The sender of staff e-mail, e.g. "Hộp Thư Xanh <no-reply@example.vn>". */
+  SMTP_FROM: z.string().regex(/^([^<>]*<)?[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>?$/, 'must be an e-mail address, optionally with a name: Name <a@b.vn>').optional(),
   /** Where the web chat's quick-exit button goes: a neutral page. */
   QUICK_EXIT_URL: z.url().default('https://www.google.com/search?q=th%E1%BB%9Di+ti%E1%BA%BFt+h%C3%B4m+nay'),
 });
@@ -81,6 +85,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const e = parsed.data;
   if (e.TELEGRAM_WEBHOOK_URL && !e.TELEGRAM_WEBHOOK_SECRET) {
     throw new ConfigError('Invalid configuration — TELEGRAM_WEBHOOK_SECRET: required when TELEGRAM_WEBHOOK_URL is set');
+  }
+  if (e.SMTP_URL && !e.SMTP_FROM) {
+    throw new ConfigError('Invalid configuration — SMTP_FROM: required when SMTP_URL is set (the sender address of staff e-mail)');
   }
   const engine = e.MONGODB_URI ? 'mongodb' : 'embedded';
   if (engine === 'mongodb' && !e.DATA_KEY) {

@@ -7,6 +7,7 @@ import type { CaseService } from '../cases/cases.service.js';
 import type { StaffPrincipal } from '../cases/scope.js';
 import type { Lang } from '../locales/i18n.js';
 import type { Staff } from '../models/index.js';
+import type { NotificationService } from '../notifications/notification.service.js';
 import type { Outbox } from '../outbox/outbox.service.js';
 import type { Store } from '../store/index.js';
 import type { StaffSessionStore } from './session.store.js';
@@ -31,6 +32,8 @@ export interface BackofficeDeps {
   logger: Logger;
   cases: CaseService;
   outbox: Outbox;
+  /** Staff notifications: the bell, the notifications page, the live inbox. */
+  notifications: NotificationService;
   sessions: StaffSessionStore;
 }
 

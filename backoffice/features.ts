@@ -1,6 +1,8 @@
 import type { Router } from 'express';
 import { passwordRoutes } from './auth/password.routes.js';
 import { caseRoutes } from './cases/cases.routes.js';
+import { helpRoutes } from './notifications/help.routes.js';
+import { notificationRoutes } from './notifications/notifications.routes.js';
 import type { BackofficeDeps } from './context.js';
 import { settingsRoutes } from './settings/settings.routes.js';
 import { staffRoutes } from './staff/staff.routes.js';
@@ -9,4 +11,4 @@ import { staffRoutes } from './staff/staff.routes.js';
  * The back-office features behind sign-in, in the order they are mounted. Each is a function
  * from the shared dependencies to an express Router.
  */
-export const backofficeFeatures: ((deps: BackofficeDeps) => Router)[] = [passwordRoutes, staffRoutes, caseRoutes, settingsRoutes];
+export const backofficeFeatures: ((deps: BackofficeDeps) => Router)[] = [notificationRoutes, passwordRoutes, staffRoutes, caseRoutes, settingsRoutes, helpRoutes];

@@ -36,6 +36,7 @@ export function render(req: Request, res: Response, view: string, data: Record<s
     t: c.t,
     staff: c.staff ?? null,
     csrfToken: res.locals.csrfToken ?? '',
+    unread: res.locals.unread ?? 0,
     path: req.originalUrl,
     flash,
     ...data,

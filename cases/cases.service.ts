@@ -1,6 +1,5 @@
 import type { DataCipher } from '../app/crypto.js';
 import type { Logger } from '../app/logger.js';
-import { tr } from '../locales/i18n.js';
 import {
   AuditEventModel,
   CaseModel,
@@ -47,15 +46,14 @@ export interface OpenCaseInput {
   attachments: Attachment[];
 }
 
-/** Where staff alerts go: the staff Telegram group, when one is configured. */
-export interface StaffAlertTarget {
-  channel: Channel;
-  chatId: string;
-}
-
 export interface CaseServiceSettings {
   sla: SlaPolicy;
-  staffAlertTarget: StaffAlertTarget | null;
+}
+
+/** Who tells staff about an urgent case (notifications/case-alerts.ts), and whether anyone would hear. */
+export interface UrgentAlerts {
+  urgentCase(c: Case): Promise<{ channels: string[] }>;
+  reach(): Promise<string[]>;
 }
 
 
@@ -73,7 +71,8 @@ export class CaseService {
     private readonly outbox: Outbox,
     private readonly cipher: DataCipher,
     private readonly logger: Logger,
-    private readonly settings: () => CaseServiceSettings = () => ({ sla: DEFAULT_SLA, staffAlertTarget: null }),
+    private readonly settings: () => CaseServiceSettings = () => ({ sla: DEFAULT_SLA }),
+    private readonly alerts: UrgentAlerts | null = null,
   ) {
     this.evidence = new EvidenceService(store, cipher, logger);
     outbox.onSettled((item, status, error) => this.recordDelivery(item, status, error));
@@ -102,6 +101,8 @@ export class CaseService {
       ...this.toCaseFields(input.fields),
       lastChildMessageAt: input.texts.length || input.attachments.length ? now : null,
       firstResponseDueAt: firstResponseDue(now, input.kind, priority, this.settings().sla),
+      // The escalation ladder plans it at its next sweep (scheduler/ladder.ts).
+      nextReminderAt: now,
     });
     for (const [i, text] of input.texts.entries()) {
       await this.insertChildMessage(created._id, created.channel, text, i === 0 ? input.attachments : []);
@@ -154,7 +155,7 @@ export class CaseService {
     const updated = await this.cases.findOneAndUpdate(
       { _id: caseId },
       {
-        $set: { priority: 'urgent', firstResponseDueAt: firstResponseDue(before.createdAt, before.kind, 'urgent', this.settings().sla) },
+        $set: { priority: 'urgent', firstResponseDueAt: firstResponseDue(before.createdAt, before.kind, 'urgent', this.settings().sla), nextReminderAt: new Date() },
         $addToSet: { urgentReasons: { $each: reasons } },
       },
     );
@@ -201,21 +202,33 @@ export class CaseService {
     await this.messages.findOneAndUpdate({ _id: item.messageId }, { $set: { delivery: status, deliveryError: error } });
   }
 
+  /**
+   * Alerts staff of an urgent case at once (the province's coordinators and the admins: back
+   * office, staff Telegram group, e-mail). The audit event names the channels that reach
+   * someone now, or none.
+   */
   private async alertUrgent(c: Case) {
-    this.logger.warn({ caseCode: c.code, kind: c.kind, reasons: c.urgentReasons }, 'urgent case: staff alerted');
-    await this.record('system', null, 'case.urgent_alert', c._id, { reasons: c.urgentReasons });
-    const target = this.settings().staffAlertTarget;
-    if (!target) return;
-    // Names the case, never the child's words (PRODUCT.md: notifications).
-    await this.outbox.enqueue([
-      {
-        channel: target.channel,
-        addressEnc: this.cipher.encrypt(target.chatId),
-        recipientKey: `staff:${target.channel}`,
-        message: { text: tr('vi')('staff.urgent_alert', { code: c.code, kind: c.kind }) },
-        dedupeKey: `urgent:${c._id}`,
-      },
-    ]);
+    let channels: string[] = [];
+    try {
+      channels = this.alerts ? (await this.alerts.urgentCase(c)).channels : [];
+    } catch (err) {
+      this.logger.error({ err, caseCode: c.code }, 'urgent case: the staff alert failed');
+    }
+    if (!this.alerts) this.logger.warn({ caseCode: c.code, kind: c.kind, channels }, 'urgent case: NO alert channel is set up');
+    await this.record('system', null, 'case.urgent_alert', c._id, { reasons: c.urgentReasons, channels });
+  }
+
+  /**
+   * The channels through which an urgent alert reaches a person now (empty: nobody will hear
+   * of it soon, and the child is told to call 111/113 rather than wait).
+   */
+  async staffReach(): Promise<string[]> {
+    try {
+      return this.alerts ? await this.alerts.reach() : [];
+    } catch (err) {
+      this.logger.error({ err }, 'could not tell whether staff can be reached');
+      return [];
+    }
   }
 
   /** Writes one audit event. Details carry field names and values, never message text. */

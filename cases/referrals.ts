@@ -47,6 +47,8 @@ export class CaseReferrals {
       dueAt,
       note: input.note || null,
       staffId,
+      // An agency answer that is due climbs the escalation ladder (scheduler/ladder.ts).
+      nextReminderAt: dueAt && input.to === 'agency' ? new Date() : null,
     });
     await this.cases.record('staff', staffId, 'case.referred', c._id, {
       referralId: referral._id,

@@ -1,4 +1,5 @@
 import { defineModel, sub } from './define.js';
+import { ladderStateSchema, type LadderState } from './ladder.js';
 import {
   ABOUT,
   ADVICE_AREAS,
@@ -52,6 +53,12 @@ export interface Case {
   firstResponseAt?: Date | null;
   lastChildMessageAt?: Date | null;
   closedAt?: Date | null;
+  /** When the escalation ladder looks at this case next (scheduler/ladder); null: nothing to do. */
+  nextReminderAt?: Date | null;
+  /** The rungs fired for the current deadline. */
+  ladder?: LadderState;
+  /** Bumped at each ladder step: the step is claimed atomically on it, so a rung fires once. */
+  ladderSeq?: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -82,11 +89,15 @@ export const CaseModel = defineModel<Case>(
     firstResponseAt: { type: Date, default: null },
     lastChildMessageAt: { type: Date, default: null },
     closedAt: { type: Date, default: null },
+    nextReminderAt: { type: Date, default: null },
+    ladder: { type: ladderStateSchema(), default: () => ({}) },
+    ladderSeq: { type: Number, default: 0 },
   },
   (s) => {
     s.index({ code: 1 }, { unique: true });
     s.index({ status: 1, priority: 1, createdAt: -1 });
     s.index({ contactId: 1, createdAt: -1 });
     s.index({ assigneeId: 1, status: 1 });
+    s.index({ nextReminderAt: 1 });
   },
 );

@@ -3,6 +3,10 @@ import { defineModel } from './define.js';
 import { nextSeq } from './ids.js';
 import { CHANNELS, type Channel } from './domain.js';
 
+/** Where an outbound message goes: a chat channel, or a staff member's e-mail (staff alerts). */
+export const OUTBOX_CHANNELS = [...CHANNELS, 'email'] as const;
+export type OutboxChannel = Channel | 'email';
+
 /**
  * An outbound message waiting for, or done with, delivery. Every message to a child or to the
  * staff group goes through here; the delivery job sends it, retries with backoff, and marks it
@@ -10,8 +14,8 @@ import { CHANNELS, type Channel } from './domain.js';
  */
 export interface OutboxItem {
   _id: string;
-  channel: Channel;
-  /** The recipient's sealed platform chat id. */
+  channel: OutboxChannel;
+  /** The recipient's sealed platform chat id (or e-mail address). */
   addressEnc: string;
   /** Messages to one recipient leave in order. */
   recipientKey: string;
@@ -36,7 +40,7 @@ export interface OutboxItem {
 export const OutboxModel = defineModel<OutboxItem>(
   'outbox',
   {
-    channel: { type: String, enum: CHANNELS, required: true },
+    channel: { type: String, enum: OUTBOX_CHANNELS, required: true },
     addressEnc: { type: String, required: true },
     recipientKey: { type: String, required: true },
     seq: { type: Number, default: nextSeq },

@@ -1,4 +1,5 @@
 import { defineModel } from './define.js';
+import { ladderStateSchema, type LadderState } from './ladder.js';
 
 /** Where a case can be referred: the bodies Decree 56/2017 Art. 25-26 names, or an agency for a child's opinion. */
 export const REFERRAL_TARGETS = ['police', 'social_work', 'school', 'health', 'agency'] as const;
@@ -27,6 +28,10 @@ export interface Referral {
   staffId: string;
   /** Internal: how it was sent, the officer's name, a document number. */
   note?: string | null;
+  /** The escalation ladder of an agency answer that is due (scheduler/ladder), as on a case. */
+  nextReminderAt?: Date | null;
+  ladder?: LadderState;
+  ladderSeq?: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -44,10 +49,14 @@ export const ReferralModel = defineModel<Referral>(
     answerSentToChildAt: { type: Date, default: null },
     staffId: { type: String, required: true },
     note: { type: String, maxlength: 2_000, default: null },
+    nextReminderAt: { type: Date, default: null },
+    ladder: { type: ladderStateSchema(), default: () => ({}) },
+    ladderSeq: { type: Number, default: 0 },
   },
   (s) => {
     s.index({ caseId: 1, sentAt: 1 });
     // The forwarded opinions still waiting for an answer, by due date (reminders, reports).
     s.index({ answeredAt: 1, dueAt: 1 });
+    s.index({ nextReminderAt: 1 });
   },
 );

@@ -30,6 +30,10 @@ export interface Staff {
   inviteTokenHash?: string | null;
   inviteExpiresAt?: Date | null;
   lastLoginAt?: Date | null;
+  /** E-mail for urgent alerts and the escalation ladder (when SMTP is set up); each person may turn it off. */
+  emailAlerts?: boolean;
+  /** The last time this person's back office asked for news (the bell): someone is watching. */
+  lastSeenAt?: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -53,6 +57,8 @@ export const StaffModel = defineModel<Staff>(
     inviteTokenHash: { type: String, default: null },
     inviteExpiresAt: { type: Date, default: null },
     lastLoginAt: { type: Date, default: null },
+    emailAlerts: { type: Boolean, default: true },
+    lastSeenAt: { type: Date, default: null },
   },
   (s) => {
     s.index({ email: 1 }, { unique: true });

@@ -1,6 +1,6 @@
 import type { DataCipher } from '../app/crypto.js';
 import type { Logger } from '../app/logger.js';
-import { OutboxModel, type Channel, type OutboxItem } from '../models/index.js';
+import { OutboxModel, type OutboxChannel, type OutboxItem } from '../models/index.js';
 import { isDuplicateKey, type Store } from '../store/index.js';
 import type { ChannelSender, DeliveryResult, OutboundMessage } from '../bot/channels/channel.js';
 
@@ -21,12 +21,21 @@ export const DEFAULT_OUTBOX_OPTIONS: OutboxOptions = {
   sendTimeoutMs: 2 * 60_000,
 };
 
+/** A message for the outbox: to a chat, or (with a subject) an e-mail to staff. */
+export type OutboxMessage = OutboundMessage & { subject?: string };
+
+/** Sends one kind of outbox message: a chat channel's sender, or staff e-mail. */
+export interface OutboxSender {
+  readonly channel: OutboxChannel;
+  send(address: string, message: OutboxMessage): Promise<DeliveryResult>;
+}
+
 export interface EnqueueInput {
-  channel: Channel;
+  channel: OutboxChannel;
   addressEnc: string;
   /** Messages with the same key leave in the order they were enqueued. */
   recipientKey: string;
-  message: OutboundMessage;
+  message: OutboxMessage;
   messageId?: string | null;
   dedupeKey?: string;
 }
@@ -46,7 +55,7 @@ export interface DeliveryRunResult {
  * Delivery keeps each recipient's order: a message waits while an earlier one is still pending.
  */
 export class Outbox {
-  private readonly senders = new Map<Channel, ChannelSender>();
+  private readonly senders = new Map<OutboxChannel, OutboxSender>();
   private readonly settledListeners: SettledListener[] = [];
   private kickListener: (() => void) | null = null;
 
@@ -61,11 +70,11 @@ export class Outbox {
     return this.store.collection(OutboxModel);
   }
 
-  registerSender(sender: ChannelSender) {
+  registerSender(sender: OutboxSender | ChannelSender) {
     this.senders.set(sender.channel, sender);
   }
 
-  connectedChannels(): Channel[] {
+  connectedChannels(): OutboxChannel[] {
     return [...this.senders.keys()];
   }
 
@@ -143,7 +152,7 @@ export class Outbox {
       outcome = { ok: false, permanent: false, error: 'channel_not_connected' };
     } else {
       try {
-        outcome = await sender.send(this.cipher.decrypt(item.addressEnc), item.payload as unknown as OutboundMessage);
+        outcome = await sender.send(this.cipher.decrypt(item.addressEnc), item.payload as unknown as OutboxMessage);
       } catch (err) {
         outcome = { ok: false, permanent: false, error: err instanceof Error ? err.message : 'send_failed' };
       }

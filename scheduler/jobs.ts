@@ -6,4 +6,6 @@ export const JOBS = {
   sweepInbound: 'inbound.sweep',
   /** Fetches the photos and voice notes a platform keeps (Telegram) into the evidence store; recurring, and run at once when one is queued. */
   fetchEvidence: 'evidence.fetch',
+  /** The escalation ladder: steps every case and forwarded opinion whose `nextReminderAt` has come (scheduler/ladder.ts). */
+  sweepLadder: 'ladder.sweep',
 } as const;

@@ -8,6 +8,7 @@ import type { Outbox } from '../outbox/outbox.service.js';
 import { MongoStore, type Store } from '../store/index.js';
 import { EmbeddedAgendaBackend } from './embedded/embedded-agenda.backend.js';
 import { JOBS } from './jobs.js';
+import type { EscalationLadder } from './ladder.js';
 
 export interface SchedulerOptions {
   store: Store;
@@ -16,6 +17,9 @@ export interface SchedulerOptions {
   outbox: Outbox;
   inbound: InboundService;
   evidence: EvidenceService;
+  /** The escalation ladder, swept every `ladderEvery` (default 30 seconds). */
+  ladder?: EscalationLadder;
+  ladderEvery?: string;
   /** How often agenda looks for due jobs. */
   processEvery?: string | number;
   /** How often the outbox is swept for retries. */
@@ -53,11 +57,19 @@ export async function startScheduler(options: SchedulerOptions): Promise<Agenda>
     while ((await options.evidence.fetchDue()) > 0);
   }, { concurrency: 1, lockLifetime: 10 * 60_000 });
 
+  const { ladder } = options;
+  if (ladder) {
+    agenda.define(JOBS.sweepLadder, async () => {
+      await ladder.sweep();
+    }, { concurrency: 1, lockLifetime: 5 * 60_000 });
+  }
+
   await agenda.ready;
   await agenda.start();
   await agenda.every(options.outboxEvery ?? '5 seconds', JOBS.deliverOutbox);
   await agenda.every('30 seconds', JOBS.sweepInbound);
   await agenda.every('1 minute', JOBS.fetchEvidence);
+  if (ladder) await agenda.every(options.ladderEvery ?? '30 seconds', JOBS.sweepLadder);
   options.outbox.onKick(() => {
     agenda.now(JOBS.deliverOutbox).catch((err: unknown) => logger.error({ err }, 'could not schedule delivery'));
   });

@@ -74,6 +74,7 @@ export function caseRoutes(deps: BackofficeDeps): Router {
       'cases/inbox.njk',
       {
         ...vocabularies(t),
+        casesVersion: (await deps.notifications.casesVersion()) ?? '',
         list,
         filters,
         errors,

@@ -102,7 +102,9 @@ export async function finish(deps: EngineDeps, turn: Turn) {
   const { conv, t } = turn;
   const draft = conv.draft;
   const { code, urgent } = await fileDraft(deps, turn);
-  const next = t(`bot.receipt_next.${urgent ? 'urgent' : (draft.kind ?? 'report')}`);
+  // Honest words: "told right away" only when an alert channel reaches someone now.
+  const alerted = urgent && (await deps.cases.staffReach()).length > 0;
+  const next = t(`bot.receipt_next.${urgent ? (alerted ? 'urgent_alerted' : 'urgent') : (draft.kind ?? 'report')}`);
   turn.replies.push(turn.r.text(t('bot.receipt', { code, next })));
   if (draft.contactWish === 'none') turn.replies.push(turn.r.text(t('bot.receipt_no_reply')));
   turn.replies.push(turn.r.menu());

@@ -24,7 +24,9 @@ export async function raiseUrgent(deps: EngineDeps, turn: Turn, reasons: string[
     conv.draft.savedStory = conv.draft.story?.length ?? 0;
     conv.draft.savedAttachments = conv.draft.attachments?.length ?? 0;
   }
-  turn.replies.push(turn.r.text(turn.t('bot.urgent_detected')), turn.r.emergency());
+  // Honest words: "I have told the counsellors" only when an alert channel reaches someone now.
+  const alerted = (await deps.cases.staffReach()).length > 0;
+  turn.replies.push(turn.r.text(turn.t(alerted ? 'bot.urgent_detected_alerted' : 'bot.urgent_detected')), turn.r.emergency());
 }
 
 /**

@@ -54,4 +54,21 @@ describe('the ladder and holiday settings, through the back office', () => {
     expect(workingDays.isWorkingDay('2026-11-06')).toBe(false);
     expect(workingDays.isWorkingDay('2026-11-07')).toBe(true);
   });
+
+  it('rings the bell on every page for an urgent case, lists it without the child’s words, and the live poll reports it', async () => {
+    const c = await app.cases.openCase({ kind: 'report', channel: 'web', contactId: 'c-1', fields: {}, urgentReasons: ['violence'], texts: ['lời riêng của em'], attachments: [] });
+    const inbox = await admin.get('/admin/cases');
+    expect(inbox.html).toMatch(/id="bell-count" class="bell-count">1</);
+    expect(inbox.html).toContain('src="/admin/assets/live.js"');
+    const page = await admin.get('/admin/notifications');
+    expect(page.html).toContain(c.code);
+    expect(page.html).not.toContain('lời riêng của em');
+    const poll = JSON.parse((await admin.get('/admin/notifications/poll')).html) as { unread: number; latest: { text: string; urgent: boolean }[] };
+    expect(poll.unread).toBe(1);
+    expect(poll.latest[0]).toMatchObject({ urgent: true });
+    expect(poll.latest[0]!.text).toContain(c.code);
+    expect((await admin.postForm('/admin/notifications/read', {})).status).toBe(303);
+    expect((await admin.get('/admin/help')).html).toContain(vi('admin.help.rung2'));
+    expect((await admin.get('/admin/cases')).html).toMatch(/id="bell-count" class="bell-count zero">0</);
+  });
 });

@@ -1,0 +1,103 @@
+import type { Logger } from '../app/logger.js';
+import { DAY_MS, MINUTE_MS } from '../app/time.js';
+import { OPEN_STATUSES } from '../cases/case-workflow.js';
+import { CaseModel, ReferralModel, type Case, type EscalationSettings, type Referral } from '../models/index.js';
+import type { CaseAlerts } from '../notifications/case-alerts.js';
+import type { Store } from '../store/index.js';
+import { planLadder, type LadderStep, type LadderTiming } from './ladder-plan.js';
+
+/** Cases (or referrals) looked at per query; a sweep goes on until none is due. */
+const BATCH = 500;
+
+export interface LadderDeps {
+  store: Store;
+  alerts: CaseAlerts;
+  logger: Logger;
+  settings: () => { escalation: EscalationSettings };
+  clock?: () => Date;
+}
+
+/** The timing of a case's ladder, from the settings. */
+export const caseTiming = (e: EscalationSettings): LadderTiming => ({
+  remindAtPercent: e.remindAtPercent,
+  repeatMs: e.repeatMinutes * MINUTE_MS,
+  adminAfterMs: e.adminAfterMinutes * MINUTE_MS,
+});
+
+/** An agency has weeks to answer: its reminders repeat daily at most, the admins a day after at the soonest. */
+export const agencyTiming = (e: EscalationSettings): LadderTiming => ({
+  remindAtPercent: e.remindAtPercent,
+  repeatMs: Math.max(DAY_MS, e.repeatMinutes * MINUTE_MS),
+  adminAfterMs: Math.max(DAY_MS, e.adminAfterMinutes * MINUTE_MS),
+});
+
+const isOpen = (c: Pick<Case, 'status'>) => OPEN_STATUSES.includes(c.status);
+
+/**
+ * The escalation ladder's sweep, run by one recurring agenda job: every case and forwarded
+ * opinion whose `nextReminderAt` has come (an indexed field) is planned again from what it is
+ * now — answered, closed, reassigned or with a new deadline, a reminder that became moot does
+ * not fire — and the step is claimed atomically in the store (`ladderSeq`), so with several
+ * scheduler instances on one store each alert goes out once.
+ */
+export class EscalationLadder {
+  private readonly clock: () => Date;
+
+  constructor(private readonly deps: LadderDeps) {
+    this.clock = deps.clock ?? (() => new Date());
+  }
+
+  /** Steps everything due at `now`; returns how many subjects were looked at and how many alerts fired. */
+  async sweep(now: Date = this.clock()): Promise<{ looked: number; fired: number }> {
+    const { escalation } = this.deps.settings();
+    const total = { looked: 0, fired: 0 };
+    for (const [collection, step] of [
+      [CaseModel, (c: Case) => this.stepCase(c, now, caseTiming(escalation))],
+      [ReferralModel, (r: Referral) => this.stepReferral(r, now, agencyTiming(escalation))],
+    ] as const) {
+      for (let more = true; more; ) {
+        const due = await this.deps.store.collection<Case | Referral>(collection).find({ nextReminderAt: { $lte: now } }, { sort: { nextReminderAt: 1 }, limit: BATCH });
+        for (const doc of due) {
+          total.looked++;
+          if (await (step as (d: Case | Referral) => Promise<boolean>)(doc)) total.fired++;
+        }
+        more = due.length === BATCH;
+      }
+    }
+    return total;
+  }
+
+  private async stepCase(c: Case, now: Date, timing: LadderTiming): Promise<boolean> {
+    const plan = planLadder({ open: isOpen(c) && !c.firstResponseAt, startAt: c.createdAt, dueAt: c.firstResponseDueAt ?? null, state: c.ladder }, timing, now);
+    const claimed = await this.claim(CaseModel, c, plan);
+    if (!claimed || !plan.fire) return false;
+    await this.safely(() => this.deps.alerts.caseRung(claimed, plan.fire!.rung, plan.fire!.repeat, plan.state.count), c.code);
+    return true;
+  }
+
+  private async stepReferral(r: Referral, now: Date, timing: LadderTiming): Promise<boolean> {
+    const c = await this.deps.store.collection(CaseModel).findOne({ _id: r.caseId });
+    const open = !!c && isOpen(c) && !r.answeredAt && r.to === 'agency';
+    const plan = planLadder({ open, startAt: r.sentAt, dueAt: r.dueAt ?? null, state: r.ladder }, timing, now);
+    const claimed = await this.claim(ReferralModel, r, plan);
+    if (!claimed || !plan.fire || !c) return false;
+    await this.safely(() => this.deps.alerts.agencyRung(claimed, c, plan.fire!.rung, plan.fire!.repeat, plan.state.count), c.code);
+    return true;
+  }
+
+  /** Saves the step only if nobody stepped this subject since it was read; null when someone did. */
+  private claim<T extends Case | Referral>(model: typeof CaseModel | typeof ReferralModel, doc: T, plan: LadderStep): Promise<T | null> {
+    return this.deps.store
+      .collection<T>(model as never)
+      .findOneAndUpdate({ _id: doc._id, ladderSeq: doc.ladderSeq ?? 0 }, { $set: { ladder: plan.state, nextReminderAt: plan.nextAt }, $inc: { ladderSeq: 1 } });
+  }
+
+  /** An alert that fails (the store hiccups) is logged; the ladder goes on with the others. */
+  private async safely(send: () => Promise<unknown>, caseCode: string) {
+    try {
+      await send();
+    } catch (err) {
+      this.deps.logger.error({ err, caseCode }, 'ladder: alert failed');
+    }
+  }
+}
