@@ -35,6 +35,8 @@ import {
 } from './report-figures.js';
 import { monthsOf, ReportQuerySchema, resolvePeriod, type ReportPeriod, type ReportQueryInput } from './report-period.js';
 import type { ReportCalendar } from './report-time.js';
+import { reportCalendar, reportLadder } from './report-calendar.js';
+import { readWorkSettings } from '../cases/work-settings.js';
 import { single, type Figure } from './suppression.js';
 
 export const REPORT_KINDS = ['opinions', 'incidents', 'trends'] as const;
@@ -105,9 +107,13 @@ export class ReportService {
   constructor(
     private readonly store: Store,
     private readonly cases: CaseService,
-    private readonly calendar: ReportCalendar,
-    private readonly ladder: SlaLadder,
   ) {}
+
+  /** The calendar (holidays) and escalation ladder in force, from the admins' settings. */
+  private async rules(): Promise<{ calendar: ReportCalendar; ladder: SlaLadder }> {
+    const settings = await readWorkSettings(this.store);
+    return { calendar: reportCalendar(settings.workingDays), ladder: reportLadder(settings.escalation) };
+  }
 
   /** Builds one report and records that the actor viewed it. */
   async view(actor: StaffPrincipal, kind: ReportKind, input: ReportQueryInput, now = new Date()): Promise<Report> {
@@ -124,10 +130,10 @@ export class ReportService {
   }
 
   /** The period and scope of a query, checked: `ReportQueryError` (400) or `forbidden` (403). */
-  resolve(actor: StaffPrincipal, input: ReportQueryInput, now = new Date()) {
+  resolve(actor: StaffPrincipal, input: ReportQueryInput, calendar: ReportCalendar, now = new Date()) {
     const parsed = ReportQuerySchema.safeParse(input);
     if (!parsed.success) throw new ReportQueryError(Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), keyOf(i.message)])));
-    const period = resolvePeriod(parsed.data, this.calendar, now);
+    const period = resolvePeriod(parsed.data, calendar, now);
     if ('errors' in period) throw new ReportQueryError(period.errors);
     const province = parsed.data.province ?? null;
     const scope = reportScopeFilter(actor, province ?? undefined);
@@ -135,11 +141,12 @@ export class ReportService {
   }
 
   private async build(actor: StaffPrincipal, kind: ReportKind, input: ReportQueryInput, now: Date): Promise<Report> {
-    const q = this.resolve(actor, kind === 'trends' ? { ...input, period: 'year' } : input, now);
+    const rules = await this.rules();
+    const q = this.resolve(actor, kind === 'trends' ? { ...input, period: 'year' } : input, rules.calendar, now);
     const base = { period: q.period, province: q.province, scopeProvinces: q.scopeProvinces, generatedAt: now };
     if (kind === 'opinions') return this.opinions(base, q.scope, now);
-    if (kind === 'incidents') return this.incidents(base, q.scope, now);
-    return this.trends(base, q.scope, now);
+    if (kind === 'incidents') return this.incidents(base, q.scope, rules, now);
+    return this.trends(base, q.scope, rules.calendar, now);
   }
 
   private async rows(scope: Filter, period: ReportPeriod, kind: CaseKind): Promise<CaseRow[]> {
@@ -180,7 +187,7 @@ export class ReportService {
     };
   }
 
-  private async incidents(base: Omit<ReportBase, 'kind' | 'total'>, scope: Filter, now: Date): Promise<IncidentsReport> {
+  private async incidents(base: Omit<ReportBase, 'kind' | 'total'>, scope: Filter, rules: { calendar: ReportCalendar; ladder: SlaLadder }, now: Date): Promise<IncidentsReport> {
     const rows = await this.rows(scope, base.period, 'report');
     const referrals = await this.referralsOf(rows);
     return {
@@ -197,16 +204,16 @@ export class ReportService {
         breakdown('outcome', rows, (r) => outcomeOf(r.status), OUTCOMES),
       ],
       referredTo: referredTo(referrals, REFERRAL_TARGETS),
-      responseTimes: responseTimes(rows, this.calendar),
-      breaches: breachesPerRung(rows, this.ladder, now),
+      responseTimes: responseTimes(rows, rules.calendar),
+      breaches: breachesPerRung(rows, rules.ladder, now),
     };
   }
 
-  private async trends(base: Omit<ReportBase, 'kind' | 'total'>, scope: Filter, now: Date): Promise<TrendsReport> {
+  private async trends(base: Omit<ReportBase, 'kind' | 'total'>, scope: Filter, calendar: ReportCalendar, now: Date): Promise<TrendsReport> {
     const [incidents, opinions] = await Promise.all([this.rows(scope, base.period, 'report'), this.rows(scope, base.period, 'opinion')]);
-    const months = monthsOf(base.period.year, this.calendar);
+    const months = monthsOf(base.period.year, calendar);
     const monthKeys = months.map((m) => String(m.month));
-    const monthOf = (r: CaseRow) => this.calendar.localDate(r.createdAt).month - 1;
+    const monthOf = (r: CaseRow) => calendar.localDate(r.createdAt).month - 1;
     const incidentTable = countTable(incidents, monthKeys, monthOf, HARM_TYPES, (r) => r.harmType);
     return {
       ...base,
@@ -216,7 +223,7 @@ export class ReportService {
       opinions: countTable(opinions, monthKeys, monthOf, TOPICS, (r) => r.topic),
       monthly: months.map((m, i) => {
         const inMonth = incidents.filter((r) => monthOf(r) === i);
-        return { month: m.month, responseTimes: responseTimes(inMonth, this.calendar), late: single(inMonth.filter((r) => answeredLate(r) || (!r.firstResponseAt && !!r.firstResponseDueAt && r.firstResponseDueAt < now)).length) };
+        return { month: m.month, responseTimes: responseTimes(inMonth, calendar), late: single(inMonth.filter((r) => answeredLate(r) || (!r.firstResponseAt && !!r.firstResponseDueAt && r.firstResponseDueAt < now)).length) };
       }),
     };
   }

@@ -1,4 +1,5 @@
 import type { TFunction } from 'i18next';
+import { formatDate } from '../../app/time.js';
 import { barChart, lineChart, type BarItem } from '../../reports/report-charts.js';
 import { labelOf, monthTick, periodLabel, quotesTable, reportTables } from '../../reports/report-tables.js';
 import type { ExportHeading } from '../../reports/report-export.js';
@@ -6,8 +7,6 @@ import type { Report } from '../../reports/reports.service.js';
 import { shown, visible, type Figure } from '../../reports/suppression.js';
 import type { Breakdown } from '../../reports/report-figures.js';
 
-const dateTime = (lang: string, d: Date) =>
-  new Intl.DateTimeFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Ho_Chi_Minh' }).format(d);
 
 const bars = (t: TFunction, b: Breakdown): BarItem[] => b.rows.map((r) => ({ label: labelOf(t, b.dimension, r.key), value: visible(r.figure), shown: shown(r.figure) }));
 const points = (figures: Figure[]) => ({ values: figures.map(visible), shown: figures.map(shown) });
@@ -20,7 +19,7 @@ export function reportHeading(t: TFunction, lang: string, report: Report): Expor
     lines: [
       `${t('admin.reports.province')}: ${province}`,
       `${t('admin.reports.period')}: ${periodLabel(t, report.period)}`,
-      `${t('admin.reports.generated')}: ${dateTime(lang, report.generatedAt)}`,
+      `${t('admin.reports.generated')}: ${formatDate(report.generatedAt, lang === 'en' ? 'en' : 'vi')}`,
       t('admin.reports.legend'),
     ],
   };

@@ -2,12 +2,10 @@ import { Router, type Request } from 'express';
 import type { TFunction } from 'i18next';
 import { AppError } from '../../app/errors.js';
 import { readWorkSettings } from '../../cases/work-settings.js';
-import { provisionalCalendar } from '../../reports/provisional-calendar.js';
 import { PERIOD_KINDS } from '../../reports/report-period.js';
 import { toCsv, toXlsx } from '../../reports/report-export.js';
 import { exportName, monthName, quotesTable, reportTables } from '../../reports/report-tables.js';
 import { REPORT_KINDS, ReportQueryError, ReportService, type ReportKind } from '../../reports/reports.service.js';
-import { defaultLadder } from '../../reports/sla-ladder.js';
 import { requireRole } from '../auth/auth.middleware.js';
 import { stringsOf } from '../cases/case-view.js';
 import { ctx, type BackofficeDeps } from '../context.js';
@@ -40,7 +38,7 @@ function queryOf(req: Request) {
  */
 export function reportRoutes(deps: BackofficeDeps): Router {
   const router = Router();
-  const reports = new ReportService(deps.store, deps.cases, provisionalCalendar, defaultLadder);
+  const reports = new ReportService(deps.store, deps.cases);
   const managers = requireRole('coordinator', 'admin');
 
   router.get('/reports', managers, async (req, res) => {

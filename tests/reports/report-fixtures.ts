@@ -6,9 +6,7 @@ import { newCaseCode } from '../../cases/case-code.js';
 import type { StaffPrincipal } from '../../cases/scope.js';
 import { CaseModel, MessageModel, ReferralModel, type Case } from '../../models/index.js';
 import { Outbox } from '../../outbox/outbox.service.js';
-import { provisionalCalendar } from '../../reports/provisional-calendar.js';
 import { ReportService } from '../../reports/reports.service.js';
-import { defaultLadder } from '../../reports/sla-ladder.js';
 import type { Store } from '../../store/index.js';
 
 export const DB = 'Điện Biên';
@@ -32,7 +30,7 @@ export async function reportWorld(store: Store) {
   const cipher = new DataCipher(crypto.randomBytes(32));
   const outbox = new Outbox(store, cipher, logger);
   const cases = new CaseService(store, outbox, cipher, logger);
-  const reports = new ReportService(store, cases, provisionalCalendar, defaultLadder);
+  const reports = new ReportService(store, cases);
   const codes: string[] = [];
 
   async function addCase(f: CaseFixture): Promise<Case> {
