@@ -5,8 +5,8 @@ import { single, suppressBreakdown, suppressTable, type Figure } from './suppres
 /** The kept fields of a case that every figure comes from (never message text: retention erases it). */
 export type CaseRow = Pick<
   Case,
-  '_id' | 'kind' | 'status' | 'priority' | 'channel' | 'reporterRole' | 'ageBand' | 'gender' | 'area' | 'topic' | 'harmType' | 'firstResponseDueAt' | 'firstResponseAt' | 'createdAt'
-> & { severity?: string | null };
+  '_id' | 'kind' | 'status' | 'priority' | 'severity' | 'channel' | 'reporterRole' | 'ageBand' | 'gender' | 'area' | 'topic' | 'harmType' | 'firstResponseDueAt' | 'firstResponseAt' | 'createdAt'
+>;
 export type ReferralRow = Pick<Referral, 'caseId' | 'to' | 'dueAt' | 'answeredAt'>;
 
 /** The key of a case with no value for a dimension. */

@@ -29,6 +29,7 @@ const LABEL_GROUPS: Record<string, string> = {
 export function labelOf(t: TFunction, dimension: string, key: string): string {
   if (key === UNKNOWN) return t('admin.reports.unknown');
   if (dimension === 'outcome') return t(`admin.reports.outcomes.${key}`);
+  if (dimension === 'severity') return t(`admin.reports.severities.${key}`);
   if (dimension === 'referral_target') return t(`admin.cases.referral_targets.${key}`);
   const group = LABEL_GROUPS[dimension];
   return group ? t(`admin.cases.${group}.${key}`) : key;

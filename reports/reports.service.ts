@@ -8,10 +8,10 @@ import {
   GENDERS,
   HARM_TYPES,
   MessageModel,
-  PRIORITIES,
   REFERRAL_TARGETS,
   ReferralModel,
   REPORTER_ROLES,
+  RISK_SEVERITIES,
   TOPICS,
   type CaseKind,
 } from '../models/index.js';
@@ -93,7 +93,6 @@ export class ReportQueryError extends AppError {
   }
 }
 
-const SEVERITY_FIELD = 'severity';
 const OUTCOMES = ['open', 'referred', 'resolved', 'closed'] as const;
 const outcomeOf = (status: string) => (status === 'referred' || status === 'resolved' || status === 'closed' ? status : 'open');
 
@@ -196,7 +195,8 @@ export class ReportService {
       total: single(rows.length),
       breakdowns: [
         breakdown('harm_type', rows, (r) => r.harmType, HARM_TYPES),
-        this.severityBreakdown(rows),
+        // Severity from risk detection (none: no risk words or answers seen).
+        breakdown('severity', rows, (r) => r.severity ?? 'none', [...RISK_SEVERITIES, 'none']),
         ...this.areaBreakdowns(rows),
         breakdown('age_band', rows, (r) => r.ageBand, AGE_BANDS),
         breakdown('gender', rows, (r) => r.gender, GENDERS),
@@ -235,11 +235,6 @@ export class ReportService {
     return provinces.size > 1 ? [breakdown('province', rows, (r) => r.area?.province), byCommune] : [byCommune];
   }
 
-  /** Severity when cases carry it (risk detection), else priority. */
-  private severityBreakdown(rows: CaseRow[]): Breakdown {
-    if (rows.some((r) => SEVERITY_FIELD in r)) return breakdown('severity', rows, (r) => r.severity);
-    return breakdown('priority', rows, (r) => r.priority, PRIORITIES);
-  }
 
   /** The child's own words of each opinion, scrubbed, grouped by topic. */
   private async quotes(rows: CaseRow[]): Promise<OpinionsReport['quotes']> {

@@ -131,6 +131,7 @@ for (const engine of enginesUnderTest()) {
         const r = (await w.reports.view(people.coordDB, 'incidents', Q3, NOW)) as IncidentsReport;
         expect(shown(r.total)).toBe('13');
         expect(printed(dim(r, 'harm_type'))).toMatchObject({ violence: '6', bullying: '5', sexual_abuse: '<5', total: '13' });
+        expect(printed(dim(r, 'severity'))).toEqual({ danger_now: '<5', serious: '<5', concern: '<5', none: '13', total: '13' });
         expect(printed(dim(r, 'outcome'))).toEqual({ open: '5', referred: '<5', resolved: '<5', closed: '<5', total: '13' });
         expect(named(r.referredTo)).toEqual({ police: '<5', social_work: '<5', school: '<5', health: '<5', agency: '<5' });
       });
