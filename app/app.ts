@@ -24,7 +24,8 @@ import { StaffSessionStore } from '../backoffice/session.store.js';
 import { backofficeFeatures } from '../backoffice/features.js';
 import { DEFAULT_OUTBOX_OPTIONS, Outbox, type OutboxOptions } from '../outbox/outbox.service.js';
 import { drainScheduler, startScheduler } from '../scheduler/scheduler.js';
-import { MongoStore, openStore, type Store } from '../store/index.js';
+import { ALL_MODELS } from '../models/all-models.js';
+import { ensureIndexes, openStore, type Store } from '../store/index.js';
 import type { Config } from './config.js';
 import { DataCipher } from './crypto.js';
 import { AppError } from './errors.js';
@@ -64,7 +65,11 @@ export interface App {
 export async function startApp(config: Config, options: AppOptions = {}): Promise<App> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const store = options.store ?? (await openStore({ mongodbUri: config.MONGODB_URI, dataDir: config.DATA_DIR }));
-  if (store instanceof MongoStore) await store.syncIndexes();
+  // Every collection registered and every index built, awaited, before anything is served.
+  await ensureIndexes(store, ALL_MODELS).catch(async (err: unknown) => {
+    if (!options.store) await store.close().catch(() => undefined);
+    throw err;
+  });
   const cipher = new DataCipher(config.dataKey);
   const outbox = new Outbox(store, cipher, logger, { ...DEFAULT_OUTBOX_OPTIONS, ...options.outbox });
   // The admin's saved settings, else the environment's values.
