@@ -95,6 +95,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     },
   });
   const inbound = new InboundService(store, cipher, engine, outbox, logger);
+  outbox.startDelivery();
   const sink = (msg: Parameters<InboundService['receive']>[0]) => inbound.receive(msg);
 
   outbox.registerSender(new WebChatSender(store, cipher));
@@ -181,6 +182,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await inbound.idle();
+      await outbox.stopDelivery();
       await drainScheduler(agenda);
       if (!options.store) await store.close();
     },
