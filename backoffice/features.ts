@@ -4,6 +4,7 @@ import { caseRoutes } from './cases/cases.routes.js';
 import { helpRoutes } from './notifications/help.routes.js';
 import { notificationRoutes } from './notifications/notifications.routes.js';
 import type { BackofficeDeps } from './context.js';
+import { reportRoutes } from './reports/reports.routes.js';
 import { settingsRoutes } from './settings/settings.routes.js';
 import { staffRoutes } from './staff/staff.routes.js';
 
@@ -11,4 +12,4 @@ import { staffRoutes } from './staff/staff.routes.js';
  * The back-office features behind sign-in, in the order they are mounted. Each is a function
  * from the shared dependencies to an express Router.
  */
-export const backofficeFeatures: ((deps: BackofficeDeps) => Router)[] = [notificationRoutes, passwordRoutes, staffRoutes, caseRoutes, settingsRoutes, helpRoutes];
+export const backofficeFeatures: ((deps: BackofficeDeps) => Router)[] = [notificationRoutes, passwordRoutes, staffRoutes, caseRoutes, reportRoutes, settingsRoutes, helpRoutes];

@@ -15,3 +15,4 @@ export * from './settings.model.js';
 export * from './evidence-blob.model.js';
 export * from './notification.model.js';
 export * from './ladder.js';
+export * from './coordination.model.js';
