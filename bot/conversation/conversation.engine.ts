@@ -42,11 +42,14 @@ export class ConversationEngine {
   }
 
   async handle(contact: Contact, msg: InboundMessage): Promise<OutboundMessage[]> {
-    const conv = (await this.conversations.findOneAndUpdate(
-      { contactId: contact._id },
-      { $setOnInsert: { step: 'start', draft: {}, heldText: [], codeFailures: 0 } },
-      { upsert: true },
-    )) as Turn['conv'];
+    // A read, not an upsert: on most turns the conversation exists, and an upsert is a write.
+    const conv = ((await this.conversations.findOne({ contactId: contact._id })) ??
+      (await this.conversations.findOneAndUpdate(
+        { contactId: contact._id },
+        { $setOnInsert: { step: 'start', draft: {}, heldText: [], codeFailures: 0 } },
+        { upsert: true },
+      ))) as Turn['conv'];
+    const contactAsLoaded = { lang: contact.lang, openCaseId: contact.openCaseId ?? null };
     const turn = newTurn(this.deps, contact, conv);
     const text = msg.text?.trim() ? msg.text.trim().slice(0, 4000) : undefined;
     // Slash commands ("/help", "/sos") are answered as commands, not read for risk.
@@ -56,7 +59,7 @@ export class ConversationEngine {
       // Blocked means nothing but the emergency numbers — except that danger still reaches staff.
       if (risk) {
         await raiseRisk(this.deps, turn, risk, text);
-        await this.save(turn);
+        await this.save(turn, contactAsLoaded);
       }
       turn.replies.push(turn.r.text(turn.t('bot.blocked')));
       return turn.replies;
@@ -67,18 +70,18 @@ export class ConversationEngine {
     }
     const intent = globalIntentOf(text, msg.payload);
     const crisisMsg = { text, payload: msg.payload, attachments: msg.attachments, intent, risk };
-    if (turn.conv.crisis && (await onCrisisMessage(this.deps, turn, crisisMsg))) return this.saved(turn);
+    if (turn.conv.crisis && (await onCrisisMessage(this.deps, turn, crisisMsg))) return this.saved(turn, contactAsLoaded);
     if (risk) await raiseRisk(this.deps, turn, risk, text);
     if (msg.attachments.length) await keepAttachments(this.deps, turn, msg.attachments);
     // Danger now: the bot stays with the child (crisis.ts), no menu and no next question.
-    if (turn.conv.crisis) return this.saved(turn);
+    if (turn.conv.crisis) return this.saved(turn, contactAsLoaded);
 
     const code = text && !intent ? codeAskedFor(text) : null;
     if (intent) await onIntent(this.deps, turn, intent, text, msg.lang);
     else if (code) await showCase(this.deps, turn, code);
     else await this.onStep(turn, text, msg.payload, msg.attachments.length > 0);
 
-    await this.save(turn);
+    await this.save(turn, contactAsLoaded);
     return turn.replies;
   }
 
@@ -118,12 +121,12 @@ export class ConversationEngine {
     ask(this.deps, turn, step);
   }
 
-  private async saved(turn: Turn): Promise<OutboundMessage[]> {
-    await this.save(turn);
+  private async saved(turn: Turn, contactAsLoaded: Pick<Contact, 'lang' | 'openCaseId'>): Promise<OutboundMessage[]> {
+    await this.save(turn, contactAsLoaded);
     return turn.replies;
   }
 
-  private async save(turn: Turn) {
+  private async save(turn: Turn, contactAsLoaded: Pick<Contact, 'lang' | 'openCaseId'>) {
     if (turn.forget) return;
     const { conv, contact } = turn;
     if (conv.caseId) await flushToCase(this.deps, turn);
@@ -131,6 +134,10 @@ export class ConversationEngine {
       { _id: conv._id },
       { $set: { step: conv.step, draft: conv.draft, heldText: conv.heldText, caseId: conv.caseId ?? null, codeFailures: conv.codeFailures, codeFailuresSince: conv.codeFailuresSince ?? null, crisis: conv.crisis ?? null } },
     );
-    await this.contacts.findOneAndUpdate({ _id: contact._id }, { $set: { lang: contact.lang, openCaseId: contact.openCaseId ?? null } });
+    const changed = { lang: contact.lang, openCaseId: contact.openCaseId ?? null };
+    // Most turns change neither; writing them anyway was one store write per turn for nothing.
+    if (changed.lang !== contactAsLoaded.lang || changed.openCaseId !== contactAsLoaded.openCaseId) {
+      await this.contacts.findOneAndUpdate({ _id: contact._id }, { $set: changed });
+    }
   }
 }
