@@ -57,8 +57,9 @@ describe('Danger in the web chat, in both languages (the real app, in-process)',
 
   it('stays in crisis mode after danger now: the next message gets the same short answer, no menu', async () => {
     const session = newSession();
-    const first = await says(session, 'my stepdad is hitting me right now', 'en', en('crisis.start_harm'));
-    expect(first.at(-1)!.text.startsWith(en('crisis.call_113', { provinceLine: '' }).split('\n')[0]!)).toBe(true);
+    const callFirst = en('crisis.call_113', { provinceLine: '' }).split('\n')[0]!;
+    const first = await says(session, 'my stepdad is hitting me right now', 'en', callFirst);
+    expect(first.map((m) => m.text)).toContain(en('crisis.start_harm'));
 
     const next = await says(session, 'he is still outside my door', 'en', en('crisis.still_here'));
 
@@ -69,7 +70,7 @@ describe('Danger in the web chat, in both languages (the real app, in-process)',
     const session = newSession();
     await says(session, 'em bị nhốt trong nhà kho', 'vi', vi('crisis.start_harm'));
     await says(session, 'em sợ lắm', 'vi', vi('crisis.still_here'));
-    const safe = await says(session, 'em an toàn rồi', 'vi', vi('crisis.safe'));
-    expect(safe.map((m) => m.text)).toContain(vi('bot.menu_prompt'));
+    const safe = await says(session, 'em an toàn rồi', 'vi', vi('bot.menu_prompt'));
+    expect(safe.map((m) => m.text)).toContain(vi('crisis.safe'));
   });
 });
