@@ -102,7 +102,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     clock: options.clock,
   });
   const caseAlerts = new CaseAlerts(store, notifications, logger);
-  const cases = new CaseService(store, outbox, cipher, logger, () => ({ sla: settings.current().sla }), caseAlerts);
+  const cases = new CaseService(store, outbox, cipher, logger, () => {
+    const { sla, staffTelegramChatId: staffChat } = settings.current();
+    return { sla, staffAlertTarget: staffChat && config.TELEGRAM_BOT_TOKEN ? { channel: 'telegram', chatId: staffChat } : null };
+  }, caseAlerts);
   const ladder = new EscalationLadder({ store, alerts: caseAlerts, logger, settings: () => settings.current(), clock: options.clock });
   const areas = settings.areas;
   const engine = new ConversationEngine({

@@ -1,3 +1,4 @@
+import { tr } from '../locales/i18n.js';
 import type { DataCipher } from '../app/crypto.js';
 import type { Logger } from '../app/logger.js';
 import {
@@ -73,6 +74,8 @@ function higherSeverity(a: RiskSeverity | null | undefined, b: RiskSeverity): Ri
 
 export interface CaseServiceSettings {
   sla: SlaPolicy;
+  /** The staff Telegram group, for crisis updates (urgent alerts go through the notifications). */
+  staffAlertTarget?: { channel: Channel; chatId: string } | null;
 }
 
 /** Who tells staff about an urgent case (notifications/case-alerts.ts), and whether anyone would hear. */
