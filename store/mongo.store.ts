@@ -20,11 +20,24 @@ export class MongoStore implements Store {
   readonly engine = 'mongodb' as const;
   private readonly collections = new Map<string, Collection<any>>();
 
-  private constructor(readonly connection: Connection) {}
+  private constructor(
+    readonly connection: Connection,
+    /** A replica set or a sharded cluster: the deployments that support transactions. */
+    private readonly transactional: boolean,
+  ) {}
 
   static async connect(uri: string): Promise<MongoStore> {
+    // Operations inside connection.transaction() find their session by themselves.
+    mongoose.set('transactionAsyncLocalStorage', true);
     const connection = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 10_000 }).asPromise();
-    return new MongoStore(connection);
+    const hello = (await connection.db!.admin().command({ hello: 1 })) as { setName?: string; msg?: string };
+    return new MongoStore(connection, Boolean(hello.setName) || hello.msg === 'isdbgrid');
+  }
+
+  transaction<T>(fn: () => Promise<T>): Promise<T> {
+    // Inside a transaction already: join it.
+    if (!this.transactional || openSession()) return fn();
+    return this.connection.transaction(() => fn());
   }
 
   collection<T extends { _id: string }>(def: ModelDef<T>): Collection<T> {
@@ -50,6 +63,10 @@ export class MongoStore implements Store {
     await this.connection.close();
   }
 }
+
+/** The session of the transaction the caller runs in (mongoose keeps it in AsyncLocalStorage). */
+const openSession = () =>
+  (mongoose as unknown as { transactionAsyncLocalStorage?: { getStore(): { session?: unknown } | undefined } }).transactionAsyncLocalStorage?.getStore()?.session;
 
 class MongoCollection<T extends { _id: string }> implements Collection<T> {
   constructor(private readonly model: Model<any>) {}

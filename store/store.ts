@@ -41,6 +41,15 @@ export interface Collection<T extends { _id: string }> {
 export interface Store {
   readonly engine: 'mongodb' | 'embedded';
   collection<T extends { _id: string }>(def: ModelDef<T>): Collection<T>;
+  /**
+   * Runs `fn` as one transaction: its writes commit together, or none of them when it throws.
+   * Every store call made inside `fn` (awaited, directly or through services) belongs to it;
+   * other callers' operations wait until it ends, so keep it short and do not wait inside it
+   * for work started outside it. A nested call joins the transaction already open. On
+   * MongoDB this is a session transaction when the deployment supports it (a replica set),
+   * else `fn` simply runs.
+   */
+  transaction<T>(fn: () => Promise<T>): Promise<T>;
   /** True while the engine can serve requests (for `/readyz`). */
   isReady(): boolean;
   close(): Promise<void>;
