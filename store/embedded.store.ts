@@ -2,6 +2,8 @@ import path from 'node:path';
 import mongoose, { type Model, type Schema } from 'mongoose';
 import { update as mingoUpdate } from 'mingo';
 import { newId } from '../models/ids.js';
+import { SEARCH_WORDS_FIELD } from '../models/define.js';
+import { searchWords } from '../models/search-words.js';
 import {
   DuplicateKeyError,
   ValidationFailedError,
@@ -39,10 +41,15 @@ export class EmbeddedStore implements Store {
     let c = this.collections.get(def.name);
     if (!c) {
       const model = this.mongoose.models[def.name] ?? this.mongoose.model(def.name, def.schema);
-      c = new EmbeddedCollection<T>(this.database, model);
+      c = new EmbeddedCollection<T>(this.database, model, def.search);
       this.collections.set(def.name, c);
     }
     return c as EmbeddedCollection<T>;
+  }
+
+  /** How SQLite runs a find on a collection (for tests and measurements). */
+  explain<T extends { _id: string }>(def: ModelDef<T>, filter: Filter, options?: FindOptions) {
+    return (this.collection(def) as unknown as EmbeddedCollection<T>).table.explain(filter, options);
   }
 
   transaction<R>(fn: () => Promise<R>): Promise<R> {
@@ -84,16 +91,18 @@ export function schemaIndexes(schema: Schema): IndexSpec[] {
 }
 
 class EmbeddedCollection<T extends { _id: string }> implements Collection<T> {
-  private readonly table: JsonTable;
+  readonly table: JsonTable;
   private readonly name: string;
 
   constructor(
     private readonly database: SqliteDatabase,
     private readonly model: Model<any>,
+    search?: string,
   ) {
     this.name = model.modelName;
     const types = schemaTypeOf(model.schema);
-    this.table = new JsonTable(database, this.name, (p) => (p.startsWith('_id.') ? null : types(p)), schemaIndexes(model.schema)).create();
+    const indexes = schemaIndexes(model.schema).filter((i) => !i.fields.some(([p]) => p === SEARCH_WORDS_FIELD));
+    this.table = new JsonTable(database, this.name, (p) => (p.startsWith('_id.') ? null : types(p)), indexes, search).create();
   }
 
   /** The document as the schema makes it: cast, defaults filled, unknown fields dropped, validated. */
@@ -133,6 +142,10 @@ class EmbeddedCollection<T extends { _id: string }> implements Collection<T> {
     return this.database.read(() => this.table.find(filter, options) as unknown as T[]);
   }
 
+  findByWords(text: string, filter: Filter, options?: FindOptions): Promise<T[]> {
+    return this.database.read(() => this.table.findByWords(searchWords(text), filter, options) as unknown as T[]);
+  }
+
   count(filter: Filter): Promise<number> {
     return this.database.read(() => this.table.count(filter));
   }
@@ -149,8 +162,10 @@ class EmbeddedCollection<T extends { _id: string }> implements Collection<T> {
         this.guard(() => this.table.insert(full));
         return full as unknown as T;
       }
+      const before = structuredClone(current.doc);
       const next = await this.validated({ ...applyUpdate(current.doc, update, false), updatedAt: new Date() });
-      this.guard(() => this.table.replace(current.rowid, next));
+      this.guard(() => this.table.replace(current.rowid, next, before));
+      this.table.purgeErasedWords();
       return next as unknown as T;
     });
   }
@@ -160,14 +175,20 @@ class EmbeddedCollection<T extends { _id: string }> implements Collection<T> {
       const rows = this.table.rows(filter);
       const now = new Date();
       const next: Doc[] = [];
+      const before = rows.map((row) => (this.table.search ? structuredClone(row.doc) : undefined));
       for (const row of rows) next.push(await this.validated({ ...applyUpdate(row.doc, update, false), updatedAt: now }));
-      this.guard(() => this.database.atomically(() => rows.forEach((row, i) => this.table.replace(row.rowid, next[i]!))));
+      this.guard(() => this.database.atomically(() => rows.forEach((row, i) => this.table.replace(row.rowid, next[i]!, before[i]))));
+      this.table.purgeErasedWords();
       return rows.length;
     });
   }
 
   deleteMany(filter: Filter): Promise<number> {
-    return this.database.write(() => this.table.delete(filter).length);
+    return this.database.write(() => {
+      const deleted = this.table.delete(filter).length;
+      this.table.purgeErasedWords();
+      return deleted;
+    });
   }
 }
 

@@ -32,6 +32,14 @@ export interface Collection<T extends { _id: string }> {
    * or null when none matched (an upsert inserts instead).
    */
   findOneAndUpdate(filter: Filter, update: Update, options?: { upsert?: boolean; sort?: Sort }): Promise<T | null>;
+  /**
+   * Documents whose search field (`defineModel(…, { search })`) holds every word of `text`,
+   * each as a whole word or the start of one, ignoring case and diacritics ("bi danh" finds
+   * "bị đánh"); narrowed by `filter`, sorted and paged as `find`. An index answers it on both
+   * engines (SQLite FTS5; an indexed array of folded words on MongoDB). A text without letters
+   * or digits finds nothing.
+   */
+  findByWords(text: string, filter: Filter, options?: FindOptions): Promise<T[]>;
   /** Returns how many documents matched. */
   updateMany(filter: Filter, update: Update): Promise<number>;
   deleteMany(filter: Filter): Promise<number>;

@@ -9,6 +9,7 @@
  *   ("bỏ đói" vs "bộ đội" both normalise to "bo doi").
  * Known everyday phrases ("đánh răng", "từ từ", "mệt muốn chết") are blanked out first.
  */
+import { normalizeText } from '../../models/search-words.js';
 
 /** Harm a message may point to (Law on Children 102/2016 art. 4, plus the immediate-danger cry). */
 export type RiskCategory =
@@ -45,19 +46,8 @@ export interface RiskResult {
   categories: RiskCategory[];
 }
 
-/**
- * Folds Vietnamese text to a plain form: NFD, combining marks removed, đ/Đ → d, lowercase,
- * every run of whitespace or punctuation turned into one space, trimmed.
- */
-export function normalizeText(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{M}+/gu, '')
-    .replace(/[đĐ]/g, 'd')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
-}
+/** The folding is shared with word search (models/search-words.ts). */
+export { normalizeText };
 
 function combos(heads: readonly string[], tails: readonly string[]): string[] {
   return heads.flatMap((h) => tails.map((t) => `${h} ${t}`));
