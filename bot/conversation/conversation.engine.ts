@@ -11,7 +11,7 @@ import { globalIntentOf, isChatter } from './intents.js';
 import { flushToCase, keepAttachments, keepText } from './keeping.js';
 import { ask } from './prompts.js';
 import { isStep, type StepId } from './questions.js';
-import { raiseUrgent } from './safety.js';
+import { raiseRisk, signalOf } from './safety.js';
 import { newTurn, type EngineDeps, type Turn } from './turn.js';
 
 export type { EngineDeps, EngineSettings } from './turn.js';
@@ -41,20 +41,24 @@ export class ConversationEngine {
   }
 
   async handle(contact: Contact, msg: InboundMessage): Promise<OutboundMessage[]> {
-    const conv = (await this.conversations.findOneAndUpdate(
-      { contactId: contact._id },
-      { $setOnInsert: { step: 'start', draft: {}, heldText: [], codeFailures: 0 } },
-      { upsert: true },
-    )) as Turn['conv'];
+    // A read, not an upsert: on most turns the conversation exists, and an upsert is a write.
+    const conv = ((await this.conversations.findOne({ contactId: contact._id })) ??
+      (await this.conversations.findOneAndUpdate(
+        { contactId: contact._id },
+        { $setOnInsert: { step: 'start', draft: {}, heldText: [], codeFailures: 0 } },
+        { upsert: true },
+      ))) as Turn['conv'];
+    const contactAsLoaded = { lang: contact.lang, openCaseId: contact.openCaseId ?? null };
     const turn = newTurn(this.deps, contact, conv);
     const text = msg.text?.trim() ? msg.text.trim().slice(0, 4000) : undefined;
-    const risk = text ? detectRisk(text) : { urgent: false, categories: [] };
+    // Slash commands ("/help", "/sos") are answered as commands, not read for risk.
+    const risk = text && !/^\/(?!sos\b)\w+(@\w+)?$/.test(text) ? signalOf(detectRisk(text)) : null;
 
     if (contact.blocked) {
       // Blocked means nothing but the emergency numbers — except that danger still reaches staff.
-      if (risk.urgent) {
-        await raiseUrgent(this.deps, turn, risk.categories, text);
-        await this.save(turn);
+      if (risk) {
+        await raiseRisk(this.deps, turn, risk, text);
+        await this.save(turn, contactAsLoaded);
       }
       turn.replies.push(turn.r.text(turn.t('bot.blocked')));
       return turn.replies;
@@ -63,7 +67,7 @@ export class ConversationEngine {
       turn.replies.push(turn.r.text(turn.t('bot.unsupported', { webChatUrl: this.deps.settings().webChatUrl })));
       return turn.replies;
     }
-    if (risk.urgent) await raiseUrgent(this.deps, turn, risk.categories, text);
+    if (risk) await raiseRisk(this.deps, turn, risk, text);
     if (msg.attachments.length) await keepAttachments(this.deps, turn, msg.attachments);
 
     const intent = globalIntentOf(text, msg.payload);
@@ -72,7 +76,7 @@ export class ConversationEngine {
     else if (code) await showCase(this.deps, turn, code);
     else await this.onStep(turn, text, msg.payload, msg.attachments.length > 0);
 
-    await this.save(turn);
+    await this.save(turn, contactAsLoaded);
     return turn.replies;
   }
 
@@ -112,7 +116,7 @@ export class ConversationEngine {
     ask(this.deps, turn, step);
   }
 
-  private async save(turn: Turn) {
+  private async save(turn: Turn, contactAsLoaded: Pick<Contact, 'lang' | 'openCaseId'>) {
     if (turn.forget) return;
     const { conv, contact } = turn;
     if (conv.caseId) await flushToCase(this.deps, turn);
@@ -120,6 +124,10 @@ export class ConversationEngine {
       { _id: conv._id },
       { $set: { step: conv.step, draft: conv.draft, heldText: conv.heldText, caseId: conv.caseId ?? null, codeFailures: conv.codeFailures, codeFailuresSince: conv.codeFailuresSince ?? null } },
     );
-    await this.contacts.findOneAndUpdate({ _id: contact._id }, { $set: { lang: contact.lang, openCaseId: contact.openCaseId ?? null } });
+    const changed = { lang: contact.lang, openCaseId: contact.openCaseId ?? null };
+    // Most turns change neither; writing them anyway was one store write per turn for nothing.
+    if (changed.lang !== contactAsLoaded.lang || changed.openCaseId !== contactAsLoaded.openCaseId) {
+      await this.contacts.findOneAndUpdate({ _id: contact._id }, { $set: changed });
+    }
   }
 }
