@@ -48,7 +48,7 @@ for (const engine of enginesUnderTest()) {
       const kept = await w.cases.evidence.keep({ key: 'upload-1', bytes: tinyPng(), source: 'web' });
       await w.store.collection(EvidenceBlobModel).updateMany({ _id: kept.ref.slice('evidence:'.length) }, { $set: { caseId: closed._id } });
       const then = { createdAt: vn('2026-07-15T10:00:00'), updatedAt: vn('2026-07-15T10:00:00') };
-      await w.store.collection(WebTranscriptModel).insertOne({ sessionKey: 'web-session-key', from: 'child', payload: { text: SECRET_WORDS }, ...then } as never);
+      await w.store.collection(WebTranscriptModel).insertOne({ sessionKey: 'web-session-key', from: 'child', seq: 1, payload: { text: SECRET_WORDS }, ...then } as never);
       await w.store.collection(ConversationModel).insertOne({ contactId: contact._id, step: 'idle', heldText: ['em sợ lắm'], ...then } as never);
       open = await w.addCase({ kind: 'report', harmType: 'bullying', status: 'in_progress', text: 'các bạn trêu em' });
       await w.addMany(6, (i) => ({ kind: 'report', harmType: 'violence', status: 'closed', closedAt, firstResponseAt: vn('2026-07-15T12:00:00'), text: `chuyện ${i}` }));
