@@ -65,6 +65,8 @@ export interface Case {
   ladder?: LadderState;
   /** Bumped at each ladder step: the step is claimed atomically on it, so a rung fires once. */
   ladderSeq?: number;
+  /** When retention erased the case's words and files (its counted fields stay). */
+  erasedAt?: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -100,6 +102,7 @@ export const CaseModel = defineModel<Case>(
     nextReminderAt: { type: Date, default: null },
     ladder: { type: ladderStateSchema(), default: () => ({}) },
     ladderSeq: { type: Number, default: 0 },
+    erasedAt: { type: Date, default: null },
   },
   (s) => {
     s.index({ code: 1 }, { unique: true });
@@ -107,5 +110,9 @@ export const CaseModel = defineModel<Case>(
     s.index({ contactId: 1, createdAt: -1 });
     s.index({ assigneeId: 1, status: 1 });
     s.index({ nextReminderAt: 1 });
+    // Reports: one kind of case over a period.
+    s.index({ kind: 1, createdAt: 1 });
+    // Retention: closed cases by when they were closed.
+    s.index({ status: 1, closedAt: 1 });
   },
 );

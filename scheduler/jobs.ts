@@ -8,4 +8,8 @@ export const JOBS = {
   fetchEvidence: 'evidence.fetch',
   /** The escalation ladder: steps every case and forwarded opinion whose `nextReminderAt` has come (scheduler/ladder.ts). */
   sweepLadder: 'ladder.sweep',
+  /** Erases the words and files of cases closed past the retention period, and stale records; daily. */
+  eraseExpired: 'retention.erase',
+  /** Reminds coordinators of the reports they owe (quarterly, monthly, yearly); daily. */
+  remindReports: 'reports.remind',
 } as const;
