@@ -5,7 +5,7 @@ import { detectRisk } from '../risk/risk-detector.js';
 import { showCase } from './case-lookup.js';
 import { onIntent } from './commands.js';
 import { answerStep } from './flow-steps.js';
-import { onForgetAnswer } from './forget.js';
+import { endChat, onForgetAnswer } from './forget.js';
 import { onFirstMessage, onHeld, onIdle } from './idle.js';
 import { globalIntentOf, isChatter } from './intents.js';
 import { flushToCase, keepAttachments, keepText } from './keeping.js';
@@ -47,6 +47,10 @@ export class ConversationEngine {
       { upsert: true },
     )) as Turn['conv'];
     const turn = newTurn(this.deps, contact, conv);
+    if (msg.endSession) {
+      await endChat(this.deps, turn);
+      return [];
+    }
     const text = msg.text?.trim() ? msg.text.trim().slice(0, 4000) : undefined;
     const risk = text ? detectRisk(text) : { urgent: false, categories: [] };
 
