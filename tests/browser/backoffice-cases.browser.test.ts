@@ -169,6 +169,10 @@ describe.skipIf(!hasChromium)(chromiumSuiteTitle('the whole path through the bac
     const secret = (await page.locator('#totp-secret').innerText()).replace(/\s/g, '');
     await page.getByLabel(vi('admin.auth.totp.code')).fill(await freshTotpCode(secret));
     await page.getByRole('button', { name: vi('admin.auth.totp.confirm') }).click();
+    // The ten recovery codes are shown once; the person says they stored them.
+    await page.waitForURL(/\/admin\/2fa\/recovery-codes/);
+    expect(await page.locator('.recovery-codes li').count()).toBe(10);
+    await page.getByRole('link', { name: vi('admin.auth.recovery.saved') }).click();
     await page.waitForURL((url) => url.pathname === '/admin' || url.pathname === '/admin/cases');
     return secret;
   }
