@@ -1,4 +1,4 @@
-import { DEFAULT_SLA_SETTINGS, SETTINGS_ID, SettingsModel, type AreaSetting, type SlaSettings } from '../models/index.js';
+import { DEFAULT_SLA_SETTINGS, SETTINGS_ID, SettingsModel, type AreaSetting, type CannedReply, type SlaSettings } from '../models/index.js';
 import type { Store } from '../store/index.js';
 import defaultAreas from './areas.default.json' with { type: 'json' };
 
@@ -7,6 +7,8 @@ export interface WorkSettings {
   sla: SlaSettings;
   /** Provinces with their communes; the shipped list of the 34 provincial units until an admin saves one. */
   areas: Pick<AreaSetting, 'name' | 'communes'>[];
+  /** The canned replies an admin saved; empty means "offer the shipped ones". */
+  cannedReplies: CannedReply[];
 }
 
 /** Reads the settings document, falling back to the defaults for whatever is not saved yet. */
@@ -15,6 +17,7 @@ export async function readWorkSettings(store: Store): Promise<WorkSettings> {
   return {
     sla: { ...DEFAULT_SLA_SETTINGS, ...saved?.sla },
     areas: saved?.areas.length ? saved.areas : defaultAreas.provinces.map((p) => ({ name: p.name, communes: [] })),
+    cannedReplies: saved?.cannedReplies ?? [],
   };
 }
 

@@ -31,7 +31,7 @@ function startNeutralSite(chatUrl: () => string): Promise<http.Server> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-describe.skipIf(!hasChromium)(chromiumSuiteTitle('web chat in Chromium on a phone'), { timeout: 60_000 }, () => {
+describe.skipIf(!hasChromium)(chromiumSuiteTitle('web chat in Chromium on a phone'), { timeout: 150_000 }, () => {
   let app: App;
   let dataDir: string;
   let neutral: http.Server;
