@@ -1,4 +1,5 @@
-import { DEFAULT_SLA_SETTINGS, SETTINGS_ID, SettingsModel, type AreaSetting, type CannedReply, type SlaSettings } from '../models/index.js';
+import { defaultHolidayCalendar, WorkingDays } from '../app/working-days.js';
+import { DEFAULT_ESCALATION, DEFAULT_SLA_SETTINGS, type CannedReply, type EscalationSettings, SETTINGS_ID, SettingsModel, type AreaSetting, type SlaSettings } from '../models/index.js';
 import type { Store } from '../store/index.js';
 import defaultAreas from './areas.default.json' with { type: 'json' };
 
@@ -9,6 +10,9 @@ export interface WorkSettings {
   areas: Pick<AreaSetting, 'name' | 'communes'>[];
   /** The canned replies an admin saved; empty means "offer the shipped ones". */
   cannedReplies: CannedReply[];
+  escalation: EscalationSettings;
+  /** Working days over the saved holiday list (the shipped 2025–2030 list until one is saved). */
+  workingDays: WorkingDays;
 }
 
 /** Reads the settings document, falling back to the defaults for whatever is not saved yet. */
@@ -18,6 +22,8 @@ export async function readWorkSettings(store: Store): Promise<WorkSettings> {
     sla: { ...DEFAULT_SLA_SETTINGS, ...saved?.sla },
     areas: saved?.areas.length ? saved.areas : defaultAreas.provinces.map((p) => ({ name: p.name, communes: [] })),
     cannedReplies: saved?.cannedReplies ?? [],
+    escalation: { ...DEFAULT_ESCALATION, ...saved?.escalation },
+    workingDays: new WorkingDays(saved?.holidays ?? defaultHolidayCalendar()),
   };
 }
 
