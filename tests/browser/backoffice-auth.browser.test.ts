@@ -12,7 +12,7 @@ import { chromiumSuiteTitle, DESKTOP, hasChromium, launchChromium, newPerson, PH
 
 const ADMIN = { email: 'admin@example.test', password: 'correct horse battery' };
 
-describe.skipIf(!hasChromium)(chromiumSuiteTitle('back-office sign-in, two-factor and invitations in Chromium'), { timeout: 90_000 }, () => {
+describe.skipIf(!hasChromium)(chromiumSuiteTitle('back-office sign-in, two-factor and invitations in Chromium'), { timeout: 180_000 }, () => {
   let app: App;
   let dataDir: string;
   let browser: Browser;
