@@ -42,7 +42,7 @@ export async function endChat(deps: EngineDeps, turn: Turn) {
   const { conv, contact } = turn;
   if (!inFlow(turn) && (conv.heldText.length || conv.draft.attachments?.length) && !conv.caseId) startDraft(turn, 'report');
   if (conv.caseId) await flushToCase(deps, turn);
-  else if (conv.draft.story?.length || conv.draft.attachments?.length) await openCaseFromDraft(deps, turn, []);
+  else if (conv.draft.story?.length || conv.draft.attachments?.length) await openCaseFromDraft(deps, turn, null);
   await eraseChat(deps, turn);
   deps.logger.info({ contactId: contact._id }, 'chat ended and wiped by the child');
 }
