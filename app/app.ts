@@ -84,6 +84,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     },
   });
   const inbound = new InboundService(store, cipher, engine, outbox, logger);
+  outbox.startDelivery();
   const sink = (msg: Parameters<InboundService['receive']>[0]) => inbound.receive(msg);
 
   outbox.registerSender(new WebChatSender(store, cipher));
@@ -166,6 +167,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await inbound.idle();
+      await outbox.stopDelivery();
       await drainScheduler(agenda);
       await store.close();
     },

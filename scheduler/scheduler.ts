@@ -18,7 +18,7 @@ export interface SchedulerOptions {
   evidence: EvidenceService;
   /** How often agenda looks for due jobs. */
   processEvery?: string | number;
-  /** How often the outbox is swept for retries. */
+  /** How often the outbox is swept for what no in-process lane delivered (restarts, other instances). */
   outboxEvery?: string;
 }
 
@@ -58,9 +58,6 @@ export async function startScheduler(options: SchedulerOptions): Promise<Agenda>
   await agenda.every(options.outboxEvery ?? '5 seconds', JOBS.deliverOutbox);
   await agenda.every('30 seconds', JOBS.sweepInbound);
   await agenda.every('1 minute', JOBS.fetchEvidence);
-  options.outbox.onKick(() => {
-    agenda.now(JOBS.deliverOutbox).catch((err: unknown) => logger.error({ err }, 'could not schedule delivery'));
-  });
   options.evidence.onKick(() => {
     agenda.now(JOBS.fetchEvidence).catch((err: unknown) => logger.error({ err }, 'could not schedule an evidence fetch'));
   });

@@ -41,11 +41,14 @@ export class ConversationEngine {
   }
 
   async handle(contact: Contact, msg: InboundMessage): Promise<OutboundMessage[]> {
-    const conv = (await this.conversations.findOneAndUpdate(
-      { contactId: contact._id },
-      { $setOnInsert: { step: 'start', draft: {}, heldText: [], codeFailures: 0 } },
-      { upsert: true },
-    )) as Turn['conv'];
+    // A read, not an upsert: on most turns the conversation exists, and an upsert is a write.
+    const conv = ((await this.conversations.findOne({ contactId: contact._id })) ??
+      (await this.conversations.findOneAndUpdate(
+        { contactId: contact._id },
+        { $setOnInsert: { step: 'start', draft: {}, heldText: [], codeFailures: 0 } },
+        { upsert: true },
+      ))) as Turn['conv'];
+    const contactAsLoaded = { lang: contact.lang, openCaseId: contact.openCaseId ?? null };
     const turn = newTurn(this.deps, contact, conv);
     if (msg.endSession) {
       await endChat(this.deps, turn);
@@ -59,7 +62,7 @@ export class ConversationEngine {
       // Blocked means nothing but the emergency numbers — except that danger still reaches staff.
       if (risk) {
         await raiseRisk(this.deps, turn, risk, text);
-        await this.save(turn);
+        await this.save(turn, contactAsLoaded);
       }
       turn.replies.push(turn.r.text(turn.t('bot.blocked')));
       return turn.replies;
@@ -77,7 +80,7 @@ export class ConversationEngine {
     else if (code) await showCase(this.deps, turn, code);
     else await this.onStep(turn, text, msg.payload, msg.attachments.length > 0);
 
-    await this.save(turn);
+    await this.save(turn, contactAsLoaded);
     return turn.replies;
   }
 
@@ -117,7 +120,7 @@ export class ConversationEngine {
     ask(this.deps, turn, step);
   }
 
-  private async save(turn: Turn) {
+  private async save(turn: Turn, contactAsLoaded: Pick<Contact, 'lang' | 'openCaseId'>) {
     if (turn.forget) return;
     const { conv, contact } = turn;
     if (conv.caseId) await flushToCase(this.deps, turn);
@@ -125,6 +128,10 @@ export class ConversationEngine {
       { _id: conv._id },
       { $set: { step: conv.step, draft: conv.draft, heldText: conv.heldText, caseId: conv.caseId ?? null, codeFailures: conv.codeFailures, codeFailuresSince: conv.codeFailuresSince ?? null } },
     );
-    await this.contacts.findOneAndUpdate({ _id: contact._id }, { $set: { lang: contact.lang, openCaseId: contact.openCaseId ?? null } });
+    const changed = { lang: contact.lang, openCaseId: contact.openCaseId ?? null };
+    // Most turns change neither; writing them anyway was one store write per turn for nothing.
+    if (changed.lang !== contactAsLoaded.lang || changed.openCaseId !== contactAsLoaded.openCaseId) {
+      await this.contacts.findOneAndUpdate({ _id: contact._id }, { $set: changed });
+    }
   }
 }
