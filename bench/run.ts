@@ -5,6 +5,7 @@
  *
  *   npm run bench                         full run (about 10-15 minutes on 2 cores)
  *   npm run bench -- --quick              smaller loads, one repetition (a minute or two)
+ *   npm run bench -- --reps=3              repetitions (default 3; 1 with --quick)
  *   npm run bench -- --only=intake,backoffice   some scenarios only (names of bench/scenarios/*)
  *   npm run bench -- --cases=10000      the back office at these sizes only (default 10000,100000)
  *   npm run bench -- --profile            the app runs under `node --cpu-prof`; profiles in bench/profiles/
@@ -28,7 +29,7 @@ if (profileDir) fs.mkdirSync(profileDir, { recursive: true });
 const temps: string[] = [];
 const ctx: BenchContext = {
   quick,
-  reps: quick ? 1 : 3,
+  reps: Number(args.find((a) => a.startsWith('--reps='))?.slice('--reps='.length) ?? (quick ? 1 : 3)),
   root,
   profileDir,
   option: (name, fallback) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback,

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { Agenda, InMemoryNotificationChannel } from 'agenda';
-import { MongoBackend } from '@agendajs/mongo-backend';
 import type { Logger } from '../app/logger.js';
 import type { InboundService } from '../bot/inbound.service.js';
 import type { EvidenceService } from '../cases/evidence.service.js';
@@ -8,6 +7,7 @@ import type { Outbox } from '../outbox/outbox.service.js';
 import { MongoStore, type Store } from '../store/index.js';
 import { EmbeddedAgendaBackend } from './embedded/embedded-agenda.backend.js';
 import { JOBS } from './jobs.js';
+import { mongoAgendaBackend } from './mongo-agenda.backend.js';
 
 export interface SchedulerOptions {
   store: Store;
@@ -30,7 +30,7 @@ export async function startScheduler(options: SchedulerOptions): Promise<Agenda>
   const { store, logger } = options;
   const backend =
     store instanceof MongoStore
-      ? new MongoBackend({ mongo: store.connection.db! })
+      ? mongoAgendaBackend(store)
       : new EmbeddedAgendaBackend({ filename: path.join(options.dataDir, 'db', 'agenda-jobs.db') });
   const agenda = new Agenda({
     backend,

@@ -1,8 +1,8 @@
 import type { DataCipher } from '../../../app/crypto.js';
-import { WebTranscriptModel } from '../../../models/index.js';
 import type { Store } from '../../../store/index.js';
 import { isRetiredWebSession } from './web.sessions.js';
 import type { ChannelSender, DeliveryResult, OutboundMessage } from '../channel.js';
+import { appendToTranscript } from './web.transcript.js';
 
 /**
  * The web chat's "platform": a reply is delivered by adding it to the session's transcript,
@@ -21,7 +21,7 @@ export class WebChatSender implements ChannelSender {
     const sessionKey = webSessionKey(this.cipher, sessionToken);
     // An ended session shows nothing more: a counsellor's answer is read with the case code.
     if (await isRetiredWebSession(this.store, sessionKey)) return { ok: false, permanent: true, error: 'session_ended' };
-    await this.store.collection(WebTranscriptModel).insertOne({
+    await appendToTranscript(this.store, {
       sessionKey,
       from: 'bot',
       payload: { text: message.text, options: message.options ?? [] },
