@@ -65,6 +65,8 @@ export interface Settings {
   escalation: EscalationSettings;
   /** The holiday list for working-day deadlines; null until an admin saves one (app/working-days.ts ships 2025–2030). */
   holidays: { daysOff: HolidaySetting[]; workingDays: HolidaySetting[] } | null;
+  /** Days the words and files of a closed case are kept (null: RETENTION_DAYS from the environment). */
+  retentionDays: number | null;
   /** The admin who saved the settings last. */
   updatedBy: string | null;
   createdAt: Date;
@@ -96,6 +98,9 @@ export const SLA_LIMITS: Record<keyof SlaSettings, { min: number; max: number }>
   opinionMinutes: { min: 60, max: 30 * 24 * 60 },
   forwardedOpinionDays: { min: 1, max: 180 },
 };
+
+/** Retention of a closed case's words: at least a month (staff may still need them), at most ten years. */
+export const RETENTION_LIMITS = { min: 30, max: 3650 };
 
 const PHONE = /^[0-9 +.-]{3,20}$/;
 const TELEGRAM_CHAT_ID = /^-?\d{1,20}$/;
@@ -179,6 +184,7 @@ export const SettingsModel = defineModel<Settings>(
       default: () => ({}),
     },
     holidays: { type: sub({ daysOff: holidayList, workingDays: holidayList }), default: null },
+    retentionDays: { type: Number, min: RETENTION_LIMITS.min, max: RETENTION_LIMITS.max, validate: { validator: (v: unknown) => v === null || Number.isInteger(v), message: '{PATH} must be a whole number' }, default: null },
     updatedBy: { type: String, default: null },
   },
   (s) => {

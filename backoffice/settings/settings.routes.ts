@@ -12,9 +12,9 @@ import { ctx, type BackofficeDeps } from '../context.js';
 import { render } from '../render.js';
 import { formatCannedText, parseCannedText, shippedCannedReplies } from './canned-replies.form.js';
 import { ESCALATION_FIELDS, EscalationForm, escalationToForm, holidaysFromForm, holidaysToForm } from './reminders.form.js';
-import { AlertsForm, formatAreaText, HotlinesForm, parseAreaText, SLA_FIELDS, slaFromForm, slaRanges, SlaForm, slaToForm } from './settings.form.js';
+import { AlertsForm, formatAreaText, HotlinesForm, parseAreaText, RetentionForm, SLA_FIELDS, slaFromForm, slaRanges, SlaForm, slaToForm } from './settings.form.js';
 
-type Section = 'hotlines' | 'alerts' | 'sla' | 'escalation' | 'holidays' | 'areas' | 'canned';
+type Section = 'hotlines' | 'alerts' | 'sla' | 'escalation' | 'holidays' | 'areas' | 'retention' | 'canned';
 
 /** Which top-level and nested fields a patch changes, for the audit log (values left out). */
 function changedFields(saved: Settings | null, patch: SettingsPatch): string[] {
@@ -49,6 +49,7 @@ export function settingsRoutes(deps: BackofficeDeps): Router {
       hotlines: { provinceNumber: saved?.hotlines.provinceNumber ?? '', provinceName: saved?.hotlines.provinceName ?? '' },
       alerts: { staffTelegramChatId: saved?.staffTelegramChatId ?? '' },
       sla: slaToForm(work.sla),
+      retention: { retentionDays: saved?.retentionDays ? String(saved.retentionDays) : '' },
       escalation: escalationToForm(work.escalation),
       holidays: holidaysToForm(saved?.holidays ?? defaultHolidayCalendar()),
       // Until an admin saves a list, the shipped one is shown to start from.
@@ -63,6 +64,7 @@ export function settingsRoutes(deps: BackofficeDeps): Router {
       {
         values,
         errors: failed ? { [failed.section]: failed.errors } : {},
+        retentionDefault: config.RETENTION_DAYS,
         defaults: { provinceNumber: config.PROVINCE_HOTLINE ?? null, provinceName: config.PROVINCE_NAME ?? null, staffTelegramChatId: config.STAFF_TELEGRAM_CHAT_ID ?? null },
         slaFields: SLA_FIELDS.map((f) => f.name),
         slaRanges: slaRanges(),
@@ -119,6 +121,7 @@ export function settingsRoutes(deps: BackofficeDeps): Router {
       return { errors };
     }),
   );
+  router.post('/settings/retention', section('retention', (body) => parseInput(RetentionForm, body)));
   router.post(
     '/settings/areas',
     section('areas', (body, t) => {

@@ -11,6 +11,7 @@ import { globalIntentOf, isChatter } from './intents.js';
 import { flushToCase, keepAttachments, keepText } from './keeping.js';
 import { ask } from './prompts.js';
 import { isStep, type StepId } from './questions.js';
+import { onCrisisMessage } from './crisis.js';
 import { raiseRisk, signalOf } from './safety.js';
 import { newTurn, type EngineDeps, type Turn } from './turn.js';
 
@@ -71,10 +72,14 @@ export class ConversationEngine {
       turn.replies.push(turn.r.text(turn.t('bot.unsupported', { webChatUrl: this.deps.settings().webChatUrl })));
       return turn.replies;
     }
+    const intent = globalIntentOf(text, msg.payload);
+    const crisisMsg = { text, payload: msg.payload, attachments: msg.attachments, intent, risk };
+    if (turn.conv.crisis && (await onCrisisMessage(this.deps, turn, crisisMsg))) return this.saved(turn, contactAsLoaded);
     if (risk) await raiseRisk(this.deps, turn, risk, text);
     if (msg.attachments.length) await keepAttachments(this.deps, turn, msg.attachments);
+    // Danger now: the bot stays with the child (crisis.ts), no menu and no next question.
+    if (turn.conv.crisis) return this.saved(turn, contactAsLoaded);
 
-    const intent = globalIntentOf(text, msg.payload);
     const code = text && !intent ? codeAskedFor(text) : null;
     if (intent) await onIntent(this.deps, turn, intent, text, msg.lang);
     else if (code) await showCase(this.deps, turn, code);
@@ -120,13 +125,18 @@ export class ConversationEngine {
     ask(this.deps, turn, step);
   }
 
+  private async saved(turn: Turn, contactAsLoaded: Pick<Contact, 'lang' | 'openCaseId'>): Promise<OutboundMessage[]> {
+    await this.save(turn, contactAsLoaded);
+    return turn.replies;
+  }
+
   private async save(turn: Turn, contactAsLoaded: Pick<Contact, 'lang' | 'openCaseId'>) {
     if (turn.forget) return;
     const { conv, contact } = turn;
     if (conv.caseId) await flushToCase(this.deps, turn);
     await this.conversations.findOneAndUpdate(
       { _id: conv._id },
-      { $set: { step: conv.step, draft: conv.draft, heldText: conv.heldText, caseId: conv.caseId ?? null, codeFailures: conv.codeFailures, codeFailuresSince: conv.codeFailuresSince ?? null } },
+      { $set: { step: conv.step, draft: conv.draft, heldText: conv.heldText, caseId: conv.caseId ?? null, codeFailures: conv.codeFailures, codeFailuresSince: conv.codeFailuresSince ?? null, crisis: conv.crisis ?? null } },
     );
     const changed = { lang: contact.lang, openCaseId: contact.openCaseId ?? null };
     // Most turns change neither; writing them anyway was one store write per turn for nothing.

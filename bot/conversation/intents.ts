@@ -1,4 +1,4 @@
-import { normalizeText } from '../risk/risk-detector.js';
+import { detectRisk, normalizeText } from '../risk/risk-detector.js';
 
 /** Things a child can ask for at any step, by button or by typing. */
 export type GlobalIntent = 'start' | 'menu' | 'help' | 'emergency' | 'lang' | 'forget' | 'restart' | 'check';
@@ -49,6 +49,8 @@ export function isChatter(text: string): boolean {
   const n = normalizeText(text);
   if (!n) return true;
   if (GREETINGS.has(n)) return true;
+  // A word of distress ("cứu", "sợ", "đau", "help") is never small talk, however short.
+  if (detectRisk(text).severity) return false;
   // A lone short word that is no greeting ("uhm", "?", "??") says nothing to keep either.
   return !n.includes(' ') && n.length <= 4;
 }
