@@ -1,6 +1,6 @@
 import { CASE_STATUSES, CaseModel, MessageModel, PRIORITIES, StaffModel, type Case, type CaseStatus } from '../models/index.js';
 import type { Filter, Sort, Store } from '../store/index.js';
-import { findCaseCode } from './case-code.js';
+import { caseCodeStart, findCaseCode } from './case-code.js';
 import type { CaseListQuery } from './case-work.schemas.js';
 import { OPEN_STATUSES } from './case-workflow.js';
 import { scopeFilter, type StaffPrincipal } from './scope.js';
@@ -43,7 +43,7 @@ export interface CaseList {
   countsByStatus: Record<CaseStatus, number>;
 }
 
-/** How many cases a text search looks at among the messages (the newest first). */
+/** How many cases a word search looks at among the matching messages (the newest first). */
 const SEARCH_MESSAGE_LIMIT = 2_000;
 /** Most urgent first; within one priority, the deadline nearest first. */
 const PRIORITY_ORDER = [...PRIORITIES].reverse();
@@ -114,11 +114,12 @@ export class CaseQuery {
   private async search(text: string): Promise<Filter> {
     const code = findCaseCode(text);
     if (code) return { code };
-    const pattern = new RegExp(escapeRegex(text), 'i');
     const hits = await this.store
       .collection(MessageModel)
-      .find({ author: 'child', text: pattern }, { sort: { seq: -1 }, limit: SEARCH_MESSAGE_LIMIT });
-    return { $or: [{ code: pattern }, { _id: { $in: [...new Set(hits.map((m) => m.caseId))] } }] };
+      .findByWords(text, { author: 'child' }, { sort: { seq: -1 }, limit: SEARCH_MESSAGE_LIMIT });
+    const byWords = { _id: { $in: [...new Set(hits.map((m) => m.caseId))] } };
+    const start = caseCodeStart(text);
+    return start ? { $or: [{ code: { $gte: start, $lt: `${start}\uffff` } }, byWords] } : byWords;
   }
 
   private async page(filter: Filter, q: CaseListQuery): Promise<Case[]> {

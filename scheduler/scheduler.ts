@@ -1,10 +1,9 @@
-import path from 'node:path';
 import { Agenda, InMemoryNotificationChannel } from 'agenda';
 import type { Logger } from '../app/logger.js';
 import type { InboundService } from '../bot/inbound.service.js';
 import type { EvidenceService } from '../cases/evidence.service.js';
 import type { Outbox } from '../outbox/outbox.service.js';
-import { MongoStore, type Store } from '../store/index.js';
+import { MongoStore, type EmbeddedStore, type Store } from '../store/index.js';
 import { EmbeddedAgendaBackend } from './embedded/embedded-agenda.backend.js';
 import { JOBS } from './jobs.js';
 import { mongoAgendaBackend } from './mongo-agenda.backend.js';
@@ -35,7 +34,7 @@ export async function startScheduler(options: SchedulerOptions): Promise<Agenda>
   const backend =
     store instanceof MongoStore
       ? mongoAgendaBackend(store)
-      : new EmbeddedAgendaBackend({ filename: path.join(options.dataDir, 'db', 'agenda-jobs.db') });
+      : new EmbeddedAgendaBackend({ database: (store as EmbeddedStore).database });
   const agenda = new Agenda({
     backend,
     notificationChannel: new InMemoryNotificationChannel(),
