@@ -1,5 +1,6 @@
 import type { DataCipher } from '../../../app/crypto.js';
 import type { Store } from '../../../store/index.js';
+import { isRetiredWebSession } from './web.sessions.js';
 import type { ChannelSender, DeliveryResult, OutboundMessage } from '../channel.js';
 import { appendToTranscript } from './web.transcript.js';
 
@@ -17,8 +18,11 @@ export class WebChatSender implements ChannelSender {
   ) {}
 
   async send(sessionToken: string, message: OutboundMessage): Promise<DeliveryResult> {
+    const sessionKey = webSessionKey(this.cipher, sessionToken);
+    // An ended session shows nothing more: a counsellor's answer is read with the case code.
+    if (await isRetiredWebSession(this.store, sessionKey)) return { ok: false, permanent: true, error: 'session_ended' };
     await appendToTranscript(this.store, {
-      sessionKey: webSessionKey(this.cipher, sessionToken),
+      sessionKey,
       from: 'bot',
       payload: { text: message.text, options: message.options ?? [] },
     });

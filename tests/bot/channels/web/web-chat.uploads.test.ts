@@ -196,6 +196,8 @@ describe('web chat uploads: photos and voice recordings kept as evidence (the re
     await askedNow(session, vi('bot.q.media_more'));
     expect((await fetch(`${app.url}/chat/api/exit`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: session })).status).toBe(204);
     await app.inbound.idle();
-    expect(await list(session)).toEqual([]);
+    // Nothing of the session is left, and its token now reads nothing at all.
+    expect(await app.store.collection(WebTranscriptModel).count({ sessionKey: app.cipher.pseudonym('web', session) })).toBe(0);
+    expect((await fetch(`${app.url}/chat/api/messages`, { headers: { 'x-chat-session': session } })).status).toBe(410);
   });
 });
