@@ -7,9 +7,10 @@ import { onIntent } from './commands.js';
 import { answerStep } from './flow-steps.js';
 import { onForgetAnswer } from './forget.js';
 import { onFirstMessage, onHeld, onIdle } from './idle.js';
-import { globalIntentOf, isChatter } from './intents.js';
+import { decodeChoice, FALLBACK_CHOICE, matchTyped, type Choice } from './choices.js';
+import { isChatter, isGlobalIntent, typedIntent } from './intents.js';
 import { flushToCase, keepAttachments, keepText } from './keeping.js';
-import { ask } from './prompts.js';
+import { ask, offeredOptions } from './prompts.js';
 import { isStep, type StepId } from './questions.js';
 import { raiseUrgent } from './safety.js';
 import { newTurn, type EngineDeps, type Turn } from './turn.js';
@@ -66,21 +67,37 @@ export class ConversationEngine {
     if (risk.urgent) await raiseUrgent(this.deps, turn, risk.categories, text);
     if (msg.attachments.length) await keepAttachments(this.deps, turn, msg.attachments);
 
-    const intent = globalIntentOf(text, msg.payload);
-    const code = text && !intent ? codeAskedFor(text) : null;
+    const choice = this.choiceOf(turn, msg.payload, text);
+    const intent = choice?.type === 'command' && isGlobalIntent(choice.command) ? choice.command : null;
+    const code = text && !choice ? codeAskedFor(text) : null;
     if (intent) await onIntent(this.deps, turn, intent, text, msg.lang);
     else if (code) await showCase(this.deps, turn, code);
-    else await this.onStep(turn, text, msg.payload, msg.attachments.length > 0);
+    else await this.onStep(turn, text, choice, msg.attachments.length > 0);
 
     await this.save(turn);
     return turn.replies;
   }
 
+  /**
+   * What the child chose: the option pressed (a forged or unreadable one means the menu), else
+   * a command typed anywhere ("menu", "/start", "111"), else an option on offer typed as its
+   * number or words. Text already kept (risk words) chooses nothing.
+   */
+  private choiceOf(turn: Turn, payload: string | undefined, text: string | undefined): Choice | null {
+    if (payload !== undefined) return decodeChoice(payload) ?? FALLBACK_CHOICE;
+    const intent = typedIntent(text);
+    if (intent) return { type: 'command', command: intent };
+    if (!text || turn.textKept) return null;
+    const step = turn.conv.step;
+    const question = isStep(step) || step === 'held' || step === 'forget_confirm';
+    return matchTyped(text, offeredOptions(this.deps, turn), { prefix: question });
+  }
+
   /** Hands the message to whatever the conversation is waiting for. */
-  private async onStep(turn: Turn, text: string | undefined, payload: string | undefined, hadAttachments: boolean) {
+  private async onStep(turn: Turn, text: string | undefined, choice: Choice | null, hadAttachments: boolean) {
     const step = turn.conv.step;
     if (isStep(step)) {
-      const answered = await answerStep(this.deps, turn, step, text, payload, hadAttachments);
+      const answered = await answerStep(this.deps, turn, step, text, choice, hadAttachments);
       if (!answered) this.notAnAnswer(turn, step, text, hadAttachments);
       return;
     }
@@ -88,14 +105,14 @@ export class ConversationEngine {
       case 'start':
         return onFirstMessage(turn, text);
       case 'held':
-        return onHeld(this.deps, turn, text, payload);
+        return onHeld(this.deps, turn, text, choice);
       case 'check_code':
         if (text && !turn.textKept) return showCase(this.deps, turn, null);
         return void turn.replies.push(turn.r.plain(turn.t('bot.check_prompt')));
       case 'forget_confirm':
-        return onForgetAnswer(this.deps, turn, text, payload);
+        return onForgetAnswer(this.deps, turn, text, choice);
       default:
-        return onIdle(this.deps, turn, text, payload, hadAttachments);
+        return onIdle(this.deps, turn, text, choice, hadAttachments);
     }
   }
 

@@ -1,6 +1,8 @@
 import crypto from 'node:crypto';
 import { ContactModel, ConversationModel, OutboxModel, WebTranscriptModel } from '../../models/index.js';
 import { normalizeText } from '../risk/risk-detector.js';
+import type { Choice } from './choices.js';
+import { forgetPrompt } from './prompts.js';
 import type { EngineDeps, Turn } from './turn.js';
 
 const YES_WORDS = ['co', 'yes', 'dong y', 'xoa', 'co xoa di'];
@@ -8,17 +10,13 @@ const YES_WORDS = ['co', 'yes', 'dong y', 'xoa', 'co xoa di'];
 /** "Forget me": asks first, since it cannot be undone. */
 export function askToForget(turn: Turn) {
   turn.conv.step = 'forget_confirm';
-  turn.replies.push(
-    turn.r.question(turn.t('bot.forget_confirm'), [
-      { id: 'forget:yes', label: turn.t('bot.button.yes_forget') },
-      { id: 'forget:no', label: turn.t('bot.button.no_keep') },
-    ], { skippable: false }),
-  );
+  turn.replies.push(forgetPrompt(turn));
 }
 
 /** The answer to {@link askToForget}: anything but a yes keeps everything. */
-export async function onForgetAnswer(deps: EngineDeps, turn: Turn, text: string | undefined, payload: string | undefined) {
-  const yes = payload === 'forget:yes' || (text && YES_WORDS.includes(normalizeText(text)));
+export async function onForgetAnswer(deps: EngineDeps, turn: Turn, text: string | undefined, choice: Choice | null) {
+  const chosen = choice?.type === 'answer' && choice.question === 'forget' ? choice.value : null;
+  const yes = chosen === 'yes' || (!choice && text && YES_WORDS.includes(normalizeText(text)));
   if (yes) return forget(deps, turn);
   turn.conv.step = 'idle';
   turn.replies.push(turn.r.menu(turn.t('bot.forget_cancelled') + '\n' + turn.t('bot.menu_prompt')));

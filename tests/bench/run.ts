@@ -14,18 +14,18 @@ import { CaseModel, OutboxModel } from '../../models/index.js';
 const CHILDREN = Number(process.env.BENCH_CHILDREN ?? 100);
 const SCRIPT: { text?: string; payload?: string }[] = [
   { text: '/start' },
-  { payload: 'menu:report' },
-  { payload: 'a:no' },
-  { payload: 'a:self' },
+  { payload: 'm.report' },
+  { payload: 'a.danger.no' },
+  { payload: 'a.about.self' },
   { text: '13 tuổi' },
-  { payload: 'cmd:skip' },
+  { payload: 'c.skip' },
   { text: 'ha noi' },
-  { payload: 'cmd:skip' },
-  { payload: 'a:bullying' },
+  { payload: 'c.skip' },
+  { payload: 'a.harm.bullying' },
   { text: 'Các bạn trong lớp trêu chọc và lấy đồ của em mỗi ngày, em không muốn đi học nữa.' },
-  { payload: 'cmd:done' },
-  { payload: 'cmd:skip' },
-  { payload: 'a:chat' },
+  { payload: 'c.done' },
+  { payload: 'c.skip' },
+  { payload: 'a.contact.chat' },
 ];
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'htx-bench-'));
