@@ -78,6 +78,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     cases,
     areas,
     logger,
+    forgetChat: (contact) => outbox.forgetChat(contact),
     settings: () => {
       const { provinceHotline, provinceName } = settings.current();
       return { provinceHotline, provinceName, webChatUrl: `${publicUrl}/chat` };

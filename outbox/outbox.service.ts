@@ -2,6 +2,7 @@ import type { DataCipher } from '../app/crypto.js';
 import type { Logger } from '../app/logger.js';
 import { OutboxModel, type Channel, type OutboxItem } from '../models/index.js';
 import { isDuplicateKey, type Store } from '../store/index.js';
+import { recipientKey } from './recipient-key.js';
 import type { ChannelSender, DeliveryResult, OutboundMessage } from '../bot/channels/channel.js';
 
 export interface OutboxOptions {
@@ -76,6 +77,15 @@ export class Outbox {
   /** Called after each enqueue, so the scheduler can run a delivery now. */
   onKick(listener: () => void) {
     this.kickListener = listener;
+  }
+
+  /**
+   * Forgets a chat: its channel erases what it keeps, and messages already delivered (or
+   * refused) are deleted — they would tie the chat to its case codes. Pending ones still go.
+   */
+  async forgetChat(contact: { channel: Channel; pseudonym: string }): Promise<void> {
+    await this.senders.get(contact.channel)?.forgetChat?.(contact.pseudonym);
+    await this.items.deleteMany({ recipientKey: recipientKey(contact), status: { $in: ['sent', 'undelivered'] } });
   }
 
   /** Stores messages for delivery; a repeated dedupeKey is ignored. Returns the stored items. */

@@ -54,6 +54,11 @@ export type DeliveryResult =
 export interface ChannelSender {
   readonly channel: Channel;
   send(chatId: string, message: OutboundMessage): Promise<DeliveryResult>;
+  /**
+   * Erases whatever the channel itself keeps of a chat, found by the chat's pseudonym
+   * (`DataCipher.pseudonym(channel, chatId)`): the web chat's transcript. Called by "forget me".
+   */
+  forgetChat?(pseudonym: string): Promise<void>;
 }
 
 /**

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { ContactModel, ConversationModel, OutboxModel, WebTranscriptModel } from '../../models/index.js';
+import { ContactModel, ConversationModel } from '../../models/index.js';
 import { normalizeText } from '../risk/risk-detector.js';
 import type { Choice } from './choices.js';
 import { forgetPrompt } from './prompts.js';
@@ -24,9 +24,9 @@ export async function onForgetAnswer(deps: EngineDeps, turn: Turn, text: string 
 
 async function forget(deps: EngineDeps, turn: Turn) {
   const { contact } = turn;
-  if (contact.channel === 'web') await deps.store.collection(WebTranscriptModel).deleteMany({ sessionKey: contact.pseudonym });
-  // Messages already delivered to this chat would still tie it to its case codes.
-  await deps.store.collection(OutboxModel).deleteMany({ recipientKey: `${contact.channel}:${contact.pseudonym}`, status: { $in: ['sent', 'undelivered'] } });
+  // What the channel keeps of the chat (the web chat's transcript), and the messages already
+  // delivered to it, would still tie it to its case codes.
+  await deps.forgetChat(contact);
   await deps.store.collection(ConversationModel).deleteMany({ contactId: contact._id });
   await deps.store.collection(ContactModel).findOneAndUpdate(
     { _id: contact._id },

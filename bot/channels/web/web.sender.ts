@@ -24,6 +24,10 @@ export class WebChatSender implements ChannelSender {
     });
     return { ok: true };
   }
+
+  async forgetChat(sessionKey: string): Promise<void> {
+    await this.store.collection(WebTranscriptModel).deleteMany({ sessionKey });
+  }
 }
 
 /** The pseudonym a web session's transcript and contact are stored under. */
