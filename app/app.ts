@@ -16,6 +16,7 @@ import {
   type TelegramPolling,
 } from '../bot/channels/telegram/telegram.adapter.js';
 import { WebChatSender } from '../bot/channels/web/web.sender.js';
+import { ChannelStatusService, type ChannelSetup } from '../bot/channels/channel-status.service.js';
 import { webChatRouter } from '../bot/channels/web/web.routes.js';
 import { backofficeRouter } from '../backoffice/backoffice.router.js';
 import { ensureFirstAdmin } from '../backoffice/auth/bootstrap.js';
@@ -109,9 +110,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   if (config.TELEGRAM_BOT_TOKEN && config.TELEGRAM_WEBHOOK_URL && config.TELEGRAM_WEBHOOK_SECRET) {
     app.use(telegramWebhookRouter({ secret: config.TELEGRAM_WEBHOOK_SECRET, sink, logger }));
   }
+  const channels = new ChannelStatusService(store, channelSetups(config, () => `${publicUrl}/chat`));
   const sessions = new StaffSessionStore(store, 8 * 60 * 60_000);
   await ensureFirstAdmin(store, config, logger);
-  app.use('/admin', backofficeRouter({ config, store, cipher, logger, cases, outbox, sessions }, backofficeFeatures));
+  app.use('/admin', backofficeRouter({ config, store, cipher, logger, cases, outbox, sessions, channels }, backofficeFeatures));
   app.use((_req, _res, next) => next(new AppError('not_found', 404)));
   app.use(errorHandler(logger));
 
@@ -171,6 +173,20 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       await store.close();
     },
   };
+}
+
+/** How each channel is set up in this deployment, for its status on the settings page. */
+function channelSetups(config: Config, chatUrl: () => string): ChannelSetup[] {
+  const telegram: ChannelSetup = !config.TELEGRAM_BOT_TOKEN
+    ? { channel: 'telegram', mode: 'off', enableWith: 'TELEGRAM_BOT_TOKEN' }
+    : config.TELEGRAM_WEBHOOK_URL && config.TELEGRAM_WEBHOOK_SECRET
+      ? { channel: 'telegram', mode: 'webhook', address: config.TELEGRAM_WEBHOOK_URL }
+      : { channel: 'telegram', mode: 'polling' };
+  return [
+    telegram,
+    { channel: 'web', mode: 'page', get address() { return chatUrl(); } },
+    { channel: 'zalo', mode: 'off', enableWith: 'ZALO_BOT_TOKEN' },
+  ];
 }
 
 function errorHandler(logger: Logger): ErrorRequestHandler {

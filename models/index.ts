@@ -13,3 +13,4 @@ export * from './session.model.js';
 export * from './referral.model.js';
 export * from './settings.model.js';
 export * from './evidence-blob.model.js';
+export * from './channel-health.model.js';
