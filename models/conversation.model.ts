@@ -19,6 +19,8 @@ export interface Conversation {
   /** Wrong case codes typed, for rate limiting. */
   codeFailures: number;
   codeFailuresSince?: Date | null;
+  /** When the bot last gave its full answer to a message it could not read (at most hourly). */
+  unreadableAnsweredAt?: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -33,6 +35,7 @@ export const ConversationModel = defineModel<Conversation>(
     caseId: { type: String, default: null },
     codeFailures: { type: Number, default: 0 },
     codeFailuresSince: { type: Date, default: null },
+    unreadableAnsweredAt: { type: Date, default: null },
   },
   (s) => {
     s.index({ contactId: 1 }, { unique: true });

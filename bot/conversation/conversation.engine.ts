@@ -10,12 +10,15 @@ import { onFirstMessage, onHeld, onIdle } from './idle.js';
 import { decodeChoice, FALLBACK_CHOICE, matchTyped, type Choice } from './choices.js';
 import { isChatter, isGlobalIntent, typedIntent } from './intents.js';
 import { flushToCase, keepAttachments, keepText } from './keeping.js';
-import { ask, offeredOptions } from './prompts.js';
+import { ask, offeredOptions, reask } from './prompts.js';
 import { isStep, type StepId } from './questions.js';
 import { raiseUrgent } from './safety.js';
 import { newTurn, type EngineDeps, type Turn } from './turn.js';
 
 export type { EngineDeps, EngineSettings } from './turn.js';
+
+/** The full answer to an unreadable message is given at most this often per chat. */
+const UNREADABLE_ANSWER_EVERY_MS = 60 * 60_000;
 
 /**
  * A case code the child is asking about: a message that is the code, or little more ("mã của
@@ -61,11 +64,18 @@ export class ConversationEngine {
       return turn.replies;
     }
     if (msg.unsupported) {
-      turn.replies.push(turn.r.text(turn.t('bot.unsupported', { webChatUrl: this.deps.settings().webChatUrl })));
+      await this.onUnreadable(turn);
       return turn.replies;
     }
     if (risk.urgent) await raiseUrgent(this.deps, turn, risk.categories, text);
     if (msg.attachments.length) await keepAttachments(this.deps, turn, msg.attachments);
+    if (!text && msg.attachments.length && msg.attachments.every((a) => a.kind === 'sticker')) {
+      // A sticker says something too (it is kept), but it is no evidence: a kind word, and on.
+      turn.replies.push(turn.r.text(turn.t('bot.sticker_thanks')));
+      reask(this.deps, turn);
+      await this.save(turn);
+      return turn.replies;
+    }
 
     const choice = this.choiceOf(turn, msg.payload, text);
     const intent = choice?.type === 'command' && isGlobalIntent(choice.command) ? choice.command : null;
@@ -91,6 +101,23 @@ export class ConversationEngine {
     const step = turn.conv.step;
     const question = isStep(step) || step === 'held' || step === 'forget_confirm';
     return matchTyped(text, offeredOptions(this.deps, turn), { prefix: question });
+  }
+
+  /**
+   * A message the bot cannot read (Zalo withholds children's messages; a shared location): the
+   * full answer — here to help, 111 and the other numbers, the web chat — at most once an hour,
+   * a short one in between. Never silence.
+   */
+  private async onUnreadable(turn: Turn) {
+    const { webChatUrl, provinceHotline } = this.deps.settings();
+    const last = turn.conv.unreadableAnsweredAt ? new Date(turn.conv.unreadableAnsweredAt).getTime() : 0;
+    if (Date.now() - last < UNREADABLE_ANSWER_EVERY_MS) {
+      turn.replies.push(turn.r.text(turn.t('bot.unsupported_again', { webChatUrl })));
+      return;
+    }
+    const provinceLine = provinceHotline ? turn.t('bot.province_line', { number: provinceHotline }) : '';
+    turn.replies.push(turn.r.plain(turn.t('bot.unsupported', { webChatUrl, provinceLine })));
+    await this.conversations.findOneAndUpdate({ _id: turn.conv._id }, { $set: { unreadableAnsweredAt: new Date() } });
   }
 
   /** Hands the message to whatever the conversation is waiting for. */
