@@ -2,6 +2,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Request, Response } from 'express';
 import nunjucks from 'nunjucks';
+import { formatDate, formatTimeLeft, type DateStyle } from '../app/time.js';
+import { isLang, type Lang } from '../locales/i18n.js';
 import { ctx } from './context.js';
 
 const viewsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'views');
@@ -12,12 +14,16 @@ export const views = new nunjucks.Environment(new nunjucks.FileSystemLoader(view
   throwOnUndefined: false,
 });
 
-const dateFormat = (lang: string) =>
-  new Intl.DateTimeFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Asia/Ho_Chi_Minh' });
-views.addFilter('datetime', (value: unknown, lang = 'vi') => {
-  if (!value) return '';
-  const d = value instanceof Date ? value : new Date(String(value));
-  return Number.isNaN(d.getTime()) ? '' : dateFormat(lang).format(d);
+const langOf = (lang: unknown): Lang => (isLang(lang) ? lang : 'vi');
+const asDate = (value: unknown) => (value instanceof Date ? value : new Date(String(value)));
+/** `{{ d | datetime(lang) }}`, `{{ d | datetime(lang, 'date') }}`: Vietnam's time (app/time.ts). */
+views.addFilter('datetime', (value: unknown, lang: unknown = 'vi', style: DateStyle = 'datetime') =>
+  value ? formatDate(asDate(value), langOf(lang), style) : '',
+);
+/** `{{ due | timeleft(lang) }}`: "còn 52 phút", "trễ 3 giờ". */
+views.addFilter('timeleft', (value: unknown, lang: unknown = 'vi') => {
+  const d = value ? asDate(value) : null;
+  return d && !Number.isNaN(d.getTime()) ? formatTimeLeft(d, new Date(), langOf(lang)) : '';
 });
 
 /** Renders a view with the request's language, translate function, CSRF token and staff member. */

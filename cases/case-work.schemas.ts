@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../app/errors.js';
+import { parseDateInput } from '../app/time.js';
 import {
   ADVICE_AREAS,
   AGE_BANDS,
@@ -81,23 +82,26 @@ export const REPLY_MAX = 3_500;
 export const ReplySchema = z.object({ text: z.string().trim().min(1, 'errors.fields.required').max(REPLY_MAX) });
 export const NoteSchema = z.object({ text: z.string().trim().min(1, 'errors.fields.required').max(10_000) });
 
-/** A date typed in a form may be a day ahead of UTC (Vietnam is UTC+7). */
-const FUTURE_SLACK_MS = 24 * 60 * 60_000;
+/** Clocks of the browser and the server may differ a little. */
+const CLOCK_SLACK_MS = 5 * 60_000;
+/** A typed date in Vietnam's time: a day alone is its start (`sentAt`) or its end (`dueAt`). */
+const typedDate = (dayMeans: 'start' | 'end') =>
+  optional(z.preprocess((v) => parseDateInput(v, dayMeans) ?? v, z.date({ error: 'errors.fields.invalid_format' })));
 
 export const ReferralSchema = z
   .object({
     to: z.enum(REFERRAL_TARGETS),
     agencyName: optional(z.string().trim().min(1).max(200)),
-    sentAt: optional(z.coerce.date()),
-    dueAt: optional(z.coerce.date()),
+    sentAt: typedDate('start'),
+    dueAt: typedDate('end'),
     note: optional(z.string().trim().max(2_000)),
   })
   .superRefine((r, ctx) => {
     if (r.to === 'agency' && !r.agencyName) ctx.addIssue({ code: 'custom', path: ['agencyName'], message: 'errors.fields.required' });
-    if (r.sentAt && r.sentAt.getTime() > Date.now() + FUTURE_SLACK_MS) {
+    if (r.sentAt && r.sentAt.getTime() > Date.now() + CLOCK_SLACK_MS) {
       ctx.addIssue({ code: 'custom', path: ['sentAt'], message: 'errors.fields.in_future' });
     }
-    if (r.dueAt && r.dueAt.getTime() < (r.sentAt ?? new Date()).getTime() - FUTURE_SLACK_MS) {
+    if (r.dueAt && r.dueAt.getTime() < (r.sentAt ?? new Date()).getTime() - CLOCK_SLACK_MS) {
       ctx.addIssue({ code: 'custom', path: ['dueAt'], message: 'errors.fields.due_before_sent' });
     }
   });

@@ -1,5 +1,6 @@
 import type { Logger } from '../app/logger.js';
-import { DEFAULT_SLA_SETTINGS, SETTINGS_ID, SettingsModel, type Settings, type SlaSettings } from '../models/index.js';
+import { defaultHolidayCalendar, WorkingDays } from '../app/working-days.js';
+import { DEFAULT_ESCALATION, DEFAULT_SLA_SETTINGS, SETTINGS_ID, SettingsModel, type EscalationSettings, type Settings, type SlaSettings } from '../models/index.js';
 import type { Store } from '../store/index.js';
 import { AreaDirectory } from './area-directory.js';
 import defaultAreas from './areas.default.json' with { type: 'json' };
@@ -8,7 +9,7 @@ import defaultAreas from './areas.default.json' with { type: 'json' };
 export const SETTINGS_REFRESH_MS = 60_000;
 
 /** What an admin may change; each part replaces the saved one whole. */
-export type SettingsPatch = Partial<Pick<Settings, 'hotlines' | 'staffTelegramChatId' | 'sla' | 'areas'>>;
+export type SettingsPatch = Partial<Pick<Settings, 'hotlines' | 'staffTelegramChatId' | 'sla' | 'areas' | 'escalation' | 'holidays'>>;
 
 /** The values from the environment, used while an admin has not saved their own. */
 export interface SettingsDefaults {
@@ -23,6 +24,9 @@ export interface EffectiveSettings {
   provinceName: string | undefined;
   staffTelegramChatId: string | undefined;
   sla: SlaSettings;
+  escalation: EscalationSettings;
+  /** Working days over the holiday list in force. */
+  workingDays: WorkingDays;
 }
 
 /** In-process caches of each store, refreshed as soon as a save in this process lands. */
@@ -56,6 +60,7 @@ export function areaDirectoryOf(saved: Settings | null): AreaDirectory {
 export class LiveSettings {
   private saved: Settings | null = null;
   private directory: AreaDirectory = areaDirectoryOf(null);
+  private workingDays = new WorkingDays(defaultHolidayCalendar());
   private timer: NodeJS.Timeout | null = null;
   /** Reads are numbered so that a slow, older read never overwrites a newer one. */
   private reads = 0;
@@ -93,6 +98,7 @@ export class LiveSettings {
     this.applied = n;
     this.saved = saved;
     this.directory = areaDirectoryOf(saved);
+    this.workingDays = new WorkingDays(saved?.holidays ?? defaultHolidayCalendar());
   }
 
   current(): EffectiveSettings {
@@ -102,6 +108,8 @@ export class LiveSettings {
       provinceName: s?.hotlines.provinceName ?? this.defaults.provinceName,
       staffTelegramChatId: s?.staffTelegramChatId ?? this.defaults.staffTelegramChatId,
       sla: { ...DEFAULT_SLA_SETTINGS, ...s?.sla },
+      escalation: { ...DEFAULT_ESCALATION, ...s?.escalation },
+      workingDays: this.workingDays,
     };
   }
 }

@@ -1,4 +1,5 @@
-import { DEFAULT_SLA_SETTINGS, SETTINGS_ID, SettingsModel, type AreaSetting, type SlaSettings } from '../models/index.js';
+import { defaultHolidayCalendar, WorkingDays } from '../app/working-days.js';
+import { DEFAULT_ESCALATION, DEFAULT_SLA_SETTINGS, type EscalationSettings, SETTINGS_ID, SettingsModel, type AreaSetting, type SlaSettings } from '../models/index.js';
 import type { Store } from '../store/index.js';
 import defaultAreas from './areas.default.json' with { type: 'json' };
 
@@ -7,6 +8,9 @@ export interface WorkSettings {
   sla: SlaSettings;
   /** Provinces with their communes; the shipped list of the 34 provincial units until an admin saves one. */
   areas: Pick<AreaSetting, 'name' | 'communes'>[];
+  escalation: EscalationSettings;
+  /** Working days over the saved holiday list (the shipped 2025–2030 list until one is saved). */
+  workingDays: WorkingDays;
 }
 
 /** Reads the settings document, falling back to the defaults for whatever is not saved yet. */
@@ -15,6 +19,8 @@ export async function readWorkSettings(store: Store): Promise<WorkSettings> {
   return {
     sla: { ...DEFAULT_SLA_SETTINGS, ...saved?.sla },
     areas: saved?.areas.length ? saved.areas : defaultAreas.provinces.map((p) => ({ name: p.name, communes: [] })),
+    escalation: { ...DEFAULT_ESCALATION, ...saved?.escalation },
+    workingDays: new WorkingDays(saved?.holidays ?? defaultHolidayCalendar()),
   };
 }
 

@@ -24,6 +24,23 @@ export interface AreaSetting {
   communes: string[];
 }
 
+/**
+ * The escalation ladder of an unanswered case (scheduler/ladder): the assignee is reminded at
+ * `remindAtPercent` of the time to the deadline; the province's coordinators at the deadline;
+ * the admins `adminAfterMinutes` after it; each rung again every `repeatMinutes`.
+ */
+export interface EscalationSettings {
+  remindAtPercent: number;
+  repeatMinutes: number;
+  adminAfterMinutes: number;
+}
+
+/** A public holiday or a moved working day, `YYYY-MM-DD` in Vietnam. */
+export interface HolidaySetting {
+  date: string;
+  name: string;
+}
+
 /** What admins set in the back office: hotline, staff alerts, SLA policy, the area list. */
 export interface Settings {
   _id: string;
@@ -36,6 +53,9 @@ export interface Settings {
   staffTelegramChatId: string | null;
   sla: SlaSettings;
   areas: AreaSetting[];
+  escalation: EscalationSettings;
+  /** The holiday list for working-day deadlines; null until an admin saves one (app/working-days.ts ships 2025–2030). */
+  holidays: { daysOff: HolidaySetting[]; workingDays: HolidaySetting[] } | null;
   /** The admin who saved the settings last. */
   updatedBy: string | null;
   createdAt: Date;
@@ -49,6 +69,14 @@ export const DEFAULT_SLA_SETTINGS: SlaSettings = {
   adviceMinutes: 24 * 60,
   opinionMinutes: 3 * 24 * 60,
   forwardedOpinionDays: 30,
+};
+
+export const DEFAULT_ESCALATION: EscalationSettings = { remindAtPercent: 75, repeatMinutes: 60, adminAfterMinutes: 120 };
+
+export const ESCALATION_LIMITS: Record<keyof EscalationSettings, { min: number; max: number }> = {
+  remindAtPercent: { min: 10, max: 95 },
+  repeatMinutes: { min: 5, max: 7 * 24 * 60 },
+  adminAfterMinutes: { min: 0, max: 7 * 24 * 60 },
 };
 
 /** Allowed ranges: urgent cases never beyond the 12-hour intervention limit (Decree 56 Art. 26 cl. 3). */
@@ -72,6 +100,16 @@ const slaField = (key: keyof SlaSettings) => ({
   validate: whole,
   default: DEFAULT_SLA_SETTINGS[key],
 });
+const escalationField = (key: keyof EscalationSettings) => ({
+  type: Number,
+  required: true,
+  min: ESCALATION_LIMITS[key].min,
+  max: ESCALATION_LIMITS[key].max,
+  validate: whole,
+  default: DEFAULT_ESCALATION[key],
+});
+const holiday = sub({ date: { type: String, required: true, match: /^\d{4}-\d{2}-\d{2}$/ }, name: { type: String, trim: true, maxlength: 120, default: '' } });
+const holidayList = { type: [holiday], default: [], validate: { validator: (v: unknown[]) => v.length <= 2_000, message: 'at most 2000 days' } };
 const areaName = { type: String, trim: true, minlength: 1, maxlength: 80 };
 
 export const SettingsModel = defineModel<Settings>(
@@ -113,6 +151,15 @@ export const SettingsModel = defineModel<Settings>(
         message: 'at most 100 provinces, each named once',
       },
     },
+    escalation: {
+      type: sub({
+        remindAtPercent: escalationField('remindAtPercent'),
+        repeatMinutes: escalationField('repeatMinutes'),
+        adminAfterMinutes: escalationField('adminAfterMinutes'),
+      }),
+      default: () => ({}),
+    },
+    holidays: { type: sub({ daysOff: holidayList, workingDays: holidayList }), default: null },
     updatedBy: { type: String, default: null },
   },
   (s) => {

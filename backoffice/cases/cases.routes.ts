@@ -1,3 +1,4 @@
+import { caseDeadlines } from '../../cases/deadlines.js';
 import { Router, type Request, type Response } from 'express';
 import { AppError } from '../../app/errors.js';
 import { CaseWorkService } from '../../cases/case-work.service.js';
@@ -122,6 +123,7 @@ export function caseRoutes(deps: BackofficeDeps): Router {
         ...vocabularies(t),
         c,
         facts: caseFacts(detail, t),
+        deadlines: caseDeadlines(c, detail.referrals, settings.workingDays).map((d) => ({ ...d, late: !d.metAt && d.dueAt.getTime() < Date.now() })),
         contact: detail.contact,
         contactDetails: detail.contactDetails,
         messages: detail.messages.map((m) => messageView(m, names, t, { caseId: c._id, evidence: detail.evidence, lang })),

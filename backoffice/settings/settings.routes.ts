@@ -4,14 +4,16 @@ import defaultAreas from '../../cases/areas.default.json' with { type: 'json' };
 import { parseInput } from '../../cases/case-work.schemas.js';
 import { readSettings, saveSettings, type SettingsPatch } from '../../cases/live-settings.js';
 import { readWorkSettings } from '../../cases/work-settings.js';
-import type { Settings } from '../../models/index.js';
+import { defaultHolidayCalendar } from '../../app/working-days.js';
+import { ESCALATION_LIMITS, type Settings } from '../../models/index.js';
 import { requireRole } from '../auth/auth.middleware.js';
 import { fieldErrorsOf, stringsOf, type FieldErrors } from '../cases/case-view.js';
 import { ctx, type BackofficeDeps } from '../context.js';
 import { render } from '../render.js';
+import { ESCALATION_FIELDS, EscalationForm, escalationToForm, holidaysFromForm, holidaysToForm } from './reminders.form.js';
 import { AlertsForm, formatAreaText, HotlinesForm, parseAreaText, SLA_FIELDS, slaFromForm, slaRanges, SlaForm, slaToForm } from './settings.form.js';
 
-type Section = 'hotlines' | 'alerts' | 'sla' | 'areas';
+type Section = 'hotlines' | 'alerts' | 'sla' | 'escalation' | 'holidays' | 'areas';
 
 /** Which top-level and nested fields a patch changes, for the audit log (values left out). */
 function changedFields(saved: Settings | null, patch: SettingsPatch): string[] {
@@ -45,6 +47,8 @@ export function settingsRoutes(deps: BackofficeDeps): Router {
       hotlines: { provinceNumber: saved?.hotlines.provinceNumber ?? '', provinceName: saved?.hotlines.provinceName ?? '' },
       alerts: { staffTelegramChatId: saved?.staffTelegramChatId ?? '' },
       sla: slaToForm(work.sla),
+      escalation: escalationToForm(work.escalation),
+      holidays: holidaysToForm(saved?.holidays ?? defaultHolidayCalendar()),
       // Until an admin saves a list, the shipped one is shown to start from.
       areas: { areas: formatAreaText(saved?.areas.length ? saved.areas : defaultAreas.provinces.map((p) => ({ ...p, communes: [] }))) },
     };
@@ -59,6 +63,9 @@ export function settingsRoutes(deps: BackofficeDeps): Router {
         defaults: { provinceNumber: config.PROVINCE_HOTLINE ?? null, provinceName: config.PROVINCE_NAME ?? null, staffTelegramChatId: config.STAFF_TELEGRAM_CHAT_ID ?? null },
         slaFields: SLA_FIELDS.map((f) => f.name),
         slaRanges: slaRanges(),
+        escalationFields: ESCALATION_FIELDS,
+        escalationRanges: ESCALATION_LIMITS,
+        holidaysSaved: Boolean(saved?.holidays),
         areaCount: saved?.areas.length ? { provinces: saved.areas.length, communes: saved.areas.reduce((n, a) => n + a.communes.length, 0) } : null,
         telegramOn: channels.some((ch) => ch.channel === 'telegram' && ch.mode !== 'off'),
         channels,
@@ -95,6 +102,16 @@ export function settingsRoutes(deps: BackofficeDeps): Router {
   router.post('/settings/hotlines', section('hotlines', (body) => ({ hotlines: parseInput(HotlinesForm, body) })));
   router.post('/settings/alerts', section('alerts', (body) => parseInput(AlertsForm, body)));
   router.post('/settings/sla', section('sla', (body) => ({ sla: slaFromForm(parseInput(SlaForm, body)) })));
+  router.post('/settings/escalation', section('escalation', (body) => ({ escalation: parseInput(EscalationForm, body) })));
+  router.post(
+    '/settings/holidays',
+    section('holidays', (body, t) => {
+      const parsed = holidaysFromForm(body);
+      if ('holidays' in parsed) return parsed;
+      const errors = Object.fromEntries(Object.entries(parsed.errors).map(([k, e]) => [k, t(`admin.settings.holidays.errors.${e.key}`, { line: e.line })]));
+      return { errors };
+    }),
+  );
   router.post(
     '/settings/areas',
     section('areas', (body, t) => {

@@ -1,3 +1,4 @@
+import { formatDate } from '../../app/time.js';
 import type { Case, Message } from '../../models/index.js';
 import { reask } from './prompts.js';
 import type { EngineDeps, Turn } from './turn.js';
@@ -47,7 +48,7 @@ function showFound(turn: Turn, found: Case, answers: Message[]) {
   turn.replies.push(turn.r.text(lines.join('\n')));
   if (answers.length === 0) turn.replies.push(turn.r.text(t('bot.check_no_answers')));
   for (const answer of answers.slice(-5)) {
-    const date = new Intl.DateTimeFormat(turn.lang === 'vi' ? 'vi-VN' : 'en-GB', { dateStyle: 'short', timeStyle: 'short', timeZone: 'Asia/Ho_Chi_Minh' }).format(answer.createdAt);
+    const date = formatDate(answer.createdAt, turn.lang);
     turn.replies.push(turn.r.text(t('bot.check_answer', { date, text: answer.text })));
   }
 }
