@@ -12,6 +12,8 @@ import {
   type Channel,
   type Message,
   type OutboxItem,
+  type Priority,
+  type RiskSeverity,
 } from '../models/index.js';
 import type { Outbox } from '../outbox/outbox.service.js';
 import { recipientKey } from '../outbox/recipient-key.js';
@@ -43,12 +45,35 @@ export interface OpenCaseInput {
   contactId: string;
   fields: IntakeFields;
   urgentReasons: string[];
+  /** The risk found so far (detection or answers); sets the priority when given. */
+  severity?: RiskSeverity | null;
+  /** The detection rules that fired, for staff. */
+  riskRules?: string[];
   /** What the child wrote so far, each kept as a message. */
   texts: string[];
   attachments: Attachment[];
 }
 
 /** Where staff alerts go: the staff Telegram group, when one is configured. */
+/** A risk found in what the child wrote or answered: how serious, why, which rules fired. */
+export interface RiskSignal {
+  severity: RiskSeverity;
+  reasons: string[];
+  rules?: string[];
+}
+
+const PRIORITY_RANK: Record<Priority, number> = { normal: 0, high: 1, urgent: 2 };
+const SEVERITY_RANK: Record<RiskSeverity, number> = { concern: 1, serious: 2, danger_now: 3 };
+
+/** Danger now and serious risks make a case urgent; a concern makes it high priority. */
+export function priorityOf(severity: RiskSeverity | null | undefined): Priority {
+  return !severity ? 'normal' : severity === 'concern' ? 'high' : 'urgent';
+}
+
+function higherSeverity(a: RiskSeverity | null | undefined, b: RiskSeverity): RiskSeverity {
+  return a && SEVERITY_RANK[a] >= SEVERITY_RANK[b] ? a : b;
+}
+
 export interface StaffAlertTarget {
   channel: Channel;
   chatId: string;
@@ -93,13 +118,16 @@ export class CaseService {
   /** Opens a case from the bot, with everything the child has written so far. */
   async openCase(input: OpenCaseInput): Promise<Case> {
     const now = new Date();
-    const priority = input.urgentReasons.length > 0 ? 'urgent' : 'normal';
+    const severity = input.severity ?? (input.urgentReasons.length > 0 ? 'serious' : null);
+    const priority = priorityOf(severity);
     const created = await this.insertWithFreshCode({
       kind: input.kind,
       channel: input.channel,
       contactId: input.contactId,
       priority,
+      severity,
       urgentReasons: [...new Set(input.urgentReasons)],
+      riskRules: [...new Set(input.riskRules ?? [])],
       ...this.toCaseFields(input.fields),
       lastChildMessageAt: input.texts.length || input.attachments.length ? now : null,
       firstResponseDueAt: firstResponseDue(now, input.kind, priority, this.settings().sla),
@@ -149,20 +177,46 @@ export class CaseService {
   }
 
   /** Makes a case urgent (risk words, "in danger now") and alerts staff the first time. */
-  async markUrgent(caseId: string, reasons: string[]): Promise<Case | null> {
+  markUrgent(caseId: string, reasons: string[]): Promise<Case | null> {
+    return this.raiseRisk(caseId, { severity: 'serious', reasons });
+  }
+
+  /**
+   * Records a risk on a case: the severity and priority only ever rise here (staff lower them
+   * in triage), the reasons and rules add up, the deadline follows, and staff are alerted the
+   * first time the case becomes urgent.
+   */
+  async raiseRisk(caseId: string, signal: RiskSignal): Promise<Case | null> {
     const before = await this.cases.findOne({ _id: caseId });
     if (!before) return null;
+    const severity = higherSeverity(before.severity, signal.severity);
+    const raised = PRIORITY_RANK[priorityOf(severity)] > PRIORITY_RANK[before.priority];
+    const priority = raised ? priorityOf(severity) : before.priority;
     const updated = await this.cases.findOneAndUpdate(
       { _id: caseId },
       {
-        $set: { priority: 'urgent', firstResponseDueAt: firstResponseDue(before.createdAt, before.kind, 'urgent', this.settings().sla) },
-        $addToSet: { urgentReasons: { $each: reasons } },
+        $set: {
+          severity,
+          priority,
+          ...(raised && !before.firstResponseAt ? { firstResponseDueAt: firstResponseDue(before.createdAt, before.kind, priority, this.settings().sla) } : {}),
+        },
+        $addToSet: { urgentReasons: { $each: signal.reasons }, riskRules: { $each: signal.rules ?? [] } },
       },
     );
-    if (updated && before.priority !== 'urgent') {
-      await this.record('system', null, 'case.marked_urgent', caseId, { reasons });
-      await this.alertUrgent(updated);
+    if (updated && raised) {
+      await this.record('system', null, priority === 'urgent' ? 'case.marked_urgent' : 'case.risk_raised', caseId, { reasons: signal.reasons, severity });
+      if (priority === 'urgent') await this.alertUrgent(updated);
     }
+    return updated;
+  }
+
+  /**
+   * The child answered "not in danger now": danger now becomes serious, never lower — the case
+   * stays urgent. Other severities are left as they are.
+   */
+  async lowerDangerNow(caseId: string): Promise<Case | null> {
+    const updated = await this.cases.findOneAndUpdate({ _id: caseId, severity: 'danger_now' }, { $set: { severity: 'serious' } });
+    if (updated) await this.record('child', null, 'case.danger_lowered', caseId, { severity: 'serious' });
     return updated;
   }
 

@@ -12,10 +12,13 @@ export type SlaPolicy = Pick<SlaSettings, 'urgentMinutes' | 'reportMinutes' | 'a
 /** The defaults, as the settings model declares them. */
 export const DEFAULT_SLA: SlaPolicy = DEFAULT_SLA_SETTINGS;
 
+/**
+ * The deadline follows the risk (DOMAIN.md): urgent cases (danger now, serious) use the urgent
+ * row; high priority (a concern: bullying, signs of neglect, harassment online) uses the abuse
+ * report row, or the case kind's row when that is shorter; other cases use their kind's row.
+ */
 export function firstResponseDue(from: Date, kind: CaseKind, priority: Priority, policy: SlaPolicy = DEFAULT_SLA): Date {
-  const minutes =
-    priority === 'urgent'
-      ? policy.urgentMinutes
-      : { report: policy.reportMinutes, advice: policy.adviceMinutes, opinion: policy.opinionMinutes }[kind];
+  const byKind = { report: policy.reportMinutes, advice: policy.adviceMinutes, opinion: policy.opinionMinutes }[kind];
+  const minutes = priority === 'urgent' ? policy.urgentMinutes : priority === 'high' ? Math.min(byKind, policy.reportMinutes) : byKind;
   return new Date(from.getTime() + minutes * 60_000);
 }

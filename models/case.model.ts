@@ -10,12 +10,14 @@ import {
   GENDERS,
   HARM_TYPES,
   PRIORITIES,
+  RISK_SEVERITIES,
   REPORTER_ROLES,
   TOPICS,
   type CaseKind,
   type CaseStatus,
   type Channel,
   type Priority,
+  type RiskSeverity,
 } from './domain.js';
 
 export interface CaseArea {
@@ -33,6 +35,10 @@ export interface Case {
   priority: Priority;
   /** Why the case is urgent: risk categories detected or the "in danger now" answer. */
   urgentReasons: string[];
+  /** The most serious risk seen in the case (risk detection, the child's answers), or null. */
+  severity?: RiskSeverity | null;
+  /** The detection rules that fired ("sexual_abuse.adult_touch"): shown to staff, never the words. */
+  riskRules?: string[];
   channel: Channel;
   contactId: string;
   about?: string | null;
@@ -64,6 +70,8 @@ export const CaseModel = defineModel<Case>(
     status: { type: String, enum: CASE_STATUSES, default: 'new' },
     priority: { type: String, enum: PRIORITIES, default: 'normal' },
     urgentReasons: { type: [String], default: [] },
+    severity: { type: String, enum: [...RISK_SEVERITIES, null], default: null },
+    riskRules: { type: [String], default: [] },
     channel: { type: String, enum: CHANNELS, required: true },
     contactId: { type: String, required: true },
     about: { type: String, enum: [...ABOUT, null], default: null },

@@ -16,6 +16,13 @@ export type CaseStatus = (typeof CASE_STATUSES)[number];
 export const PRIORITIES = ['normal', 'high', 'urgent'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
+/**
+ * How serious the risk in a case is (issue 7): `danger_now` and `serious` make it urgent,
+ * `concern` makes it high priority. Most serious first.
+ */
+export const RISK_SEVERITIES = ['danger_now', 'serious', 'concern'] as const;
+export type RiskSeverity = (typeof RISK_SEVERITIES)[number];
+
 /** Law on Children Art. 4: the report's harm type. */
 export const HARM_TYPES = ['violence', 'sexual_abuse', 'exploitation', 'trafficking', 'neglect', 'online', 'bullying', 'other'] as const;
 export type HarmType = (typeof HARM_TYPES)[number];

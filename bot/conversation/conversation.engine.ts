@@ -12,7 +12,7 @@ import { isChatter, isGlobalIntent, typedIntent } from './intents.js';
 import { flushToCase, keepAttachments, keepText } from './keeping.js';
 import { ask, offeredOptions, reask } from './prompts.js';
 import { isStep, type StepId } from './questions.js';
-import { raiseUrgent } from './safety.js';
+import { raiseRisk, signalOf } from './safety.js';
 import { newTurn, type EngineDeps, type Turn } from './turn.js';
 
 export type { EngineDeps, EngineSettings } from './turn.js';
@@ -52,12 +52,13 @@ export class ConversationEngine {
     )) as Turn['conv'];
     const turn = newTurn(this.deps, contact, conv);
     const text = msg.text?.trim() ? msg.text.trim().slice(0, 4000) : undefined;
-    const risk = text ? detectRisk(text) : { urgent: false, categories: [] };
+    // Slash commands ("/help", "/sos") are answered as commands, not read for risk.
+    const risk = text && !/^\/(?!sos\b)\w+(@\w+)?$/.test(text) ? signalOf(detectRisk(text)) : null;
 
     if (contact.blocked) {
       // Blocked means nothing but the emergency numbers — except that danger still reaches staff.
-      if (risk.urgent) {
-        await raiseUrgent(this.deps, turn, risk.categories, text);
+      if (risk) {
+        await raiseRisk(this.deps, turn, risk, text);
         await this.save(turn);
       }
       turn.replies.push(turn.r.text(turn.t('bot.blocked')));
@@ -67,7 +68,7 @@ export class ConversationEngine {
       await this.onUnreadable(turn);
       return turn.replies;
     }
-    if (risk.urgent) await raiseUrgent(this.deps, turn, risk.categories, text);
+    if (risk) await raiseRisk(this.deps, turn, risk, text);
     if (msg.attachments.length) await keepAttachments(this.deps, turn, msg.attachments);
     if (!text && msg.attachments.length && msg.attachments.every((a) => a.kind === 'sticker')) {
       // A sticker says something too (it is kept), but it is no evidence: a kind word, and on.

@@ -1,13 +1,16 @@
-import type { CaseKind } from '../../models/index.js';
+import type { CaseKind, RiskSeverity } from '../../models/index.js';
 import { normalizeText } from '../risk/risk-detector.js';
 import { finish, keepText, startDraft } from './keeping.js';
 import type { Choice } from './choices.js';
 import { ask } from './prompts.js';
 import { ageBandOf, CHOICES, nextStep, type StepId } from './questions.js';
-import { raiseUrgent } from './safety.js';
+import { raiseRisk } from './safety.js';
 import type { EngineDeps, Turn } from './turn.js';
 
 const SKIP_WORDS = ['bo qua', 'skip', 'xong', 'done', 'khong'];
+
+/** Harm types that are serious whatever the words (issue 7): the case becomes urgent. */
+const HARM_SEVERITY: Record<string, RiskSeverity> = { sexual_abuse: 'serious', trafficking: 'serious' };
 
 /** Starts a flow of the given kind with what the child sent before, and asks its first question. */
 export async function startFlow(deps: EngineDeps, turn: Turn, kind: CaseKind) {
@@ -45,9 +48,13 @@ async function answerChoice(deps: EngineDeps, turn: Turn, step: StepId, text: st
   const draft = turn.conv.draft;
   if (step === 'danger') {
     draft.dangerNow = value === 'yes' ? true : value === 'no' ? false : null;
-    if (value === 'yes') await raiseUrgent(deps, turn, ['danger_now'], undefined);
+    if (value === 'yes') await raiseRisk(deps, turn, { severity: 'danger_now', reasons: ['danger_now'], rules: ['answer.danger_now'] }, undefined);
+    // "Not in danger now" lowers danger now to serious, never below (the case stays urgent).
+    if (value === 'no' && turn.conv.caseId) await deps.cases.lowerDangerNow(turn.conv.caseId);
   } else {
     (draft as Record<string, unknown>)[CHOICES[step]!.field] = value;
+    const harm = step === 'harm' ? HARM_SEVERITY[value] : undefined;
+    if (harm) await raiseRisk(deps, turn, { severity: harm, reasons: [value], rules: ['answer.harm_type'] }, undefined);
   }
   await advance(deps, turn, step);
   return true;

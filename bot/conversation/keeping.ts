@@ -1,4 +1,4 @@
-import type { IntakeFields } from '../../cases/cases.service.js';
+import type { IntakeFields, RiskSignal } from '../../cases/cases.service.js';
 import type { Attachment, CaseKind, Contact } from '../../models/index.js';
 import { heldPrompt } from './prompts.js';
 import type { Draft } from './questions.js';
@@ -69,14 +69,16 @@ function intakeFields(draft: Draft): IntakeFields {
 }
 
 /** Opens a case with everything the flow's draft holds so far. */
-export function openCaseFromDraft(deps: EngineDeps, turn: Turn, urgentReasons: string[]) {
+export function openCaseFromDraft(deps: EngineDeps, turn: Turn, risk: RiskSignal | null) {
   const { conv, contact } = turn;
   return deps.cases.openCase({
     kind: conv.draft.kind ?? 'report',
     channel: contact.channel,
     contactId: contact._id,
     fields: intakeFields(conv.draft),
-    urgentReasons,
+    urgentReasons: risk?.reasons ?? [],
+    severity: risk?.severity ?? null,
+    riskRules: risk?.rules ?? [],
     texts: conv.draft.story ?? [],
     attachments: draftAttachments(conv.draft),
   });
@@ -122,7 +124,7 @@ async function fileDraft(deps: EngineDeps, turn: Turn): Promise<{ code: string; 
   }
   // No case yet (or it was removed meanwhile): everything the draft holds goes into a new one.
   conv.caseId = null;
-  const created = await openCaseFromDraft(deps, turn, []);
+  const created = await openCaseFromDraft(deps, turn, null);
   contact.openCaseId = created._id;
   return { code: created.code, urgent: created.priority === 'urgent' };
 }

@@ -1,37 +1,49 @@
+import type { RiskSignal } from '../../cases/cases.service.js';
+import type { RiskResult } from '../risk/risk-detector.js';
 import { draftAttachments, keepText, openCaseFromDraft, openCaseOf, startDraft } from './keeping.js';
 import { inFlow, type EngineDeps, type Turn } from './turn.js';
 
+/** The case-side view of a detection: severity, categories as reasons, rules for staff. */
+export function signalOf(risk: RiskResult): RiskSignal | null {
+  if (!risk.severity) return null;
+  return { severity: risk.severity, reasons: risk.categories, rules: [...new Set(risk.hits.map((h) => h.rule))] };
+}
+
 /**
- * Risk words or "in danger now": the case becomes urgent (opened now if there is none yet,
- * so staff are alerted at once) and the emergency numbers are shown before anything else.
+ * A risk in what the child wrote or answered. The case records it at once (opened now if there
+ * is none yet, so staff are alerted): danger now and serious make it urgent and show the
+ * emergency numbers before anything else; a concern makes it high priority and shows 111
+ * without alarm.
  */
-export async function raiseUrgent(deps: EngineDeps, turn: Turn, reasons: string[], text: string | undefined) {
+export async function raiseRisk(deps: EngineDeps, turn: Turn, signal: RiskSignal, text: string | undefined) {
   const { conv, contact } = turn;
   const openCase = !inFlow(turn) && contact.openCaseId ? await openCaseOf(deps, contact) : null;
   if (conv.caseId) {
     keepText(turn, text);
-    await deps.cases.markUrgent(conv.caseId, reasons);
+    await deps.cases.raiseRisk(conv.caseId, signal);
   } else if (openCase) {
     if (text) await deps.cases.addChildMessage(openCase._id, { text, attachments: [] });
     turn.textKept = true;
-    await deps.cases.markUrgent(openCase._id, reasons);
+    await deps.cases.raiseRisk(openCase._id, signal);
   } else if (!inFlow(turn)) {
-    await openUrgentCase(deps, turn, reasons, text);
+    await openRiskCase(deps, turn, signal, text);
   } else {
     keepText(turn, text);
-    const created = await openCaseFromDraft(deps, turn, reasons);
+    const created = await openCaseFromDraft(deps, turn, signal);
     conv.caseId = created._id;
     conv.draft.savedStory = conv.draft.story?.length ?? 0;
     conv.draft.savedAttachments = conv.draft.attachments?.length ?? 0;
   }
-  turn.replies.push(turn.r.text(turn.t('bot.urgent_detected')), turn.r.emergency());
+  if (signal.reasons.every((r) => r === 'distress')) turn.replies.push(turn.r.text(turn.t('risk.distress')), turn.r.emergency());
+  else if (signal.severity === 'concern') turn.replies.push(turn.r.text(turn.t('risk.concern')));
+  else turn.replies.push(turn.r.text(turn.t('bot.urgent_detected')), turn.r.emergency());
 }
 
 /**
- * Outside a flow, the words (with whatever was held) open an urgent case at once, which
- * becomes the child's open case: what they write next is appended to it.
+ * Outside a flow, the words (with whatever was held) open a case at once, which becomes the
+ * child's open case: what they write next is appended to it.
  */
-async function openUrgentCase(deps: EngineDeps, turn: Turn, reasons: string[], text: string | undefined) {
+async function openRiskCase(deps: EngineDeps, turn: Turn, signal: RiskSignal, text: string | undefined) {
   const { conv, contact } = turn;
   startDraft(turn, 'report');
   const created = await deps.cases.openCase({
@@ -39,7 +51,9 @@ async function openUrgentCase(deps: EngineDeps, turn: Turn, reasons: string[], t
     channel: contact.channel,
     contactId: contact._id,
     fields: {},
-    urgentReasons: reasons,
+    urgentReasons: signal.reasons,
+    severity: signal.severity,
+    riskRules: signal.rules ?? [],
     texts: [...(conv.draft.story ?? []), ...(text ? [text] : [])],
     attachments: draftAttachments(conv.draft),
   });

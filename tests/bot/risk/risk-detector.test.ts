@@ -1,12 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import {
-  detectRisk,
-  normalizeText,
-  RISK_CATEGORIES,
-  RISK_PHRASES,
-  URGENT_CATEGORIES,
-  type RiskCategory,
-} from '../../../bot/risk/risk-detector.js';
+import { detectRisk, normalizeText, RISK_CATEGORIES, RULES, type RiskCategory } from '../../../bot/risk/risk-detector.js';
 
 describe('normalizeText', () => {
   it.each([
@@ -45,34 +38,34 @@ describe('detectRisk flags messages that need a counsellor', () => {
     ['bme danh em', 'violence'],
     ['Bố mẹ đánh em suốt', 'violence'],
     ['e bi bo danh bam tim nguoi', 'violence'],
-    ['Em bị bạn cùng lớp đánh hội đồng', 'violence'],
-    ['Em bị bắt nạt ở trường', 'violence'],
+    ['Em bị bạn cùng lớp đánh hội đồng', 'bullying'],
+    ['Em bị bắt nạt ở trường', 'bullying'],
     ['Dượng hay đánh em bằng thắt lưng', 'violence'],
     ['em bị đánh rồi', 'violence'],
     ['Sáng em bị đánh thức rồi bị đánh', 'violence'],
     ['bị mẹ tát vào mặt', 'violence'],
-    // confinement
-    ['Em bị nhốt trong nhà vệ sinh', 'confinement'],
-    ['e bi nhot trong phong 2 ngay roi', 'confinement'],
-    ['họ trói tay em lại', 'confinement'],
+    // locked in: danger now
+    ['Em bị nhốt trong nhà vệ sinh', 'danger_now'],
+    ['e bi nhot trong phong 2 ngay roi', 'danger_now'],
+    ['họ trói tay em lại', 'danger_now'],
     // neglect
     ['Mẹ kế không cho em ăn', 'neglect'],
     ['Em bị bỏ đói', 'neglect'],
     ['e bi bo doi may ngay nay', 'neglect'],
     ['bố mẹ đi làm xa, bỏ em một mình', 'neglect'],
-    // trafficking and forced marriage
-    ['Bố mẹ bắt em lấy chồng năm 15 tuổi', 'trafficking'],
-    ['nha em ep cuoi khi em moi 14 tuoi', 'trafficking'],
-    ['Chị em sắp bị tảo hôn', 'trafficking'],
+    // trafficking and child marriage
+    ['Bố mẹ bắt em lấy chồng năm 15 tuổi', 'child_marriage'],
+    ['nha em ep cuoi khi em moi 14 tuoi', 'child_marriage'],
+    ['Chị em sắp bị tảo hôn', 'child_marriage'],
     ['Em bị bắt cóc', 'trafficking'],
     ['có người lạ dụ em lên xe', 'trafficking'],
     ['bạn em bị lừa sang Trung Quốc', 'trafficking'],
-    // online sexual harm
-    ['Em bị dọa tung ảnh', 'online_sexual'],
-    ['anh ta doa tung clip neu em khong gui tien', 'online_sexual'],
-    ['Em lỡ gửi ảnh nóng cho người quen trên mạng', 'online_sexual'],
-    ['bi lo anh nong roi', 'online_sexual'],
-    ['nó đòi em gửi nude', 'online_sexual'],
+    // harm online
+    ['Em bị dọa tung ảnh', 'online'],
+    ['anh ta doa tung clip neu em khong gui tien', 'online'],
+    ['Em lỡ gửi ảnh nóng cho người quen trên mạng', 'online'],
+    ['bi lo anh nong roi', 'online'],
+    ['nó đòi em gửi nude', 'online'],
     // sexual abuse
     ['Chú ấy sờ vào người em', 'sexual_abuse'],
     ['chu ay so vao nguoi em', 'sexual_abuse'],
@@ -130,45 +123,71 @@ describe('detectRisk leaves everyday messages alone', () => {
     'Da em bị mụn',
     'Em muốn hỏi về quyền trẻ em',
   ])('does not flag %j', (text) => {
-    expect(detectRisk(text)).toEqual({ urgent: false, categories: [] });
+    expect(detectRisk(text)).toEqual({ severity: null, urgent: false, categories: [], hits: [] });
   });
 });
 
-describe('detectRisk urgency and privacy', () => {
-  it('marks self-harm as urgent', () => {
-    expect(detectRisk('em ko muon song nua').urgent).toBe(true);
+describe('detectRisk understands indirect disclosures, not only risk words', () => {
+  it.each<[string, RiskCategory]>([
+    ['chú hay bắt bạn ấy ngồi lên đùi rồi bảo không được kể với ai', 'sexual_abuse'],
+    ['thầy giáo bắt em cởi áo', 'sexual_abuse'],
+    ['my uncle makes me keep secrets about what he does in my room', 'sexual_abuse'],
+    ['một anh quen trên mạng muốn gặp riêng em, dặn đừng nói với bố mẹ', 'online'],
+    ['có chị hứa cho em việc lương cao bên Campuchia, bảo đi ngay tối nay', 'trafficking'],
+    ['em mới 14 tuổi mà nhà bắt lấy chồng', 'child_marriage'],
+    ['bố mẹ đi đâu mấy ngày rồi, em ở nhà một mình không có gì ăn', 'neglect'],
+    ['em xin lỗi mọi người, từ mai em sẽ không làm phiền ai nữa', 'self_harm'],
+    ['everyone would be better off without me', 'self_harm'],
+    ['my stepdad hits me every night', 'violence'],
+    ['i want to die', 'self_harm'],
+  ])('finds %j (%s)', (text, category) => {
+    expect(detectRisk(text).categories).toContain(category);
+  });
+});
+
+describe('detectRisk severity', () => {
+  it.each([
+    ['bố đang cầm dao đòi giết mẹ', 'danger_now'],
+    ['em vừa uống hết vỉ thuốc ngủ', 'danger_now'],
+    ['họ khóa trái cửa nhốt em trong phòng', 'danger_now'],
+    ['chú ấy sờ vào người em', 'serious'],
+    ['em muốn chết', 'serious'],
+    ['bố em say rượu là đánh em', 'serious'],
+    ['em bị bắt nạt ở trường', 'concern'],
+    ['people keep posting mean comments about me online', 'concern'],
+  ])('rates %j as %s', (text, severity) => {
+    expect(detectRisk(text).severity).toBe(severity);
   });
 
-  it('marks violence at home as urgent, as PRODUCT.md asks', () => {
-    expect(detectRisk('bố mẹ đánh em')).toEqual({ urgent: true, categories: ['violence'] });
+  it('marks danger now and serious as urgent, a concern as not urgent', () => {
+    expect(detectRisk('cứu em với').urgent).toBe(true);
+    expect(detectRisk('em muốn tự tử').urgent).toBe(true);
+    expect(detectRisk('em bị bắt nạt').urgent).toBe(false);
   });
+});
 
-  it('makes violence urgent when a threat to kill comes with it', () => {
-    expect(detectRisk('bố đánh em rồi dọa giết em')).toEqual({
-      urgent: true,
-      categories: ['danger_now', 'violence'],
-    });
-  });
-
-  it('reports several categories in a fixed order', () => {
-    expect(detectRisk('cứu em với, chú ấy sờ vào người em rồi nhốt em trong phòng').categories)
-      .toEqual(['danger_now', 'sexual_abuse', 'confinement']);
+describe('detectRisk explains itself without the text', () => {
+  it('names the category, severity and rule of every hit', () => {
+    const result = detectRisk('thầy giáo bắt em cởi áo');
+    expect(result.hits).toContainEqual({ category: 'sexual_abuse', severity: 'serious', rule: 'sexual_abuse.undressing' });
   });
 
   it('returns nothing of the text itself', () => {
     const result = detectRisk('Tên em là Lan, em muốn tự tử');
-    expect(Object.keys(result).sort()).toEqual(['categories', 'urgent']);
+    expect(Object.keys(result).sort()).toEqual(['categories', 'hits', 'severity', 'urgent']);
     expect(JSON.stringify(result)).not.toMatch(/lan|tự tử|tu tu/i);
   });
 
   it('returns an empty result for empty text', () => {
-    expect(detectRisk('   ')).toEqual({ urgent: false, categories: [] });
+    expect(detectRisk('   ')).toEqual({ severity: null, urgent: false, categories: [], hits: [] });
   });
 
-  it('has phrases for every category and knows every urgent category', () => {
-    for (const category of RISK_CATEGORIES) {
-      expect(RISK_PHRASES[category].length).toBeGreaterThan(0);
+  it('names every rule after its category, once', () => {
+    const ids = RULES.map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const r of RULES) {
+      expect(RISK_CATEGORIES).toContain(r.category);
+      expect(r.id.startsWith(`${r.category}.`)).toBe(true);
     }
-    for (const category of URGENT_CATEGORIES) expect(RISK_CATEGORIES).toContain(category);
   });
 });
