@@ -13,8 +13,9 @@ import {
   TelegramFiles,
   telegramWebhookRouter,
   TelegramSender,
-  type TelegramPolling,
 } from '../bot/channels/telegram/telegram.adapter.js';
+import { Lease } from '../coordination/lease.js';
+import { runWhileLeased, type LeasedRunner } from '../coordination/leased-task.js';
 import { WebChatSender } from '../bot/channels/web/web.sender.js';
 import { startZaloPolling, ZaloClient, ZaloFiles, ZaloSender, zaloWebhookRouter, type ZaloPolling } from '../bot/channels/zalo/zalo.adapter.js';
 import { ChannelStatusService, type ChannelSetup } from '../bot/channels/channel-status.service.js';
@@ -25,7 +26,8 @@ import { StaffSessionStore } from '../backoffice/session.store.js';
 import { backofficeFeatures } from '../backoffice/features.js';
 import { DEFAULT_OUTBOX_OPTIONS, Outbox, type OutboxOptions } from '../outbox/outbox.service.js';
 import { drainScheduler, startScheduler } from '../scheduler/scheduler.js';
-import { MongoStore, openStore, type Store } from '../store/index.js';
+import { ALL_MODELS } from '../models/all-models.js';
+import { ensureIndexes, openStore, type Store } from '../store/index.js';
 import type { Config } from './config.js';
 import { DataCipher } from './crypto.js';
 import { AppError } from './errors.js';
@@ -37,8 +39,13 @@ export interface AppOptions {
   /** agenda's polling interval (tests use a short one). */
   processEvery?: string | number;
   outboxEvery?: string;
-  telegramPoll?: { pollTimeoutSeconds?: number; backoffMs?: number; maxBackoffMs?: number };
+  telegramPoll?: { pollTimeoutSeconds?: number; backoffMs?: number; maxBackoffMs?: number; leaseMs?: number };
   zaloPoll?: { pollTimeoutSeconds?: number; backoffMs?: number; maxBackoffMs?: number };
+  /**
+   * A store already open, shared with another instance in this process (tests of several
+   * instances); it is left open on stop. By default the app opens the configured one.
+   */
+  store?: Store;
 }
 
 /** The whole application in one process: store, services, channels, scheduler and HTTP server. */
@@ -60,8 +67,12 @@ export interface App {
 
 export async function startApp(config: Config, options: AppOptions = {}): Promise<App> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
-  const store = await openStore({ mongodbUri: config.MONGODB_URI, dataDir: config.DATA_DIR });
-  if (store instanceof MongoStore) await store.syncIndexes();
+  const store = options.store ?? (await openStore({ mongodbUri: config.MONGODB_URI, dataDir: config.DATA_DIR }));
+  // Every collection registered and every index built, awaited, before anything is served.
+  await ensureIndexes(store, ALL_MODELS).catch(async (err: unknown) => {
+    if (!options.store) await store.close().catch(() => undefined);
+    throw err;
+  });
   const cipher = new DataCipher(config.dataKey);
   const outbox = new Outbox(store, cipher, logger, { ...DEFAULT_OUTBOX_OPTIONS, ...options.outbox });
   // The admin's saved settings, else the environment's values.
@@ -88,6 +99,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     },
   });
   const inbound = new InboundService(store, cipher, engine, outbox, logger);
+  outbox.startDelivery();
   const channels = new ChannelStatusService(store, channelSetups(config, () => `${publicUrl}/chat`));
   // A Zalo file URL may open the file for anyone: it travels sealed, opened only by ZaloFiles.
   const zaloRef = { seal: (url: string) => cipher.encrypt(url), unseal: (ref: string) => cipher.decrypt(ref) };
@@ -109,7 +121,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', config.TRUST_PROXY);
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
@@ -150,15 +162,19 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   // Whatever a crash left half-done (stored but not handled) is picked up again.
   void inbound.processPending().catch((err: unknown) => logger.error({ err }, 'startup sweep failed'));
 
-  let polling: TelegramPolling | null = null;
+  let polling: LeasedRunner | null = null;
   if (config.TELEGRAM_BOT_TOKEN) {
+    const token = config.TELEGRAM_BOT_TOKEN;
     if (config.TELEGRAM_WEBHOOK_URL && config.TELEGRAM_WEBHOOK_SECRET) {
-      await setTelegramWebhook({ token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, url: config.TELEGRAM_WEBHOOK_URL, secret: config.TELEGRAM_WEBHOOK_SECRET });
+      // Every instance serves the webhook; setting it again is harmless.
+      await setTelegramWebhook({ token, apiRoot: config.TELEGRAM_API_ROOT, url: config.TELEGRAM_WEBHOOK_URL, secret: config.TELEGRAM_WEBHOOK_SECRET });
       logger.info('telegram: webhook mode');
     } else {
-      polling = await startTelegramPolling({ token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, sink, logger, ...options.telegramPoll });
-      polling.done.catch((err: unknown) => logger.error({ err }, 'telegram polling stopped'));
-      logger.info('telegram: long polling');
+      // Telegram answers 409 to a second poller of the same bot: one instance polls, by lease.
+      const { leaseMs = 30_000, ...pollOptions } = options.telegramPoll ?? {};
+      const lease = new Lease(store, `telegram-polling:${token.split(':')[0]}`, { ttlMs: leaseMs });
+      polling = runWhileLeased(lease, () => startTelegramPolling({ token, apiRoot: config.TELEGRAM_API_ROOT, sink, logger, ...pollOptions }), { logger });
+      logger.info('telegram: long polling (in the instance that holds the lease)');
     }
   }
 
@@ -202,8 +218,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await inbound.idle();
+      await outbox.stopDelivery();
       await drainScheduler(agenda);
-      await store.close();
+      if (!options.store) await store.close();
     },
   };
 }

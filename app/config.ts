@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
+import net from 'node:net';
+import { ConnectionString } from 'mongodb-connection-string-url';
 import { z } from 'zod';
 
 /**
@@ -17,7 +19,15 @@ const EnvSchema = z.object({
   MONGODB_URI: z
     .string()
     .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
+    .refine((uri) => mongoDatabaseName(uri) !== undefined, 'must be a valid MongoDB connection string')
+    .refine((uri) => Boolean(mongoDatabaseName(uri)), 'must name the database, e.g. mongodb://db1,db2,db3/hopthuxanh?replicaSet=rs0 (without one the data would go to "test")')
     .optional(),
+  /**
+   * Which proxies in front of us are believed about the client's address (rate limits per
+   * address, Secure cookies): a hop count, addresses/subnets (comma-separated; `loopback`,
+   * `linklocal`, `uniquelocal` allowed), or `false` for none.
+   */
+  TRUST_PROXY: z.string().default('loopback').transform(parseTrustProxy),
   /** 32 bytes, base64 or hex: the key that encrypts chat ids and contact details. */
   DATA_KEY: z
     .string()
@@ -61,6 +71,35 @@ const EnvSchema = z.object({
 });
 
 export type Env = z.infer<typeof EnvSchema>;
+
+/** The database a MongoDB URI names ('' when none), or undefined when the URI does not parse. Multi-host URIs are fine. */
+export function mongoDatabaseName(uri: string): string | undefined {
+  try {
+    return decodeURIComponent(new ConnectionString(uri).pathname.replace(/^\//, ''));
+  } catch {
+    return undefined;
+  }
+}
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+const isSubnet = (v: string) => {
+  const [address, bits, ...rest] = v.split('/');
+  if (rest.length > 0 || !address) return false;
+  const family = net.isIP(address);
+  if (family === 0) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+};
+
+/** TRUST_PROXY as express's `trust proxy` takes it: false, a hop count, or a list of addresses. */
+function parseTrustProxy(value: string, ctx: z.RefinementCtx): false | number | string[] {
+  const v = value.trim().toLowerCase();
+  if (v === 'false' || v === 'none') return false;
+  if (/^\d+$/.test(v) && Number(v) <= 20) return Number(v);
+  const parts = v.split(',').map((p) => p.trim());
+  if (parts.every((p) => PROXY_NAMES.has(p) || isSubnet(p))) return parts;
+  ctx.addIssue({ code: 'custom', message: 'must be false, a hop count (0-20), or comma-separated proxy addresses/subnets (e.g. 10.0.0.0/8,loopback); "true" (trust anyone) is refused' });
+  return z.NEVER;
+}
 
 export interface Config extends Omit<Env, 'DATA_KEY'> {
   /** The 32-byte data key; generated and kept in DATA_DIR when unset with the embedded engine. */

@@ -1,4 +1,5 @@
 import type { Case, Expertise, StaffRole } from '../models/index.js';
+import { forbidden } from '../app/errors.js';
 import type { Filter } from '../store/index.js';
 
 /** Who is acting in the back office, as the case service sees them. */
@@ -36,4 +37,19 @@ export function canSee(actor: StaffPrincipal, c: Case): boolean {
     case 'counsellor':
       return c.assigneeId === actor.id;
   }
+}
+
+/**
+ * The cases a staff member's reports count, as a store filter: admins every case (or one
+ * province's), coordinators the cases of their provinces (or one of them). A case whose province
+ * is not known belongs to no province's report; it is counted in the admins' whole-network one.
+ * Counsellors have no reports. Out of scope is `forbidden`.
+ */
+export function reportScopeFilter(actor: StaffPrincipal, province?: string): Filter {
+  if (actor.role === 'counsellor') throw forbidden();
+  if (province) {
+    if (actor.role === 'coordinator' && !actor.areas.includes(province)) throw forbidden();
+    return { 'area.province': province };
+  }
+  return actor.role === 'admin' ? {} : { 'area.province': { $in: actor.areas } };
 }

@@ -14,3 +14,4 @@ export * from './referral.model.js';
 export * from './settings.model.js';
 export * from './evidence-blob.model.js';
 export * from './channel-health.model.js';
+export * from './coordination.model.js';

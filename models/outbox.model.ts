@@ -23,6 +23,8 @@ export interface OutboxItem {
   attempts: number;
   nextAttemptAt: Date;
   lockedUntil?: Date | null;
+  /** Who holds the message while it is `sending`: only that worker may record the outcome. */
+  claimId?: string | null;
   lastError?: string | null;
   sentAt?: Date | null;
   /** The case message whose delivery status this item carries, if any. */
@@ -45,6 +47,7 @@ export const OutboxModel = defineModel<OutboxItem>(
     attempts: { type: Number, default: 0 },
     nextAttemptAt: { type: Date, default: () => new Date() },
     lockedUntil: { type: Date, default: null },
+    claimId: { type: String, default: null },
     lastError: { type: String, default: null },
     sentAt: { type: Date, default: null },
     messageId: { type: String, default: null },

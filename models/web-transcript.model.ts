@@ -1,5 +1,4 @@
 import { Schema } from 'mongoose';
-import { nextSeq } from './ids.js';
 import { defineModel } from './define.js';
 
 /**
@@ -11,7 +10,7 @@ export interface WebTranscriptEntry {
   sessionKey: string;
   from: 'child' | 'bot';
   payload: Record<string, unknown>;
-  /** Orders entries written within the same millisecond. */
+  /** The entry's number in its session: 1, 2, 3, … drawn from the store (see web.transcript.ts). */
   seq: number;
   createdAt: Date;
   updatedAt: Date;
@@ -21,7 +20,7 @@ export const WebTranscriptModel = defineModel<WebTranscriptEntry>(
   'web_transcripts',
   {
     sessionKey: { type: String, required: true },
-    seq: { type: Number, default: nextSeq },
+    seq: { type: Number, required: true, min: 1 },
     from: { type: String, enum: ['child', 'bot'], required: true },
     payload: { type: Schema.Types.Mixed, required: true },
   },

@@ -1,9 +1,11 @@
 import type { DataCipher } from '../app/crypto.js';
 import type { Logger } from '../app/logger.js';
 import { OutboxModel, type Channel, type OutboxItem } from '../models/index.js';
+import { newId } from '../models/ids.js';
 import { isDuplicateKey, type Store } from '../store/index.js';
 import { recipientKey } from './recipient-key.js';
 import type { ChannelSender, DeliveryResult, OutboundMessage } from '../bot/channels/channel.js';
+import { DeliveryLanes } from './delivery.lanes.js';
 
 export interface OutboxOptions {
   /** Attempts before a message is marked undelivered. */
@@ -11,8 +13,10 @@ export interface OutboxOptions {
   /** First retry delay; doubles each attempt up to maxDelayMs. */
   baseDelayMs: number;
   maxDelayMs: number;
-  /** How long a claimed message may stay "sending" before another run takes it back (crash recovery). */
+  /** How long a claimed message may stay "sending" before another worker takes it over (crash recovery). */
   sendTimeoutMs: number;
+  /** Recipients served at once (each recipient's own messages still leave one at a time). */
+  concurrency: number;
 }
 
 export const DEFAULT_OUTBOX_OPTIONS: OutboxOptions = {
@@ -20,6 +24,7 @@ export const DEFAULT_OUTBOX_OPTIONS: OutboxOptions = {
   baseDelayMs: 2_000,
   maxDelayMs: 15 * 60_000,
   sendTimeoutMs: 2 * 60_000,
+  concurrency: 8,
 };
 
 export interface EnqueueInput {
@@ -42,21 +47,32 @@ export interface DeliveryRunResult {
 }
 
 /**
- * The outbox: every outbound message is stored here first, then delivered by `deliverDue`
- * (run by the delivery job, and kicked right after enqueueing so a child is not kept waiting).
- * Delivery keeps each recipient's order: a message waits while an earlier one is still pending.
+ * The outbox: every outbound message is stored here first, then delivered. Once the app calls
+ * `startDelivery`, a message goes out as soon as it is enqueued (an in-process lane per
+ * recipient); `deliverDue`, run by agenda's recurring job, is the fallback that finds what no
+ * lane took: messages left after a restart, enqueued by another instance, or whose retry is due.
+ *
+ * A message is sent only by the worker that claimed it in the store (status `sending`, a fresh
+ * `claimId`, a lease until `lockedUntil`), and only the earliest unsent message of a recipient
+ * can be claimed: so one recipient's messages leave strictly in order, never two in flight, and
+ * two instances on one store never send the same message twice. A claim whose worker died is
+ * taken over once its lease has run out.
  */
 export class Outbox {
   private readonly senders = new Map<Channel, ChannelSender>();
   private readonly settledListeners: SettledListener[] = [];
-  private kickListener: (() => void) | null = null;
+  private lanes: DeliveryLanes | null = null;
+  private readonly totals: DeliveryRunResult = { sent: 0, retried: 0, undelivered: 0 };
+  private readonly options: OutboxOptions;
 
   constructor(
     private readonly store: Store,
     private readonly cipher: DataCipher,
     private readonly logger: Logger,
-    private readonly options: OutboxOptions = DEFAULT_OUTBOX_OPTIONS,
-  ) {}
+    options: Partial<OutboxOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_OUTBOX_OPTIONS, ...options };
+  }
 
   private get items() {
     return this.store.collection(OutboxModel);
@@ -74,9 +90,16 @@ export class Outbox {
     this.settledListeners.push(listener);
   }
 
-  /** Called after each enqueue, so the scheduler can run a delivery now. */
-  onKick(listener: () => void) {
-    this.kickListener = listener;
+  /** From now on, messages are delivered as soon as they are enqueued (and retries when due). */
+  startDelivery(): void {
+    this.lanes ??= this.newLanes();
+  }
+
+  /** Stops delivering in this process and waits for the sends under way. */
+  async stopDelivery(): Promise<void> {
+    const lanes = this.lanes;
+    this.lanes = null;
+    await lanes?.stop();
   }
 
   /**
@@ -107,79 +130,106 @@ export class Outbox {
         if (!isDuplicateKey(err)) throw err;
       }
     }
-    if (inputs.length > 0) this.kickListener?.();
+    this.lanes?.wake(new Set(stored.map((item) => item.recipientKey)));
     return stored;
   }
 
-  /** Delivers every message that is due, in order per recipient, until none is left to try now. */
+  /**
+   * Delivers every message that is due, in order per recipient, until none is left to try now
+   * (the recurring job's sweep). Counts what settled in this process while it ran.
+   */
   async deliverDue(now = () => new Date()): Promise<DeliveryRunResult> {
-    const result: DeliveryRunResult = { sent: 0, retried: 0, undelivered: 0 };
-    await this.items.updateMany(
-      { status: 'sending', lockedUntil: { $lt: now() } },
-      { $set: { status: 'pending', lockedUntil: null } },
-    );
+    const lanes = this.lanes ?? this.newLanes(now);
+    const before = { ...this.totals };
     for (let progressed = true; progressed; ) {
-      progressed = false;
-      const due = await this.items.find({ status: 'pending', nextAttemptAt: { $lte: now() } }, { sort: { seq: 1 }, limit: 200 });
-      const held = new Set<string>();
-      for (const item of due) {
-        if (held.has(item.recipientKey) || (await this.hasEarlierUnsent(item))) {
-          held.add(item.recipientKey);
-          continue;
-        }
-        const claimed = await this.items.findOneAndUpdate(
-          { _id: item._id, status: 'pending' },
-          { $set: { status: 'sending', lockedUntil: new Date(now().getTime() + this.options.sendTimeoutMs) } },
-        );
-        if (!claimed) continue;
-        const outcome = await this.sendOne(claimed, now());
-        result[outcome] += 1;
-        // A message settled for good (sent or refused) lets the next one go; one to retry holds it.
-        if (outcome === 'retried') held.add(item.recipientKey);
-        else progressed = true;
-      }
+      const recipients = await this.dueRecipients(now());
+      if (recipients.size === 0) break;
+      const settledBefore = this.totals.sent + this.totals.undelivered;
+      lanes.wake(recipients);
+      await lanes.idle();
+      progressed = this.totals.sent + this.totals.undelivered > settledBefore;
     }
-    return result;
+    if (lanes !== this.lanes) await lanes.stop();
+    return { sent: this.totals.sent - before.sent, retried: this.totals.retried - before.retried, undelivered: this.totals.undelivered - before.undelivered };
   }
 
-  private async hasEarlierUnsent(item: OutboxItem) {
-    return (await this.items.count({ recipientKey: item.recipientKey, status: { $in: ['pending', 'sending'] }, seq: { $lt: item.seq } })) > 0;
+  private newLanes(now = () => new Date()) {
+    return new DeliveryLanes(this.options.concurrency, (key, stopping) => this.deliverRecipient(key, stopping, now), this.logger);
+  }
+
+  /** Recipients with a message due now, or one whose claim has expired (its worker died). */
+  private async dueRecipients(now: Date): Promise<Set<string>> {
+    const [due, expired] = await Promise.all([
+      this.items.find({ status: 'pending', nextAttemptAt: { $lte: now } }, { sort: { nextAttemptAt: 1 }, limit: 1000 }),
+      this.items.find({ status: 'sending', lockedUntil: { $lt: now } }, { limit: 1000 }),
+    ]);
+    return new Set([...expired, ...due].map((item) => item.recipientKey));
+  }
+
+  /** Sends one recipient's messages, earliest first, until one must wait (a retry) or none is left. */
+  private async deliverRecipient(recipientKey: string, stopping: () => boolean, now: () => Date): Promise<void> {
+    while (!stopping()) {
+      const next = await this.items.findOne({ recipientKey, status: { $in: ['pending', 'sending'] } }, { sort: { seq: 1 } });
+      if (!next) return;
+      // Not due yet, or another worker holds it (that worker carries on with this recipient).
+      const claimed = await this.claim(next, now());
+      if (!claimed) return;
+      const outcome = await this.sendOne(claimed, now());
+      this.totals[outcome] += 1;
+      if (outcome === 'retried') return;
+    }
+  }
+
+  private claim(item: OutboxItem, now: Date): Promise<OutboxItem | null> {
+    return this.items.findOneAndUpdate(
+      { _id: item._id, $or: [{ status: 'pending', nextAttemptAt: { $lte: now } }, { status: 'sending', lockedUntil: { $lt: now } }] },
+      { $set: { status: 'sending', claimId: newId(), lockedUntil: new Date(now.getTime() + this.options.sendTimeoutMs) } },
+    );
   }
 
   private async sendOne(item: OutboxItem, now: Date): Promise<keyof DeliveryRunResult> {
-    const sender = this.senders.get(item.channel);
-    let outcome: DeliveryResult;
-    if (!sender) {
-      outcome = { ok: false, permanent: false, error: 'channel_not_connected' };
-    } else {
-      try {
-        outcome = await sender.send(this.cipher.decrypt(item.addressEnc), item.payload as unknown as OutboundMessage);
-      } catch (err) {
-        outcome = { ok: false, permanent: false, error: err instanceof Error ? err.message : 'send_failed' };
-      }
-    }
+    const outcome = await this.attempt(item);
     if (outcome.ok) {
-      const done = await this.items.findOneAndUpdate({ _id: item._id }, { $set: { status: 'sent', sentAt: now, lockedUntil: null, lastError: null } });
-      await this.notifySettled(done ?? item, 'sent', null);
+      await this.settle(item, { status: 'sent', sentAt: now, lastError: null }, 'sent', null);
       return 'sent';
     }
     const attempts = item.attempts + 1;
     if (outcome.permanent || attempts >= this.options.maxAttempts) {
-      const failed = await this.items.findOneAndUpdate(
-        { _id: item._id },
-        { $set: { status: 'undelivered', attempts, lastError: outcome.error, lockedUntil: null } },
-      );
       this.logger.warn({ outboxId: item._id, channel: item.channel, attempts, error: outcome.error }, 'outbound message undelivered');
-      await this.notifySettled(failed ?? item, 'undelivered', outcome.error);
+      await this.settle(item, { status: 'undelivered', attempts, lastError: outcome.error }, 'undelivered', outcome.error);
       return 'undelivered';
     }
     const delay = outcome.retryAfterMs ?? this.backoff(attempts);
-    await this.items.findOneAndUpdate(
-      { _id: item._id },
-      { $set: { status: 'pending', attempts, lastError: outcome.error, lockedUntil: null, nextAttemptAt: new Date(now.getTime() + delay) } },
-    );
+    await this.release(item, { status: 'pending', attempts, lastError: outcome.error, nextAttemptAt: new Date(now.getTime() + delay) });
     this.logger.info({ outboxId: item._id, channel: item.channel, attempts, delayMs: delay, error: outcome.error }, 'outbound message will be retried');
+    this.lanes?.wakeLater(item.recipientKey, delay);
     return 'retried';
+  }
+
+  private async attempt(item: OutboxItem): Promise<DeliveryResult> {
+    const sender = this.senders.get(item.channel);
+    if (!sender) return { ok: false, permanent: false, error: 'channel_not_connected' };
+    try {
+      return await sender.send(this.cipher.decrypt(item.addressEnc), item.payload as unknown as OutboundMessage);
+    } catch (err) {
+      return { ok: false, permanent: false, error: err instanceof Error ? err.message : 'send_failed' };
+    }
+  }
+
+  /** Records a final outcome, if this worker still holds the claim, and tells the listeners. */
+  private async settle(item: OutboxItem, fields: Partial<OutboxItem>, status: SettledStatus, error: string | null) {
+    const settled = await this.release(item, fields);
+    if (settled) await this.notifySettled(settled, status, error);
+  }
+
+  /** Ends this worker's claim with `fields`; null when the claim had expired and was taken over. */
+  private async release(item: OutboxItem, fields: Partial<OutboxItem>): Promise<OutboxItem | null> {
+    const released = await this.items.findOneAndUpdate(
+      { _id: item._id, status: 'sending', claimId: item.claimId },
+      { $set: { ...fields, lockedUntil: null, claimId: null } },
+    );
+    if (!released) this.logger.warn({ outboxId: item._id, channel: item.channel }, 'outbox claim expired during the send; another worker took the message over');
+    return released;
   }
 
   /** Exponential backoff with ±20 % jitter, so a recovering platform is not hit all at once. */
@@ -196,11 +246,5 @@ export class Outbox {
         this.logger.error({ err, outboxId: item._id }, 'delivery listener failed');
       }
     }
-  }
-
-  /** When the earliest pending message is due, for the scheduler; null when none is pending. */
-  async nextDueAt(): Promise<Date | null> {
-    const next = await this.items.findOne({ status: 'pending' }, { sort: { nextAttemptAt: 1 } });
-    return next?.nextAttemptAt ?? null;
   }
 }

@@ -1,6 +1,6 @@
 /** Job names, in one place. */
 export const JOBS = {
-  /** Delivers due outbox messages; recurring, and run at once after each enqueue. */
+  /** Sweeps the outbox for due messages; recurring. (A message is delivered on enqueue in process; this is the fallback.) */
   deliverOutbox: 'outbox.deliver',
   /** Handles inbound updates left pending by a crash or a failure. */
   sweepInbound: 'inbound.sweep',

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { Agenda, InMemoryNotificationChannel } from 'agenda';
-import { MongoBackend } from '@agendajs/mongo-backend';
 import type { Logger } from '../app/logger.js';
 import type { InboundService } from '../bot/inbound.service.js';
 import type { EvidenceService } from '../cases/evidence.service.js';
@@ -8,6 +7,7 @@ import type { Outbox } from '../outbox/outbox.service.js';
 import { MongoStore, type Store } from '../store/index.js';
 import { EmbeddedAgendaBackend } from './embedded/embedded-agenda.backend.js';
 import { JOBS } from './jobs.js';
+import { mongoAgendaBackend } from './mongo-agenda.backend.js';
 
 export interface SchedulerOptions {
   store: Store;
@@ -18,7 +18,7 @@ export interface SchedulerOptions {
   evidence: EvidenceService;
   /** How often agenda looks for due jobs. */
   processEvery?: string | number;
-  /** How often the outbox is swept for retries. */
+  /** How often the outbox is swept for what no in-process lane delivered (restarts, other instances). */
   outboxEvery?: string;
 }
 
@@ -30,7 +30,7 @@ export async function startScheduler(options: SchedulerOptions): Promise<Agenda>
   const { store, logger } = options;
   const backend =
     store instanceof MongoStore
-      ? new MongoBackend({ mongo: store.connection.db! })
+      ? mongoAgendaBackend(store)
       : new EmbeddedAgendaBackend({ filename: path.join(options.dataDir, 'db', 'agenda-jobs.db') });
   const agenda = new Agenda({
     backend,
@@ -58,9 +58,6 @@ export async function startScheduler(options: SchedulerOptions): Promise<Agenda>
   await agenda.every(options.outboxEvery ?? '5 seconds', JOBS.deliverOutbox);
   await agenda.every('30 seconds', JOBS.sweepInbound);
   await agenda.every('1 minute', JOBS.fetchEvidence);
-  options.outbox.onKick(() => {
-    agenda.now(JOBS.deliverOutbox).catch((err: unknown) => logger.error({ err }, 'could not schedule delivery'));
-  });
   options.evidence.onKick(() => {
     agenda.now(JOBS.fetchEvidence).catch((err: unknown) => logger.error({ err }, 'could not schedule an evidence fetch'));
   });

@@ -11,6 +11,7 @@ import {
   type Store,
   type Update,
 } from './store.js';
+import { declaredIndexes, duplicatesPipeline, IndexBuildError, indexName, mongoshListCommand, type DeclaredIndex } from './indexes.js';
 
 /**
  * The MongoDB engine: each call is one mongoose model call, kept this thin on purpose so that
@@ -23,7 +24,8 @@ export class MongoStore implements Store {
   private constructor(readonly connection: Connection) {}
 
   static async connect(uri: string): Promise<MongoStore> {
-    const connection = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 10_000 }).asPromise();
+    // No background auto-index: ensureIndexes builds every index, awaited, before traffic.
+    const connection = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 10_000, autoIndex: false }).asPromise();
     return new MongoStore(connection);
   }
 
@@ -37,9 +39,24 @@ export class MongoStore implements Store {
     return c as Collection<T>;
   }
 
-  /** Builds every index the schemas declare (run once at start). */
-  async syncIndexes() {
-    await Promise.all(Object.values(this.connection.models).map((m) => m.createIndexes()));
+  /**
+   * Registers every collection and builds each index its schema declares, one at a time and
+   * awaited (run once at start, before traffic). An index that cannot be built raises an
+   * IndexBuildError naming the collection and the index; for a unique index that documents
+   * already break, how many and the mongosh command that lists them.
+   */
+  async ensureIndexes(defs: readonly ModelDef<any>[]): Promise<void> {
+    for (const def of defs) {
+      this.collection(def);
+      const model = this.connection.models[def.name]!;
+      for (const index of declaredIndexes(def)) {
+        try {
+          await model.collection.createIndex(index.fields, index.options);
+        } catch (err) {
+          throw await indexError(model, index, err);
+        }
+      }
+    }
   }
 
   isReady() {
@@ -49,6 +66,16 @@ export class MongoStore implements Store {
   async close() {
     await this.connection.close();
   }
+}
+
+async function indexError(model: Model<any>, index: DeclaredIndex, err: unknown): Promise<IndexBuildError> {
+  const collection = model.collection.collectionName;
+  if ((err as { code?: number }).code === 11000) {
+    const groups = await model.collection.aggregate<{ count: number }>(duplicatesPipeline(index)).toArray();
+    const duplicates = groups.reduce((n, g) => n + g.count, 0);
+    return new IndexBuildError(collection, indexName(index), { duplicates, listCommand: mongoshListCommand(collection, index) }, { cause: err });
+  }
+  return new IndexBuildError(collection, indexName(index), { reason: err instanceof Error ? err.message : String(err) }, { cause: err });
 }
 
 class MongoCollection<T extends { _id: string }> implements Collection<T> {

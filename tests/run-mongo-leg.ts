@@ -1,8 +1,46 @@
 /**
- * `npm run test:mongo`: the contract suites against MongoDB — the server in MONGODB_URI, or
- * one that mongodb-memory-server starts (it downloads a mongod, so it needs the internet).
+ * `npm run test:mongo`: every suite that touches the store, run on MongoDB — the server in
+ * MONGODB_URI (one host or a replica set with several), or one that mongodb-memory-server
+ * starts (it downloads a mongod, so it needs the internet). The run gets an id; each suite
+ * makes its databases under it (`htx_test_<run>_…`) and every one of them is dropped at the end.
  */
+import crypto from 'node:crypto';
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { MongoClient } from 'mongodb';
+import { TEST_DB_PREFIX } from './helpers/engines.js';
+
+/** Suites that never open a store: pure functions, the fake Bot API, the Telegram client alone, configuration, strings. */
+const STORE_FREE = new Set([
+  'tests/app/config.test.ts',
+  'tests/bot/risk/risk-detector.test.ts',
+  'tests/locales/locales.test.ts',
+  'tests/bot/channels/telegram/fake-bot-api.test.ts',
+  'tests/bot/channels/telegram/telegram.files.test.ts',
+  'tests/bot/channels/telegram/telegram.inbound.test.ts',
+  'tests/bot/channels/telegram/telegram.polling.test.ts',
+  'tests/bot/channels/telegram/telegram.sender.test.ts',
+  'tests/bot/channels/telegram/telegram.webhook.test.ts',
+]);
+
+/** Every test file, minus the store-free ones: a new suite is on the leg unless it is named above. */
+export function storeSuites(root = 'tests'): string[] {
+  const files = (fs.readdirSync(root, { recursive: true }) as string[]).map((f) => path.join(root, f).split(path.sep).join('/'));
+  return files.filter((f) => f.endsWith('.test.ts') && !STORE_FREE.has(f)).sort();
+}
+
+async function dropRunDatabases(uri: string, run: string) {
+  const client = await new MongoClient(uri, { serverSelectionTimeoutMS: 10_000 }).connect();
+  try {
+    const { databases } = await client.db('admin').admin().listDatabases({ nameOnly: true });
+    const ours = databases.map((d) => d.name).filter((name) => name.startsWith(`${TEST_DB_PREFIX}${run}_`));
+    for (const name of ours) await client.db(name).dropDatabase();
+    console.log(`Dropped the ${ours.length} test database(s) of run ${run}.`);
+  } finally {
+    await client.close();
+  }
+}
 
 let uri = process.env.MONGODB_URI;
 let stop: (() => Promise<unknown>) | null = null;
@@ -19,9 +57,14 @@ if (!uri) {
     process.exit(1);
   }
 }
-const result = spawnSync('npx', ['vitest', 'run', 'tests/contract', 'tests/scheduler'], {
+
+const run = crypto.randomBytes(4).toString('hex');
+const suites = storeSuites();
+console.log(`MongoDB leg, run ${run}: ${suites.length} suites on MongoDB —\n${suites.map((s) => `  ${s}`).join('\n')}\n`);
+const result = spawnSync('npx', ['vitest', 'run', ...suites], {
   stdio: 'inherit',
-  env: { ...process.env, MONGODB_URI: uri },
+  env: { ...process.env, MONGODB_URI: uri, TEST_ENGINE: 'mongodb', HTX_TEST_RUN: run },
 });
+await dropRunDatabases(uri, run).catch((err: unknown) => console.error(`Could not drop the test databases of run ${run}: ${String(err)}`));
 await stop?.();
 process.exit(result.status ?? 1);

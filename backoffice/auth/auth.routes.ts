@@ -21,7 +21,7 @@ const LoginForm = z.object({
 export function authRoutes(deps: BackofficeDeps): Router {
   const router = Router();
   const staff = () => deps.store.collection(StaffModel);
-  const limiter = failureLimiter('auth/login.njk');
+  const limiter = failureLimiter(deps, 'auth/login.njk');
 
   router.get('/login', (req, res) => {
     if (req.session.staffId && req.session.twoFactorOk) return res.redirect(303, '/admin');

@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
-import rateLimit from 'express-rate-limit';
+import rateLimit, { ipKeyGenerator } from 'express-rate-limit';
+import { SharedRateLimitStore } from '../../coordination/express-rate-limit.store.js';
 import { StaffModel, type Staff } from '../../models/index.js';
 import { ctx, type BackofficeDeps } from '../context.js';
 import { render } from '../render.js';
@@ -30,14 +31,18 @@ export const isLocked = (account: Staff) => Boolean(account.lockedUntil && accou
 /**
  * A per-address limit on failed attempts at a sign-in form (`view` is re-rendered with the
  * message). Only failures count: a whole office of counsellors behind one address signs in freely.
+ * Counted in the store, so the limit holds across every instance; the address is kept only as
+ * a pseudonym, and only for the window.
  */
-export function failureLimiter(view: string): RequestHandler {
+export function failureLimiter(deps: Pick<BackofficeDeps, 'store' | 'cipher'>, view: string): RequestHandler {
   return rateLimit({
     windowMs: 15 * 60_000,
     limit: 20,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     skipSuccessfulRequests: true,
+    store: new SharedRateLimitStore(deps.store, `signin-failures:${view}`),
+    keyGenerator: (req) => deps.cipher.pseudonym('rate-limit', ipKeyGenerator(req.ip ?? '')),
     handler: (req, res) => render(req, res, view, { error: ctx(req).t('admin.auth.rate_limited') }, 429),
   });
 }

@@ -46,7 +46,7 @@ export function twoFactorRoutes(deps: BackofficeDeps): Router {
   const router = Router();
   const staff = () => deps.store.collection(StaffModel);
   const optional = deps.config.STAFF_2FA === 'optional';
-  const limiter = failureLimiter('auth/two-factor.njk');
+  const limiter = failureLimiter(deps, 'auth/two-factor.njk');
 
   /** The account whose password this session passed, or null (then: sign in first). */
   const passwordPassed = async (req: Request): Promise<Staff | null> => {

@@ -45,11 +45,14 @@ export class ConversationEngine {
   }
 
   async handle(contact: Contact, msg: InboundMessage): Promise<OutboundMessage[]> {
-    const conv = (await this.conversations.findOneAndUpdate(
-      { contactId: contact._id },
-      { $setOnInsert: { step: 'start', draft: {}, heldText: [], codeFailures: 0 } },
-      { upsert: true },
-    )) as Turn['conv'];
+    // A read, not an upsert: on most turns the conversation exists, and an upsert is a write.
+    const conv = ((await this.conversations.findOne({ contactId: contact._id })) ??
+      (await this.conversations.findOneAndUpdate(
+        { contactId: contact._id },
+        { $setOnInsert: { step: 'start', draft: {}, heldText: [], codeFailures: 0 } },
+        { upsert: true },
+      ))) as Turn['conv'];
+    const contactAsLoaded = { lang: contact.lang, openCaseId: contact.openCaseId ?? null };
     const turn = newTurn(this.deps, contact, conv);
     const text = msg.text?.trim() ? msg.text.trim().slice(0, 4000) : undefined;
     // Slash commands ("/help", "/sos") are answered as commands, not read for risk.
@@ -59,7 +62,7 @@ export class ConversationEngine {
       // Blocked means nothing but the emergency numbers — except that danger still reaches staff.
       if (risk) {
         await raiseRisk(this.deps, turn, risk, text);
-        await this.save(turn);
+        await this.save(turn, contactAsLoaded);
       }
       turn.replies.push(turn.r.text(turn.t('bot.blocked')));
       return turn.replies;
@@ -74,7 +77,7 @@ export class ConversationEngine {
       // A sticker says something too (it is kept), but it is no evidence: a kind word, and on.
       turn.replies.push(turn.r.text(turn.t('bot.sticker_thanks')));
       reask(this.deps, turn);
-      await this.save(turn);
+      await this.save(turn, contactAsLoaded);
       return turn.replies;
     }
 
@@ -85,7 +88,7 @@ export class ConversationEngine {
     else if (code) await showCase(this.deps, turn, code);
     else await this.onStep(turn, text, choice, msg.attachments.length > 0);
 
-    await this.save(turn);
+    await this.save(turn, contactAsLoaded);
     return turn.replies;
   }
 
@@ -157,7 +160,7 @@ export class ConversationEngine {
     ask(this.deps, turn, step);
   }
 
-  private async save(turn: Turn) {
+  private async save(turn: Turn, contactAsLoaded: Pick<Contact, 'lang' | 'openCaseId'>) {
     if (turn.forget) return;
     const { conv, contact } = turn;
     if (conv.caseId) await flushToCase(this.deps, turn);
@@ -165,6 +168,10 @@ export class ConversationEngine {
       { _id: conv._id },
       { $set: { step: conv.step, draft: conv.draft, heldText: conv.heldText, caseId: conv.caseId ?? null, codeFailures: conv.codeFailures, codeFailuresSince: conv.codeFailuresSince ?? null } },
     );
-    await this.contacts.findOneAndUpdate({ _id: contact._id }, { $set: { lang: contact.lang, openCaseId: contact.openCaseId ?? null } });
+    const changed = { lang: contact.lang, openCaseId: contact.openCaseId ?? null };
+    // Most turns change neither; writing them anyway was one store write per turn for nothing.
+    if (changed.lang !== contactAsLoaded.lang || changed.openCaseId !== contactAsLoaded.openCaseId) {
+      await this.contacts.findOneAndUpdate({ _id: contact._id }, { $set: changed });
+    }
   }
 }

@@ -38,6 +38,11 @@ describe('configuration', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ STAFF_2FA: 'off' }, 'STAFF_2FA'],
     [{ PROVINCE_HOTLINE: 'call me' }, 'PROVINCE_HOTLINE'],
+    [{ MONGODB_URI: 'mongodb://db1,db2,db3/?replicaSet=rs0', DATA_KEY: 'ab'.repeat(32) }, 'MONGODB_URI: must name the database'],
+    [{ MONGODB_URI: 'mongodb://db1', DATA_KEY: 'ab'.repeat(32) }, 'MONGODB_URI: must name the database'],
+    [{ TRUST_PROXY: 'true' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '10.0.0.0/40' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: 'proxy.example' }, 'TRUST_PROXY'],
   ])('refuses %j with a message naming %s', (env, name) => {
     const err = errorOf({ DATA_DIR: tempDir(), ...env });
     expect(err).toBeInstanceOf(ConfigError);
@@ -50,6 +55,21 @@ describe('configuration', () => {
     expect(loadConfig({ MONGODB_URI: 'mongodb://db/htx', DATA_KEY: hex }).engine).toBe('mongodb');
     const b64 = Buffer.alloc(32, 7).toString('base64');
     expect(loadConfig({ DATA_DIR: tempDir(), DATA_KEY: b64 }).dataKey.equals(Buffer.alloc(32, 7))).toBe(true);
+  });
+
+  it('accepts a replica set URI with several hosts and a database name', () => {
+    const config = loadConfig({ MONGODB_URI: 'mongodb://u:p@db1:27017,db2:27017,db3:27017/hopthuxanh?replicaSet=rs0&authSource=admin', DATA_KEY: 'ab'.repeat(32) });
+    expect(config.engine).toBe('mongodb');
+  });
+
+  it.each([
+    [undefined, ['loopback']],
+    ['false', false],
+    ['2', 2],
+    ['10.0.0.0/8, 192.168.1.10,loopback', ['10.0.0.0/8', '192.168.1.10', 'loopback']],
+    ['fd00::/8', ['fd00::/8']],
+  ])('reads TRUST_PROXY=%s as %j (which proxies are believed about the client address)', (value, expected) => {
+    expect(loadConfig({ DATA_DIR: tempDir(), ...(value ? { TRUST_PROXY: value } : {}) }).TRUST_PROXY).toEqual(expected);
   });
 
   it('when a value is bad, `npm start` stops at once with one line naming the variable', () => {

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tr } from '../../locales/i18n.js';
+import type { DeliveryResult } from '../../bot/channels/channel.js';
 import { CaseModel, InboundUpdateModel, MessageModel, OutboxModel } from '../../models/index.js';
+import { Outbox } from '../../outbox/outbox.service.js';
 import { caseCodeIn, eventually, PROVINCE_HOTLINE, TelegramHarness, texts, WEBHOOK_SECRET, type TelegramChild } from '../helpers/telegram-child.js';
 
 const vi = tr('vi');
@@ -126,6 +128,26 @@ describe('Reliability on Telegram (long polling)', () => {
 
       const emergency = vi('bot.emergency', { provinceLine: vi('bot.province_line', { number: PROVINCE_HOTLINE }) });
       expect(texts(child.received.slice(2))).toEqual([emergency, MENU, vi('bot.help'), MENU]);
+    });
+  });
+
+  describe('an instance that dies between claiming a reply and sending it', () => {
+    it('leaves the reply to the recurring sweep, which sends it once the claim\'s lease has run out', async () => {
+      const child = bot.child();
+      await child.says('/start');
+      // Another instance on the same store: it claims the message, and its send never comes back.
+      const dead = new Outbox(bot.app.store, bot.app.cipher, bot.app.logger, { sendTimeoutMs: 300 });
+      dead.registerSender({ channel: 'telegram', send: () => new Promise<DeliveryResult>(() => {}) });
+      dead.startDelivery();
+      const contact = (await bot.contactOf(child.chatId))!;
+      const text = vi('bot.help');
+
+      const [item] = await dead.enqueue([{ channel: 'telegram', addressEnc: contact.addressEnc!, recipientKey: bot.recipientKey(child.chatId), message: { text } }]);
+      await eventually(async () => (await bot.app.store.collection(OutboxModel).findOne({ _id: item!._id }))?.status !== 'pending', 5000, () => 'the claim');
+      await bot.quiet(child.chatId, []);
+
+      expect(texts(child.received).filter((t) => t === text)).toEqual([text]);
+      expect(await bot.app.store.collection(OutboxModel).findOne({ _id: item!._id })).toMatchObject({ status: 'sent', attempts: 0 });
     });
   });
 

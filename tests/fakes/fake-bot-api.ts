@@ -88,6 +88,7 @@ export class FakeBotApi {
   private nextMessageId = 1;
   private faults: Fault[] = [];
   private pendingPoll: PendingPoll | undefined;
+  private readonly sentListeners: ((message: SentMessage) => void)[] = [];
 
   /** e.g. `http://127.0.0.1:39127`. */
   get apiRoot(): string {
@@ -190,6 +191,11 @@ export class FakeBotApi {
     const sizes = (update.message as { photo: { file_id: string; width: number }[] }).photo;
     const largest = sizes.reduce((a, b) => (b.width > a.width ? b : a));
     return this.files.get(largest.file_id)!;
+  }
+
+  /** Calls `listener` with every message sent from now on, as it arrives (the bench times replies by it). */
+  onSent(listener: (message: SentMessage) => void): void {
+    this.sentListeners.push(listener);
   }
 
   /** Makes the next `n` sendMessage calls fail with the Bot API's error body. */
@@ -339,7 +345,9 @@ export class FakeBotApi {
     }
     const chatId = /^-?\d+$/.test(String(p.chat_id)) ? Number(p.chat_id) : String(p.chat_id);
     const message_id = this.nextMessageId++;
-    this.sent.push({ chat_id: chatId, text, reply_markup: markup, message_id });
+    const sent: SentMessage = { chat_id: chatId, text, reply_markup: markup, message_id };
+    this.sent.push(sent);
+    for (const listener of this.sentListeners) listener(sent);
     ok(res, { message_id, from: BOT, chat: this.chat(Number(chatId)), date: now(), text, ...(markup ? { reply_markup: markup } : {}) });
   }
 

@@ -6,8 +6,10 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Agenda } from 'agenda';
 import type { JobParameters, JobRepository } from 'agenda';
-import { MongoBackend, type MongoJobRepository } from '@agendajs/mongo-backend';
 import { EmbeddedAgendaBackend } from '../../scheduler/embedded/embedded-agenda.backend.js';
+import { mongoAgendaBackend } from '../../scheduler/mongo-agenda.backend.js';
+import type { MongoStore } from '../../store/index.js';
+import { openTestStore, TEST_ENGINE } from '../helpers/engines.js';
 
 // agenda 6 declares an `agenda/testing` export (its shared backend contract suites), but the
 // npm package only ships dist/, so it cannot be imported. The suite below is our own contract
@@ -60,18 +62,18 @@ const engines: RepositoryEngine[] = [
     },
   },
 ];
-const mongoUri = process.env.MONGODB_URI;
-if (mongoUri) {
+// On the MongoDB leg: agenda's backend as production wires it, on the app's own connection.
+if (TEST_ENGINE === 'mongodb') {
   engines.push({
-    name: 'mongodb',
+    name: 'mongodb (on the store\'s connection)',
     open: async () => {
-      const url = new URL(mongoUri);
-      url.pathname = `/htx_agenda_${Date.now()}_${Math.random().toString(36).slice(2, 8)}`;
-      const backend = new MongoBackend({ address: url.toString() });
+      const store = (await openTestStore()) as MongoStore;
+      const backend = mongoAgendaBackend(store);
       await backend.connect();
       const close = async () => {
-        await (backend.repository as MongoJobRepository).getDb().dropDatabase();
         await backend.disconnect();
+        await store.connection.dropDatabase();
+        await store.close();
       };
       return { repo: backend.repository, close };
     },
@@ -82,7 +84,7 @@ it('agenda still does not ship its shared backend contract suites (wire them in 
   expect(fs.existsSync(agendaSharedSuites)).toBe(false);
 });
 
-describe.skipIf(!!mongoUri)('MongoDB leg of the agenda repository contract', () => {
+describe.skipIf(TEST_ENGINE === 'mongodb')('MongoDB leg of the agenda repository contract', () => {
   it.skip('is skipped: MONGODB_URI is not set (run `npm run test:mongo`)', () => {});
 });
 

@@ -1,5 +1,6 @@
 import express, { Router } from 'express';
-import rateLimit from 'express-rate-limit';
+import rateLimit, { ipKeyGenerator } from 'express-rate-limit';
+import { SharedRateLimitStore } from '../../../coordination/express-rate-limit.store.js';
 import { z } from 'zod';
 import type { DataCipher } from '../../../app/crypto.js';
 import { AppError } from '../../../app/errors.js';
@@ -10,6 +11,7 @@ import { WebTranscriptModel } from '../../../models/index.js';
 import { isDuplicateKey, type Store } from '../../../store/index.js';
 import type { FileKeeper, InboundSink } from '../channel.js';
 import { webSessionKey } from './web.sender.js';
+import { appendToTranscript, transcriptAfter } from './web.transcript.js';
 
 /** A browser session token: 32 random bytes the page made, base64url. Never leaves the browser but to us. */
 const SessionToken = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'session must be 43 base64url characters');
@@ -66,17 +68,27 @@ export function webChatApi({ store, cipher, sink, keepFile }: WebChatApiOptions)
   };
 
   // Against floods: per chat session, and far more loosely per place (a school shares one
-  // address). Counts live in memory only: no IP address is stored. Uploads count as messages.
+  // address). Counted in the store, so the limits hold across every instance; keys are
+  // pseudonyms kept for the minute of the window: no IP address is stored. Uploads count as messages.
   const tooMany = (_req: express.Request, res: express.Response) => void res.status(429).json({ ok: false, error: 'too_many_requests' });
   const perSession = rateLimit({
     windowMs: 60_000,
     limit: 40,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    keyGenerator: (req) => `s:${String(req.get('x-chat-session') ?? '').slice(0, 64)}`,
+    store: new SharedRateLimitStore(store, 'web-chat-session'),
+    keyGenerator: (req) => cipher.pseudonym('rate-limit', `s:${String(req.get('x-chat-session') ?? '').slice(0, 64)}`),
     handler: tooMany,
   });
-  const perPlace = rateLimit({ windowMs: 60_000, limit: 600, standardHeaders: false, legacyHeaders: false, handler: tooMany });
+  const perPlace = rateLimit({
+    windowMs: 60_000,
+    limit: 600,
+    standardHeaders: false,
+    legacyHeaders: false,
+    store: new SharedRateLimitStore(store, 'web-chat-place'),
+    keyGenerator: (req) => cipher.pseudonym('rate-limit', ipKeyGenerator(req.ip ?? '')),
+    handler: tooMany,
+  });
 
   // Refused before the body is read: a bad request costs no upload.
   const checkUpload: express.RequestHandler = (req, res, next) => {
@@ -112,7 +124,7 @@ export function webChatApi({ store, cipher, sink, keepFile }: WebChatApiOptions)
   /** What the child sent, as the transcript shows it; a repeat (a retried post) is already there. */
   async function keepInTranscript(id: string, sessionKey: string, text: string) {
     try {
-      await transcripts().insertOne({ _id: id, sessionKey, from: 'child', payload: { text } });
+      await appendToTranscript(store, { _id: id, sessionKey, from: 'child', payload: { text } });
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
     }
@@ -122,7 +134,7 @@ export function webChatApi({ store, cipher, sink, keepFile }: WebChatApiOptions)
     const token = sessionOf(req.get('x-chat-session'));
     const query = ListQuery.safeParse(req.query);
     if (!token || !query.success) return void res.status(400).json({ ok: false, error: 'bad_request' });
-    const entries = await transcripts().find({ sessionKey: webSessionKey(cipher, token), seq: { $gt: query.data.after } }, { sort: { seq: 1 }, limit: 200 });
+    const entries = await transcriptAfter(store, webSessionKey(cipher, token), query.data.after);
     res.set('Cache-Control', 'no-store');
     res.json({ ok: true, messages: entries.map((e) => ({ seq: e.seq, from: e.from, ...e.payload })) });
   });

@@ -1,7 +1,8 @@
 import type { DataCipher } from '../../../app/crypto.js';
-import { WebTranscriptModel } from '../../../models/index.js';
 import type { Store } from '../../../store/index.js';
 import type { ChannelSender, DeliveryResult, OutboundMessage } from '../channel.js';
+import { WebTranscriptModel } from '../../../models/index.js';
+import { appendToTranscript } from './web.transcript.js';
 
 /**
  * The web chat's "platform": a reply is delivered by adding it to the session's transcript,
@@ -17,7 +18,7 @@ export class WebChatSender implements ChannelSender {
   ) {}
 
   async send(sessionToken: string, message: OutboundMessage): Promise<DeliveryResult> {
-    await this.store.collection(WebTranscriptModel).insertOne({
+    await appendToTranscript(this.store, {
       sessionKey: webSessionKey(this.cipher, sessionToken),
       from: 'bot',
       payload: { text: message.text, options: message.options ?? [] },

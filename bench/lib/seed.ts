@@ -1,0 +1,112 @@
+import crypto from 'node:crypto';
+import { DataCipher } from '../../app/crypto.js';
+import { createLogger } from '../../app/logger.js';
+import { hashPassword } from '../../backoffice/auth/passwords.js';
+import { CaseService } from '../../cases/cases.service.js';
+import { CaseModel, ContactModel, StaffModel, type CaseStatus } from '../../models/index.js';
+import { Outbox } from '../../outbox/outbox.service.js';
+import { openStore, type Store } from '../../store/index.js';
+
+/** The staff account the bench signs in with (an admin sees every case). */
+export const BENCH_STAFF = { email: 'bench@hopthuxanh.local', password: 'bench-password-0123456789' };
+
+/** One case in twenty tells of the dormitory: the word search finds about 5 % of cases. */
+export const RARE_WORDS = 'ký túc xá';
+
+const STORIES = [
+  'Các bạn trong lớp trêu chọc và lấy đồ của em mỗi ngày, em không muốn đi học nữa.',
+  'Bố em uống rượu xong hay đánh mẹ và em, em sợ lắm.',
+  'Có người lạ nhắn tin trên mạng đòi em gửi ảnh, nếu không sẽ bêu xấu em.',
+  'Em muốn trường có thêm giờ ra chơi và sân bóng cho học sinh.',
+  'Bạn em bị cô giáo phạt đứng ngoài nắng cả buổi.',
+  'Em bị mắng là vô dụng mỗi khi điểm thấp, em buồn lắm.',
+  'Em muốn được tư vấn về chuyện bố mẹ ly hôn.',
+  `Ở ${RARE_WORDS} có anh lớp trên bắt em làm việc vặt và đòi tiền.`,
+];
+const KINDS = ['report', 'report', 'opinion', 'advice'] as const;
+const PROVINCES = ['Hà Nội', 'Đà Nẵng', 'Thành phố Hồ Chí Minh', 'Huế', 'Cần Thơ', 'Nghệ An'];
+/** How the seeded cases spread over the workflow; `new` is the rest. */
+const STATUS_SHARE: [CaseStatus, number][] = [['in_progress', 0.3], ['resolved', 0.2], ['closed', 0.2], ['waiting', 0.05], ['triaged', 0.05]];
+
+export interface SeedTarget {
+  dataDir: string;
+  dataKey: Buffer;
+}
+
+/** A case the bench asks for by code and opens. */
+export interface SampleCase {
+  id: string;
+  code: string;
+}
+
+/**
+ * Brings the store under `dataDir` up to `total` cases (3 of the child's messages each), opened
+ * through the case service as the bot opens them, with statuses spread over the workflow.
+ * Returns a case to look up. The store is closed afterwards, ready for the app to open.
+ */
+export async function seedCases(target: SeedTarget, total: number, log: (m: string) => void): Promise<SampleCase> {
+  const store = await openStore({ dataDir: target.dataDir });
+  try {
+    await ensureBenchStaff(store);
+    const cipher = new DataCipher(target.dataKey);
+    const logger = createLogger('silent');
+    const cases = new CaseService(store, new Outbox(store, cipher, logger), cipher, logger);
+    const have = await store.collection(CaseModel).count({});
+    const started = performance.now();
+    let next = have;
+    const worker = async () => {
+      for (let i = next++; i < total; i = next++) await seedOne(store, cases, cipher, i);
+    };
+    const progress = setInterval(() => log(`seeding: ${next} / ${total} cases`), 15_000);
+    await Promise.all(Array.from({ length: 8 }, worker)).finally(() => clearInterval(progress));
+    if (total > have) log(`seeded ${total - have} cases in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    const sample = await store.collection(CaseModel).findOne({ status: 'in_progress' });
+    if (!sample) throw new Error('no seeded case found');
+    return { id: sample._id, code: sample.code };
+  } finally {
+    await store.close();
+  }
+}
+
+/** One contact per ten cases (a child who wrote several times), the first time it is needed. */
+async function contactFor(store: Store, cipher: DataCipher, i: number): Promise<string> {
+  const pseudonym = cipher.pseudonym('telegram', `bench-${Math.floor(i / 10)}`);
+  const contacts = store.collection(ContactModel);
+  const found = i % 10 === 0 ? null : await contacts.findOne({ channel: 'telegram', pseudonym });
+  if (found) return found._id;
+  const made = await contacts.insertOne({ channel: 'telegram', pseudonym, addressEnc: cipher.encrypt(String(70_000_000 + i)), lang: 'vi' }).catch(() => null);
+  return made?._id ?? (await contacts.findOne({ channel: 'telegram', pseudonym }))!._id;
+}
+
+async function seedOne(store: Store, cases: CaseService, cipher: DataCipher, i: number) {
+  const contactId = await contactFor(store, cipher, i);
+  const story = STORIES[i % STORIES.length]!;
+  const opened = await cases.openCase({
+    kind: KINDS[i % KINDS.length]!,
+    channel: 'telegram',
+    contactId,
+    fields: { area: { province: PROVINCES[i % PROVINCES.length]! } },
+    urgentReasons: [],
+    texts: [story, 'Em cảm ơn anh chị đã đọc.', `Chuyện này kéo dài ${(i % 12) + 1} tháng rồi.`],
+    attachments: [],
+  });
+  const status = statusFor(i);
+  if (status !== 'new') await store.collection(CaseModel).findOneAndUpdate({ _id: opened._id }, { $set: { status } });
+}
+
+function statusFor(i: number): CaseStatus {
+  let x = ((i * 7919) % 1000) / 1000;
+  for (const [status, share] of STATUS_SHARE) {
+    if (x < share) return status;
+    x -= share;
+  }
+  return 'new';
+}
+
+async function ensureBenchStaff(store: Store) {
+  const staff = store.collection(StaffModel);
+  if (await staff.findOne({ email: BENCH_STAFF.email })) return;
+  await staff.insertOne({ email: BENCH_STAFF.email, name: 'Bench', role: 'admin', passwordHash: await hashPassword(BENCH_STAFF.password), mustChangePassword: false });
+}
+
+export const newDataKey = () => crypto.randomBytes(32);
