@@ -233,6 +233,29 @@ export class CaseService {
     return message;
   }
 
+  /**
+   * A message the child sent in crisis mode: appended to the urgent case and sent to staff as
+   * an alert update (the case code only, never the words).
+   */
+  async addCrisisMessage(caseId: string, input: { text: string; attachments: Attachment[] }): Promise<Message> {
+    const message = await this.addChildMessage(caseId, input);
+    const c = await this.cases.findOne({ _id: caseId });
+    await this.record('child', null, 'case.crisis_update', caseId, {});
+    const target = this.settings().staffAlertTarget;
+    if (c && target) {
+      await this.outbox.enqueue([
+        {
+          channel: target.channel,
+          addressEnc: this.cipher.encrypt(target.chatId),
+          recipientKey: `staff:${target.channel}`,
+          message: { text: tr('vi')('staff.crisis_update', { code: c.code }) },
+          dedupeKey: `crisis:${message._id}`,
+        },
+      ]);
+    }
+    return message;
+  }
+
   async findById(caseId: string) {
     return this.cases.findOne({ _id: caseId });
   }

@@ -21,6 +21,8 @@ export interface Conversation {
   codeFailuresSince?: Date | null;
   /** When the bot last gave its full answer to a message it could not read (at most hourly). */
   unreadableAnsweredAt?: Date | null;
+  /** Crisis mode after a message of danger happening now (bot/conversation/crisis.ts), or null. */
+  crisis?: { caseId: string; call: '113' | '115' | '111'; kind: 'self_harm' | 'harm'; since: Date } | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -36,6 +38,7 @@ export const ConversationModel = defineModel<Conversation>(
     codeFailures: { type: Number, default: 0 },
     codeFailuresSince: { type: Date, default: null },
     unreadableAnsweredAt: { type: Date, default: null },
+    crisis: { type: Schema.Types.Mixed, default: null },
   },
   (s) => {
     s.index({ contactId: 1 }, { unique: true });

@@ -223,6 +223,15 @@ export function caseFacts(detail: CaseDetail, t: TFunction) {
     ['admin.cases.case.danger_now', c.dangerNow === true ? t('admin.cases.danger_now.yes') : c.dangerNow === false ? t('admin.cases.danger_now.no') : null],
     ['admin.cases.case.contact_wish', label('contact_wishes', c.contactWish)],
     ['admin.cases.case.urgent_reasons', c.urgentReasons.length ? c.urgentReasons.map((r) => label('urgent_reasons', r)).join(', ') : null],
+    ['admin.cases.case.severity', label('severities', c.severity)],
+    // Why the detector raised it: each rule's category and name, never the child's words.
+    ['admin.cases.case.risk_rules', c.riskRules?.length ? c.riskRules.map((r) => ruleLabel(r, label)).join('; ') : null],
   ];
   return rows.filter(([, v]) => v).map(([key, value]) => ({ label: t(key), value }));
+}
+
+/** A detection rule as staff read it: "Sexual abuse: adult touch" for `sexual_abuse.adult_touch`. */
+function ruleLabel(rule: string, label: (group: string, v: string) => string | null): string {
+  const [category = '', name = ''] = rule.split('.');
+  return `${label('urgent_reasons', category) ?? category}: ${name.replace(/_/g, ' ')}`;
 }

@@ -12,6 +12,7 @@ import { isChatter, isGlobalIntent, typedIntent } from './intents.js';
 import { flushToCase, keepAttachments, keepText } from './keeping.js';
 import { ask, offeredOptions, reask } from './prompts.js';
 import { isStep, type StepId } from './questions.js';
+import { onCrisisMessage } from './crisis.js';
 import { raiseRisk, signalOf } from './safety.js';
 import { newTurn, type EngineDeps, type Turn } from './turn.js';
 
@@ -71,8 +72,14 @@ export class ConversationEngine {
       await this.onUnreadable(turn);
       return turn.replies;
     }
+    const early = this.choiceOf(turn, msg.payload, text);
+    const intent = early?.type === 'command' && isGlobalIntent(early.command) ? early.command : null;
+    const crisisMsg = { text, payload: msg.payload, attachments: msg.attachments, intent, risk };
+    if (turn.conv.crisis && (await onCrisisMessage(this.deps, turn, crisisMsg))) return this.saved(turn, contactAsLoaded);
     if (risk) await raiseRisk(this.deps, turn, risk, text);
     if (msg.attachments.length) await keepAttachments(this.deps, turn, msg.attachments);
+    // Danger now: the bot stays with the child (crisis.ts), no menu and no next question.
+    if (turn.conv.crisis) return this.saved(turn, contactAsLoaded);
     if (!text && msg.attachments.length && msg.attachments.every((a) => a.kind === 'sticker')) {
       // A sticker says something too (it is kept), but it is no evidence: a kind word, and on.
       turn.replies.push(turn.r.text(turn.t('bot.sticker_thanks')));
@@ -81,8 +88,8 @@ export class ConversationEngine {
       return turn.replies;
     }
 
-    const choice = this.choiceOf(turn, msg.payload, text);
-    const intent = choice?.type === 'command' && isGlobalIntent(choice.command) ? choice.command : null;
+    // Typed words already kept (risk words) choose no option; a command still counts.
+    const choice = msg.payload === undefined && turn.textKept ? (intent ? early : null) : early;
     const code = text && !choice ? codeAskedFor(text) : null;
     if (intent) await onIntent(this.deps, turn, intent, text, msg.lang);
     else if (code) await showCase(this.deps, turn, code);
@@ -160,13 +167,18 @@ export class ConversationEngine {
     ask(this.deps, turn, step);
   }
 
+  private async saved(turn: Turn, contactAsLoaded: Pick<Contact, 'lang' | 'openCaseId'>): Promise<OutboundMessage[]> {
+    await this.save(turn, contactAsLoaded);
+    return turn.replies;
+  }
+
   private async save(turn: Turn, contactAsLoaded: Pick<Contact, 'lang' | 'openCaseId'>) {
     if (turn.forget) return;
     const { conv, contact } = turn;
     if (conv.caseId) await flushToCase(this.deps, turn);
     await this.conversations.findOneAndUpdate(
       { _id: conv._id },
-      { $set: { step: conv.step, draft: conv.draft, heldText: conv.heldText, caseId: conv.caseId ?? null, codeFailures: conv.codeFailures, codeFailuresSince: conv.codeFailuresSince ?? null } },
+      { $set: { step: conv.step, draft: conv.draft, heldText: conv.heldText, caseId: conv.caseId ?? null, codeFailures: conv.codeFailures, codeFailuresSince: conv.codeFailuresSince ?? null, crisis: conv.crisis ?? null } },
     );
     const changed = { lang: contact.lang, openCaseId: contact.openCaseId ?? null };
     // Most turns change neither; writing them anyway was one store write per turn for nothing.

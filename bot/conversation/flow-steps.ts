@@ -51,6 +51,11 @@ async function answerChoice(deps: EngineDeps, turn: Turn, step: StepId, text: st
     if (value === 'yes') await raiseRisk(deps, turn, { severity: 'danger_now', reasons: ['danger_now'], rules: ['answer.danger_now'] }, undefined);
     // "Not in danger now" lowers danger now to serious, never below (the case stays urgent).
     if (value === 'no' && turn.conv.caseId) await deps.cases.lowerDangerNow(turn.conv.caseId);
+    // In danger now: crisis mode, no more questions for now; they come back once the child is safe.
+    if (turn.conv.crisis) {
+      turn.conv.step = nextStep(draft, step) ?? step;
+      return true;
+    }
   } else {
     (draft as Record<string, unknown>)[CHOICES[step]!.field] = value;
     const harm = step === 'harm' ? HARM_SEVERITY[value] : undefined;

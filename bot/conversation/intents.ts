@@ -1,11 +1,11 @@
-import { normalizeText } from '../risk/risk-detector.js';
+import { detectRisk, normalizeText } from '../risk/risk-detector.js';
 import type { Command } from './choices.js';
 
 /** Things a child can ask for at any step, by option or by typing. */
-export type GlobalIntent = Exclude<Command, 'skip' | 'done'>;
+export type GlobalIntent = Exclude<Command, 'skip' | 'done' | 'safe'>;
 
 /** True for a command that means the same at every step (Skip and Done belong to a question). */
-export const isGlobalIntent = (command: Command): command is GlobalIntent => command !== 'skip' && command !== 'done';
+export const isGlobalIntent = (command: Command): command is GlobalIntent => command !== 'skip' && command !== 'done' && command !== 'safe';
 
 /** Typed words (normalised: no diacritics, lower case) and slash commands for each intent. */
 const TYPED: Record<GlobalIntent, string[]> = {
@@ -49,6 +49,8 @@ export function isChatter(text: string): boolean {
   const n = normalizeText(text);
   if (!n) return true;
   if (GREETINGS.has(n)) return true;
+  // A word of distress ("cứu", "sợ", "đau", "help") is never small talk, however short.
+  if (detectRisk(text).severity) return false;
   // A lone short word that is no greeting ("uhm", "?", "??") says nothing to keep either.
   return !n.includes(' ') && n.length <= 4;
 }

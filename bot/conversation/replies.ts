@@ -29,6 +29,11 @@ export class Replies {
     private readonly provinceHotline: string | undefined,
   ) {}
 
+  /** The provincial hotline line, or nothing when none is set. */
+  provinceHotlineLine() {
+    return this.provinceLine();
+  }
+
   private provinceLine() {
     return this.provinceHotline ? this.t('bot.province_line', { number: this.provinceHotline }) : '';
   }

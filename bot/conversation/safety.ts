@@ -1,5 +1,6 @@
 import type { RiskSignal } from '../../cases/cases.service.js';
 import type { RiskResult } from '../risk/risk-detector.js';
+import { enterCrisis } from './crisis.js';
 import { draftAttachments, keepText, openCaseFromDraft, openCaseOf, startDraft } from './keeping.js';
 import { inFlow, type EngineDeps, type Turn } from './turn.js';
 
@@ -18,32 +19,42 @@ export function signalOf(risk: RiskResult): RiskSignal | null {
 export async function raiseRisk(deps: EngineDeps, turn: Turn, signal: RiskSignal, text: string | undefined) {
   const { conv, contact } = turn;
   const openCase = !inFlow(turn) && contact.openCaseId ? await openCaseOf(deps, contact) : null;
+  let caseId: string;
   if (conv.caseId) {
     keepText(turn, text);
-    await deps.cases.raiseRisk(conv.caseId, signal);
+    caseId = conv.caseId;
+    await deps.cases.raiseRisk(caseId, signal);
   } else if (openCase) {
     if (text) await deps.cases.addChildMessage(openCase._id, { text, attachments: [] });
     turn.textKept = true;
-    await deps.cases.raiseRisk(openCase._id, signal);
+    caseId = openCase._id;
+    await deps.cases.raiseRisk(caseId, signal);
   } else if (!inFlow(turn)) {
-    await openRiskCase(deps, turn, signal, text);
+    caseId = await openRiskCase(deps, turn, signal, text);
   } else {
     keepText(turn, text);
     const created = await openCaseFromDraft(deps, turn, signal);
-    conv.caseId = created._id;
+    caseId = conv.caseId = created._id;
     conv.draft.savedStory = conv.draft.story?.length ?? 0;
     conv.draft.savedAttachments = conv.draft.attachments?.length ?? 0;
   }
-  if (signal.reasons.every((r) => r === 'distress')) turn.replies.push(turn.r.text(turn.t('risk.distress')), turn.r.emergency());
-  else if (signal.severity === 'concern') turn.replies.push(turn.r.text(turn.t('risk.concern')));
-  else turn.replies.push(turn.r.text(turn.t('bot.urgent_detected')), turn.r.emergency());
+  riskReplies(turn, signal, caseId);
+}
+
+/** What the child reads: crisis mode for danger now, the numbers for serious risk, 111 for a concern. */
+function riskReplies(turn: Turn, signal: RiskSignal, caseId: string) {
+  if (signal.severity === 'danger_now') return enterCrisis(turn, signal, caseId);
+  if (signal.reasons.every((r) => r === 'distress')) return void turn.replies.push(turn.r.text(turn.t('risk.distress')), turn.r.emergency());
+  if (signal.severity === 'concern') return void turn.replies.push(turn.r.text(turn.t('risk.concern')));
+  const selfHarm = signal.reasons.includes('self_harm') && !signal.reasons.some((r) => ['violence', 'sexual_abuse', 'trafficking'].includes(r));
+  turn.replies.push(turn.r.text(turn.t(selfHarm ? 'risk.serious_self_harm' : 'bot.urgent_detected')), turn.r.emergency());
 }
 
 /**
  * Outside a flow, the words (with whatever was held) open a case at once, which becomes the
  * child's open case: what they write next is appended to it.
  */
-async function openRiskCase(deps: EngineDeps, turn: Turn, signal: RiskSignal, text: string | undefined) {
+async function openRiskCase(deps: EngineDeps, turn: Turn, signal: RiskSignal, text: string | undefined): Promise<string> {
   const { conv, contact } = turn;
   startDraft(turn, 'report');
   const created = await deps.cases.openCase({
@@ -61,4 +72,5 @@ async function openRiskCase(deps: EngineDeps, turn: Turn, signal: RiskSignal, te
   contact.openCaseId = created._id;
   conv.draft = {};
   if (conv.step === 'held') conv.step = 'idle';
+  return created._id;
 }

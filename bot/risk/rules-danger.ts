@@ -18,7 +18,7 @@ const DISTRESS_RE = new RegExp(`^ (?:${DISTRESS})(?: (?:qua|lam|oi|em oi|anh chi
 
 export const DANGER_RULES: Rule[] = rules('danger_now', [
   ['cry_for_help', 'danger_now', all(
-    any(has(`cuu ${alt('em', 'toi', 'minh', 'con', 'chau', 'tao', 'to', 'tui', 'voi', 'mang', 'me', 'bo', 'ban em')}`, 'giai cuu', 'sos', 'please help', 'help me', 'help us', 'someone help', 'call (?:the )?police', 'goi (?:cong an|113|115|canh sat)')),
+    any(has(`cuu ${alt('em', 'toi', 'minh', 'con', 'chau', 'tao', 'to', 'tui', 'voi', 'mang', 'me', 'bo', 'ban em')}`, 'giai cuu', 'please help', 'help me', 'help us', 'someone help', 'call (?:the )?police', 'goi (?:cong an|113|115|canh sat)')),
     not(has(TRIVIAL, 'with', 'can you', 'could you', 'how', 'lam sao de', 'giai', 'find', 'understand', 'to (?:choose|pick|find|write|do)')),
   )],
   // A lone cry is urgent but not yet "happening now": the numbers, staff alerted, and a question.

@@ -34,7 +34,8 @@ describe('Risk words and danger at any step (Telegram)', () => {
 
     const answer = await child.says('muon chet');
 
-    expect(texts(answer).slice(0, 2)).toEqual([vi('bot.urgent_detected'), EMERGENCY]);
+    // Suicidal thoughts get their own words ("Cảm ơn em đã nói ra"), not those for abuse.
+    expect(texts(answer).slice(0, 2)).toEqual([vi('risk.serious_self_harm'), EMERGENCY]);
     const urgent = await expectOneUrgentCase(child, 'self_harm');
     expect((await bot.messagesOf(urgent._id)).map((m) => m.text)).toEqual(['muon chet']);
   });
@@ -118,16 +119,17 @@ describe('Risk words and danger at any step (Telegram)', () => {
     expect((await bot.messagesOf(stored._id)).map((m) => m.text)).toEqual(['bo danh em']);
   });
 
-  it('makes the report urgent at once when the child answers "in danger now"', async () => {
+  it('makes the report urgent at once when the child answers "in danger now", stays with the child until safe, then asks on', async () => {
     const child = bot.child();
     await child.says('/start');
     await child.presses(vi('bot.menu.report'));
 
     const answer = await child.presses(vi('bot.opt.danger.yes'));
 
-    expect(texts(answer)).toEqual([vi('bot.urgent_detected'), EMERGENCY, vi('bot.q.about')]);
+    expect(texts(answer)).toEqual([vi('crisis.start_harm'), vi('crisis.call_111', { provinceLine: vi('bot.province_line', { number: PROVINCE_HOTLINE }) })]);
     const urgent = await expectOneUrgentCase(child, 'danger_now');
     expect(urgent.dangerNow).toBe(true);
+    expect(texts(await child.says('em an toàn rồi'))).toEqual([vi('crisis.safe'), vi('bot.q.about')]);
     const receipt = await child.skipsToTheEnd();
     expect(caseCodeIn(receipt)).toBe(urgent.code);
     expect(receipt.at(-2)?.text).toBe(vi('bot.receipt', { code: urgent.code, next: vi('bot.receipt_next.urgent') }));
@@ -157,7 +159,7 @@ describe('Risk words and danger at any step (Telegram)', () => {
 
     const again = await child.says('bố đánh em');
 
-    expect(texts(again).slice(0, 2)).toEqual([vi('bot.urgent_detected'), EMERGENCY]);
+    expect(texts(again)[0]).toBe(vi('crisis.still_here'));
     const urgent = await expectOneUrgentCase(child, 'danger_now');
     expect(urgent.urgentReasons).toEqual(expect.arrayContaining(['danger_now', 'violence']));
   });

@@ -26,13 +26,15 @@ function print(part: Part, r: PartReport) {
   for (const f of r.falseAlarms) console.log(`  [${f.resembles}] ${f.text}  ← ${f.rules.join(', ')}`);
 }
 
-let ok = true;
-for (const part of parts) {
+const reports = parts.map((part) => {
   const r = evaluate(part);
   print(part, r);
-  const o = r.risky.overall!;
-  const h = r.harmless.overall!;
-  ok &&= rate(o.flagged, o.n) >= TARGETS.recall && rate(h.flagged, h.n) <= TARGETS.falseAlarms;
-}
-console.log(`\ntargets: recall ≥ ${pct(TARGETS.recall).trim()}, false alarms ≤ ${pct(TARGETS.falseAlarms).trim()} — ${ok ? 'met' : 'NOT met'}`);
+  return r;
+});
+const total = (side: 'risky' | 'harmless', key: 'n' | 'flagged') => reports.reduce((a, r) => a + r[side].overall![key], 0);
+const recall = rate(total('risky', 'flagged'), total('risky', 'n'));
+const falseAlarms = rate(total('harmless', 'flagged'), total('harmless', 'n'));
+const ok = recall >= TARGETS.recall && falseAlarms <= TARGETS.falseAlarms;
+console.log(`\n== ${parts.length > 1 ? 'Whole set' : parts[0]} == recall ${pct(recall).trim()} on ${total('risky', 'n')} risky messages, false alarms ${pct(falseAlarms).trim()} on ${total('harmless', 'n')} look-alikes`);
+console.log(`targets: recall ≥ ${pct(TARGETS.recall).trim()}, false alarms ≤ ${pct(TARGETS.falseAlarms).trim()} — ${ok ? 'met' : 'NOT met'}`);
 process.exitCode = ok ? 0 : 1;
