@@ -80,8 +80,8 @@ describe.each(CHANNELS)('the channel contract, on %s', (name) => {
     const child = driver(name).child();
     await child.says('chào');
     const answer = joined(await child.says('bố em đánh em đau lắm'));
-    expect(answer).toContain(vi('bot.urgent_detected'));
-    expect(answer).toContain('113');
+    expect(answer).toContain('111');
+    expect(answer).toMatch(/113|115/);
   });
 
   it('reads back the case code made on another channel', async () => {
