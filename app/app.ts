@@ -5,6 +5,12 @@ import express, { type ErrorRequestHandler } from 'express';
 import type { Agenda } from 'agenda';
 import { CaseService } from '../cases/cases.service.js';
 import { LiveSettings } from '../cases/live-settings.js';
+import { RetentionService } from '../cases/retention.service.js';
+import { tr } from '../locales/i18n.js';
+import { reportCalendar } from '../reports/report-calendar.js';
+import { sendDueReportReminders } from '../reports/report-reminder.job.js';
+import { parseYearlyDates } from '../reports/report-reminders.js';
+import { StaffGroupNotifier } from '../reports/staff-group.notifier.js';
 import { ConversationEngine } from '../bot/conversation/conversation.engine.js';
 import { InboundService } from '../bot/inbound.service.js';
 import {
@@ -58,6 +64,8 @@ export interface App {
   cases: CaseService;
   engine: ConversationEngine;
   inbound: InboundService;
+  /** Erases what is past its retention period (the daily job calls it). */
+  retention: RetentionService;
   agenda: Agenda;
   server: http.Server;
   /** The URL the HTTP server listens on. */
@@ -149,6 +157,17 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
   publicUrl ||= url.replace('0.0.0.0', '127.0.0.1');
 
+  const retention = new RetentionService(store, cases, logger);
+  const staffGroup = () => {
+    const chatId = settings.current().staffTelegramChatId;
+    return chatId && config.TELEGRAM_BOT_TOKEN ? { channel: 'telegram' as const, chatId } : null;
+  };
+  const reminderDeps = {
+    calendar: reportCalendar(settings.current().workingDays),
+    schedule: { daysBefore: config.REPORT_REMINDER_DAYS_BEFORE, yearly: parseYearlyDates(config.REPORT_YEARLY_DATES) },
+    notifier: new StaffGroupNotifier(outbox, cipher, staffGroup),
+    t: tr('vi'),
+  };
   const agenda = await startScheduler({
     store,
     dataDir: config.DATA_DIR,
@@ -156,6 +175,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     outbox,
     inbound,
     evidence: cases.evidence,
+    eraseExpired: () => retention.run({ closedCaseDays: settings.current().retentionDays ?? config.RETENTION_DAYS, shortDays: config.RETENTION_SHORT_DAYS }),
+    remindReports: () => sendDueReportReminders(reminderDeps),
     processEvery: options.processEvery,
     outboxEvery: options.outboxEvery,
   });
@@ -206,6 +227,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     cases,
     engine,
     inbound,
+    retention,
     agenda,
     server,
     url,

@@ -4,6 +4,7 @@ import crypto from 'node:crypto';
 import net from 'node:net';
 import { ConnectionString } from 'mongodb-connection-string-url';
 import { z } from 'zod';
+import { parseYearlyDates } from '../reports/report-reminders.js';
 
 /**
  * Every setting of the application, read once from the environment (and `.env`).
@@ -67,6 +68,18 @@ const EnvSchema = z.object({
   /** The staff Telegram group that receives urgent-case alerts (a chat id such as -1001234567890). */
   STAFF_TELEGRAM_CHAT_ID: z.string().regex(/^-?\d{1,20}$/, 'must be a Telegram chat id such as -1001234567890').optional(),
   /** Where the web chat's quick-exit button goes: a neutral page. */
+  /** Days the words and files of a closed case are kept before retention erases them (admins may change it). */
+  RETENTION_DAYS: z.coerce.number().int().min(30).max(3650).default(365),
+  /** Days delivered inbound updates and files never attached to a case are kept. */
+  RETENTION_SHORT_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+  /** Days ahead of a report's deadline that coordinators are reminded. */
+  REPORT_REMINDER_DAYS_BEFORE: z.coerce.number().int().min(0).max(60).default(7),
+  /** Yearly report deadlines, MM-DD separated by commas (Ninh Thuận's annual report: before 15 November). */
+  REPORT_YEARLY_DATES: z
+    .string()
+    .regex(/^\s*\d{1,2}-\d{1,2}(\s*,\s*\d{1,2}-\d{1,2})*\s*$/, 'must be MM-DD dates separated by commas, e.g. 11-15')
+    .refine((v) => { try { parseYearlyDates(v); return true; } catch { return false; } }, 'must be dates that exist, e.g. 11-15')
+    .default('11-15'),
   QUICK_EXIT_URL: z.url().default('https://www.google.com/search?q=th%E1%BB%9Di+ti%E1%BA%BFt+h%C3%B4m+nay'),
 });
 

@@ -20,6 +20,8 @@ declare module 'express-session' {
     twoFactorOk?: boolean;
     /** A TOTP secret being enrolled, sealed. */
     enrolSecretEnc?: string;
+    /** New recovery codes, sealed, until the page that shows them once has been opened. */
+    recoveryCodesEnc?: string;
     flash?: string;
   }
 }

@@ -21,5 +21,20 @@ export function findCaseCode(text: string): string | null {
   return m ? `HTX-${m[1]}-${m[2]}` : null;
 }
 
+const CODE_START = new RegExp(`^(?:HTX)?([${CODE_ALPHABET}]{3,${GROUP * 2}})$`);
+
+/**
+ * The canonical start of a case code typed in part ("7k3q9", "HTX-7K3Q9-XP"), for a search by
+ * the code's first symbols; null unless it has a digit or the HTX prefix (so that ordinary
+ * words are not read as codes).
+ */
+export function caseCodeStart(text: string): string | null {
+  const compact = text.toUpperCase().replace(/[\s._-]+/g, '');
+  const m = CODE_START.exec(compact);
+  if (!m || !(/\d/.test(m[1]!) || compact.startsWith('HTX'))) return null;
+  const symbols = m[1]!;
+  return `HTX-${symbols.slice(0, GROUP)}${symbols.length > GROUP ? `-${symbols.slice(GROUP)}` : ''}`;
+}
+
 /** True when the text looks like an attempt at a case code (starts with HTX), right or wrong. */
 export const looksLikeCaseCode = (text: string) => /^\s*htx\b/i.test(text);

@@ -227,7 +227,7 @@ export class CaseService {
     const reopen = current && !OPEN_STATUSES.includes(current.status);
     await this.cases.findOneAndUpdate(
       { _id: caseId },
-      { $set: { lastChildMessageAt: new Date(), ...(reopen ? { status: current.assigneeId ? 'in_progress' : 'new', closedAt: null } : {}) } },
+      { $set: { lastChildMessageAt: new Date(), ...(reopen ? { status: current.assigneeId ? 'in_progress' : 'new', closedAt: null, erasedAt: null } : {}) } },
     );
     if (reopen) await this.record('child', null, 'case.reopened', caseId, { from: current.status });
     return message;

@@ -9,7 +9,7 @@ import defaultAreas from './areas.default.json' with { type: 'json' };
 export const SETTINGS_REFRESH_MS = 60_000;
 
 /** What an admin may change; each part replaces the saved one whole. */
-export type SettingsPatch = Partial<Pick<Settings, 'hotlines' | 'staffTelegramChatId' | 'sla' | 'areas' | 'escalation' | 'holidays'>>;
+export type SettingsPatch = Partial<Pick<Settings, 'hotlines' | 'staffTelegramChatId' | 'sla' | 'areas' | 'escalation' | 'holidays' | 'retentionDays' | 'cannedReplies'>>;
 
 /** The values from the environment, used while an admin has not saved their own. */
 export interface SettingsDefaults {
@@ -27,6 +27,8 @@ export interface EffectiveSettings {
   escalation: EscalationSettings;
   /** Working days over the holiday list in force. */
   workingDays: WorkingDays;
+  /** Days a closed case's words are kept, when an admin set it (else RETENTION_DAYS). */
+  retentionDays: number | null;
 }
 
 /** In-process caches of each store, refreshed as soon as a save in this process lands. */
@@ -110,6 +112,7 @@ export class LiveSettings {
       sla: { ...DEFAULT_SLA_SETTINGS, ...s?.sla },
       escalation: { ...DEFAULT_ESCALATION, ...s?.escalation },
       workingDays: this.workingDays,
+      retentionDays: s?.retentionDays ?? null,
     };
   }
 }

@@ -58,6 +58,8 @@ export interface Case {
   firstResponseAt?: Date | null;
   lastChildMessageAt?: Date | null;
   closedAt?: Date | null;
+  /** When retention erased the case's words and files (its counted fields stay). */
+  erasedAt?: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -90,11 +92,16 @@ export const CaseModel = defineModel<Case>(
     firstResponseAt: { type: Date, default: null },
     lastChildMessageAt: { type: Date, default: null },
     closedAt: { type: Date, default: null },
+    erasedAt: { type: Date, default: null },
   },
   (s) => {
     s.index({ code: 1 }, { unique: true });
     s.index({ status: 1, priority: 1, createdAt: -1 });
     s.index({ contactId: 1, createdAt: -1 });
     s.index({ assigneeId: 1, status: 1 });
+    // Reports: one kind of case over a period.
+    s.index({ kind: 1, createdAt: 1 });
+    // Retention: closed cases by when they were closed.
+    s.index({ status: 1, closedAt: 1 });
   },
 );

@@ -5,8 +5,16 @@ import { newId } from './ids.js';
 export interface ModelDef<T extends { _id: string }> {
   readonly name: string;
   readonly schema: Schema;
+  /** The text field searched by words (`Collection.findByWords`), if any. */
+  readonly search?: string;
   readonly __doc?: T;
 }
+
+/**
+ * Where MongoDB keeps the folded words of a searchable field (an indexed array, searched with
+ * anchored regular expressions). The embedded engine keeps them in a full-text index instead.
+ */
+export const SEARCH_WORDS_FIELD = 'searchWords';
 
 /**
  * Declares a collection: string ids (the same on both engines), timestamps, no version key,
@@ -16,13 +24,18 @@ export function defineModel<T extends { _id: string }>(
   name: string,
   fields: SchemaDefinition,
   configure?: (schema: Schema) => void,
+  options: { search?: string } = {},
 ): ModelDef<T> {
   const schema = new Schema(
     { _id: { type: String, default: newId }, ...fields },
     { collection: name, timestamps: true, versionKey: false, strict: true, minimize: false },
   );
   configure?.(schema);
-  return { name, schema };
+  if (options.search) {
+    schema.add({ [SEARCH_WORDS_FIELD]: { type: [String], default: undefined, select: false } });
+    schema.index({ [SEARCH_WORDS_FIELD]: 1 });
+  }
+  return { name, schema, ...(options.search ? { search: options.search } : {}) };
 }
 
 /** A nested object stored without its own `_id`. */

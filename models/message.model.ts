@@ -54,4 +54,6 @@ export const MessageModel = defineModel<Message>(
   (s) => {
     s.index({ caseId: 1, seq: 1 });
   },
+  // The back office searches the child's words.
+  { search: 'text' },
 );

@@ -24,6 +24,13 @@ export interface AreaSetting {
   communes: string[];
 }
 
+/** A reply counsellors can pick in the reply box (e.g. the standard referral to 111), then edit. */
+export interface CannedReply {
+  title: string;
+  text: string;
+}
+export const CANNED_REPLY_LIMITS = { count: 30, title: 80, text: 3_500 } as const;
+
 /**
  * The escalation ladder of an unanswered case (scheduler/ladder): the assignee is reminded at
  * `remindAtPercent` of the time to the deadline; the province's coordinators at the deadline;
@@ -41,7 +48,7 @@ export interface HolidaySetting {
   name: string;
 }
 
-/** What admins set in the back office: hotline, staff alerts, SLA policy, the area list. */
+/** What admins set in the back office: hotline, staff alerts, SLA policy, reminders, holidays, the area list, canned replies. */
 export interface Settings {
   _id: string;
   hotlines: {
@@ -53,9 +60,13 @@ export interface Settings {
   staffTelegramChatId: string | null;
   sla: SlaSettings;
   areas: AreaSetting[];
+  /** Empty until an admin saves a list: then the shipped ones (in the staff member's language) are offered. */
+  cannedReplies: CannedReply[];
   escalation: EscalationSettings;
   /** The holiday list for working-day deadlines; null until an admin saves one (app/working-days.ts ships 2025–2030). */
   holidays: { daysOff: HolidaySetting[]; workingDays: HolidaySetting[] } | null;
+  /** Days the words and files of a closed case are kept (null: RETENTION_DAYS from the environment). */
+  retentionDays: number | null;
   /** The admin who saved the settings last. */
   updatedBy: string | null;
   createdAt: Date;
@@ -87,6 +98,9 @@ export const SLA_LIMITS: Record<keyof SlaSettings, { min: number; max: number }>
   opinionMinutes: { min: 60, max: 30 * 24 * 60 },
   forwardedOpinionDays: { min: 1, max: 180 },
 };
+
+/** Retention of a closed case's words: at least a month (staff may still need them), at most ten years. */
+export const RETENTION_LIMITS = { min: 30, max: 3650 };
 
 const PHONE = /^[0-9 +.-]{3,20}$/;
 const TELEGRAM_CHAT_ID = /^-?\d{1,20}$/;
@@ -151,6 +165,16 @@ export const SettingsModel = defineModel<Settings>(
         message: 'at most 100 provinces, each named once',
       },
     },
+    cannedReplies: {
+      type: [
+        sub({
+          title: { type: String, trim: true, required: true, minlength: 1, maxlength: CANNED_REPLY_LIMITS.title },
+          text: { type: String, trim: true, required: true, minlength: 1, maxlength: CANNED_REPLY_LIMITS.text },
+        }),
+      ],
+      default: [],
+      validate: { validator: (v: unknown[]) => v.length <= CANNED_REPLY_LIMITS.count, message: `at most ${CANNED_REPLY_LIMITS.count} canned replies` },
+    },
     escalation: {
       type: sub({
         remindAtPercent: escalationField('remindAtPercent'),
@@ -160,6 +184,7 @@ export const SettingsModel = defineModel<Settings>(
       default: () => ({}),
     },
     holidays: { type: sub({ daysOff: holidayList, workingDays: holidayList }), default: null },
+    retentionDays: { type: Number, min: RETENTION_LIMITS.min, max: RETENTION_LIMITS.max, validate: { validator: (v: unknown) => v === null || Number.isInteger(v), message: '{PATH} must be a whole number' }, default: null },
     updatedBy: { type: String, default: null },
   },
   (s) => {

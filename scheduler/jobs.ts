@@ -6,4 +6,8 @@ export const JOBS = {
   sweepInbound: 'inbound.sweep',
   /** Fetches the photos and voice notes a platform keeps (Telegram) into the evidence store; recurring, and run at once when one is queued. */
   fetchEvidence: 'evidence.fetch',
+  /** Erases the words and files of cases closed past the retention period, and stale records; daily. */
+  eraseExpired: 'retention.erase',
+  /** Reminds coordinators of the reports they owe (quarterly, monthly, yearly); daily. */
+  remindReports: 'reports.remind',
 } as const;

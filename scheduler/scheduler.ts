@@ -1,10 +1,9 @@
-import path from 'node:path';
 import { Agenda, InMemoryNotificationChannel } from 'agenda';
 import type { Logger } from '../app/logger.js';
 import type { InboundService } from '../bot/inbound.service.js';
 import type { EvidenceService } from '../cases/evidence.service.js';
 import type { Outbox } from '../outbox/outbox.service.js';
-import { MongoStore, type Store } from '../store/index.js';
+import { MongoStore, type EmbeddedStore, type Store } from '../store/index.js';
 import { EmbeddedAgendaBackend } from './embedded/embedded-agenda.backend.js';
 import { JOBS } from './jobs.js';
 import { mongoAgendaBackend } from './mongo-agenda.backend.js';
@@ -16,6 +15,10 @@ export interface SchedulerOptions {
   outbox: Outbox;
   inbound: InboundService;
   evidence: EvidenceService;
+  /** Retention: erases what is past its period (daily). */
+  eraseExpired?: () => Promise<unknown>;
+  /** Sends the report reminders due today (daily). */
+  remindReports?: () => Promise<unknown>;
   /** How often agenda looks for due jobs. */
   processEvery?: string | number;
   /** How often the outbox is swept for what no in-process lane delivered (restarts, other instances). */
@@ -31,7 +34,7 @@ export async function startScheduler(options: SchedulerOptions): Promise<Agenda>
   const backend =
     store instanceof MongoStore
       ? mongoAgendaBackend(store)
-      : new EmbeddedAgendaBackend({ filename: path.join(options.dataDir, 'db', 'agenda-jobs.db') });
+      : new EmbeddedAgendaBackend({ database: (store as EmbeddedStore).database });
   const agenda = new Agenda({
     backend,
     notificationChannel: new InMemoryNotificationChannel(),
@@ -53,11 +56,19 @@ export async function startScheduler(options: SchedulerOptions): Promise<Agenda>
     while ((await options.evidence.fetchDue()) > 0);
   }, { concurrency: 1, lockLifetime: 10 * 60_000 });
 
+  const daily = [
+    [JOBS.eraseExpired, options.eraseExpired, '30 2 * * *'],
+    [JOBS.remindReports, options.remindReports, '0 8 * * *'],
+  ] as const;
+  for (const [name, run] of daily) if (run) agenda.define(name, async () => void (await run()), { concurrency: 1, lockLifetime: 30 * 60_000 });
+
   await agenda.ready;
   await agenda.start();
   await agenda.every(options.outboxEvery ?? '5 seconds', JOBS.deliverOutbox);
   await agenda.every('30 seconds', JOBS.sweepInbound);
   await agenda.every('1 minute', JOBS.fetchEvidence);
+  // Vietnam's clock: retention at night, reminders at the start of the working day.
+  for (const [name, run, cron] of daily) if (run) await agenda.every(cron, name, undefined, { timezone: 'Asia/Ho_Chi_Minh', skipImmediate: true });
   options.evidence.onKick(() => {
     agenda.now(JOBS.fetchEvidence).catch((err: unknown) => logger.error({ err }, 'could not schedule an evidence fetch'));
   });

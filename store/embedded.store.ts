@@ -1,9 +1,9 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import NedbModule from '@seald-io/nedb';
-import mongoose, { type Model } from 'mongoose';
-import { find as mingoFind, update as mingoUpdate } from 'mingo';
+import mongoose, { type Model, type Schema } from 'mongoose';
+import { update as mingoUpdate } from 'mingo';
 import { newId } from '../models/ids.js';
+import { SEARCH_WORDS_FIELD } from '../models/define.js';
+import { searchWords } from '../models/search-words.js';
 import {
   DuplicateKeyError,
   ValidationFailedError,
@@ -16,38 +16,44 @@ import {
   type Store,
   type Update,
 } from './store.js';
-
-type Doc = { _id: string } & Record<string, unknown>;
-
-// NeDB is CommonJS typed as an ES default export: under NodeNext the class is the module itself.
-type Datastore<T> = NedbModule.default<T>;
-const Datastore = ((NedbModule as unknown as { default?: unknown }).default ?? NedbModule) as typeof NedbModule.default;
+import type { FieldType, TypeOf } from './sqlite/filter-sql.js';
+import { isUniqueViolation, JsonTable, type Doc, type IndexSpec } from './sqlite/json-table.js';
+import { DATABASE_FILE, SqliteDatabase } from './sqlite/sqlite-database.js';
 
 /**
- * The embedded engine: one NeDB file per collection under DATA_DIR (in memory when no
- * directory is given), queried with mingo so that filters and updates mean what they mean in
- * MongoDB. Writes to a collection are serialised, which makes findOneAndUpdate atomic within
- * this process — the embedded engine is for one process only.
+ * The embedded engine: one SQLite database file under DATA_DIR (in memory when no directory is
+ * given), each collection a table of JSON documents with the schema's indexes. Filters and
+ * updates mean what they mean in MongoDB (SQL answers the indexable part, mingo the rest), and
+ * every write is validated by the collection's mongoose schema. For one process.
  */
 export class EmbeddedStore implements Store {
   readonly engine = 'embedded' as const;
+  readonly database: SqliteDatabase;
   private readonly mongoose = new mongoose.Mongoose();
   private readonly collections = new Map<string, EmbeddedCollection<any>>();
   private closed = false;
 
-  constructor(private readonly dir: string | null) {
-    if (dir) fs.mkdirSync(dir, { recursive: true });
+  constructor(dir: string | null) {
+    this.database = SqliteDatabase.open(dir ? path.join(dir, DATABASE_FILE) : ':memory:');
   }
 
   collection<T extends { _id: string }>(def: ModelDef<T>): Collection<T> {
     let c = this.collections.get(def.name);
     if (!c) {
       const model = this.mongoose.models[def.name] ?? this.mongoose.model(def.name, def.schema);
-      const filename = this.dir ? path.join(this.dir, `${def.name}.db`) : undefined;
-      c = new EmbeddedCollection<T>(def.name, model, filename);
+      c = new EmbeddedCollection<T>(this.database, model, def.search);
       this.collections.set(def.name, c);
     }
     return c as EmbeddedCollection<T>;
+  }
+
+  /** How SQLite runs a find on a collection (for tests and measurements). */
+  explain<T extends { _id: string }>(def: ModelDef<T>, filter: Filter, options?: FindOptions) {
+    return (this.collection(def) as unknown as EmbeddedCollection<T>).table.explain(filter, options);
+  }
+
+  transaction<R>(fn: () => Promise<R>): Promise<R> {
+    return this.database.transaction(fn);
   }
 
   isReady() {
@@ -56,50 +62,50 @@ export class EmbeddedStore implements Store {
 
   async close() {
     this.closed = true;
-    await Promise.all([...this.collections.values()].map((c) => c.flush()));
+    await this.database.close();
   }
 }
 
+const SCALARS: Record<string, FieldType> = { String: 'string', Number: 'number', Boolean: 'boolean', Date: 'date' };
+
+/** What SQL may assume about a path of the schema: a scalar type, unless an array or free-form value is on the way. */
+export function schemaTypeOf(schema: Schema): TypeOf {
+  const cache = new Map<string, FieldType | null>();
+  return (p) => {
+    if (!cache.has(p)) {
+      const segments = p.split('.');
+      const through = segments.slice(0, -1).map((_, i) => schema.path(segments.slice(0, i + 1).join('.')));
+      const blocked = through.some((t) => t && t.instance !== 'Embedded');
+      cache.set(p, blocked ? null : (SCALARS[schema.path(p)?.instance ?? ''] ?? null));
+    }
+    return cache.get(p)!;
+  };
+}
+
+export function schemaIndexes(schema: Schema): IndexSpec[] {
+  return schema.indexes().map(([fields, options]) => ({
+    fields: Object.entries(fields).map(([p, d]) => [p, d === -1 ? -1 : 1] as [string, 1 | -1]),
+    unique: Boolean(options?.unique),
+    sparse: Boolean(options?.sparse),
+  }));
+}
+
 class EmbeddedCollection<T extends { _id: string }> implements Collection<T> {
-  private readonly db: Datastore<Doc>;
-  private readonly ready: Promise<void>;
-  private queue: Promise<unknown> = Promise.resolve();
+  readonly table: JsonTable;
+  private readonly name: string;
 
   constructor(
-    private readonly name: string,
+    private readonly database: SqliteDatabase,
     private readonly model: Model<any>,
-    filename: string | undefined,
+    search?: string,
   ) {
-    this.db = new Datastore<Doc>(filename ? { filename } : { inMemoryOnly: true });
-    this.ready = this.init();
+    this.name = model.modelName;
+    const types = schemaTypeOf(model.schema);
+    const indexes = schemaIndexes(model.schema).filter((i) => !i.fields.some(([p]) => p === SEARCH_WORDS_FIELD));
+    this.table = new JsonTable(database, this.name, (p) => (p.startsWith('_id.') ? null : types(p)), indexes, search).create();
   }
 
-  private async init() {
-    await this.db.loadDatabaseAsync();
-    const indexed = new Set<string>();
-    for (const [fields, options] of this.model.schema.indexes()) {
-      const names = Object.keys(fields);
-      if (options?.unique) {
-        await this.db.ensureIndexAsync({ fieldName: names.length === 1 ? names[0]! : names, unique: true, sparse: Boolean(options.sparse) });
-        if (names.length === 1) indexed.add(names[0]!);
-      }
-      // Every field of every declared index gets a lookup index of its own, to narrow queries.
-      for (const name of names) {
-        if (indexed.has(name) || name.includes('.')) continue;
-        await this.db.ensureIndexAsync({ fieldName: name });
-        indexed.add(name);
-      }
-    }
-    this.db.setAutocompactionInterval(5 * 60_000);
-  }
-
-  /** Runs `fn` after every earlier write to this collection has finished. */
-  private serial<R>(fn: () => Promise<R>): Promise<R> {
-    const run = this.queue.then(() => this.ready).then(fn);
-    this.queue = run.catch(() => undefined);
-    return run;
-  }
-
+  /** The document as the schema makes it: cast, defaults filled, unknown fields dropped, validated. */
   private async validated(doc: Doc): Promise<Doc> {
     const m = new this.model(doc);
     try {
@@ -110,122 +116,80 @@ class EmbeddedCollection<T extends { _id: string }> implements Collection<T> {
     return m.toObject({ versionKey: false, depopulate: true }) as Doc;
   }
 
-  private query(filter: Filter, options: FindOptions = {}): Doc[] {
-    let cursor = mingoFind<Doc>(this.candidates(filter), filter);
-    if (options.sort) cursor = cursor.sort(options.sort);
-    if (options.skip) cursor = cursor.skip(options.skip);
-    if (options.limit) cursor = cursor.limit(options.limit);
-    return cursor.all() as Doc[];
-  }
-
-  /**
-   * The documents a filter can match, narrowed with NeDB's indexes when the filter pins an
-   * indexed field to a value (or `$in` values); mingo then applies the whole filter.
-   */
-  private candidates(filter: Filter): Doc[] {
-    const indexes = (this.db as unknown as { indexes: Record<string, { getMatching(v: unknown): Doc[] }> }).indexes;
-    let best: Doc[] | null = null;
-    for (const [field, condition] of Object.entries(filter)) {
-      const index = indexes[field];
-      if (!index) continue;
-      const values = pinnedValues(condition);
-      if (!values) continue;
-      const docs = index.getMatching(values.length === 1 ? values[0] : values);
-      if (!best || docs.length < best.length) best = docs;
-      if (best.length <= 1) break;
-    }
-    return best ?? this.db.getAllData();
-  }
-
-  private async write<R>(op: () => Promise<R>): Promise<R> {
+  private guard<R>(op: () => R): R {
     try {
-      return await op();
+      return op();
     } catch (err) {
-      if ((err as { errorType?: string }).errorType === 'uniqueViolated') throw new DuplicateKeyError(this.name, { cause: err });
+      if (isUniqueViolation(err)) throw new DuplicateKeyError(this.name, { cause: err });
       throw err;
     }
   }
 
   insertOne(doc: NewDoc<T>): Promise<T> {
-    return this.serial(async () => {
+    return this.database.write(async () => {
       const now = new Date();
       const full = await this.validated({ createdAt: now, updatedAt: now, ...doc, _id: doc._id ?? newId() } as Doc);
-      await this.write(() => this.db.insertAsync(full));
-      return structuredClone(full) as unknown as T;
+      this.guard(() => this.table.insert(full));
+      return full as unknown as T;
     });
   }
 
-  async findOne(filter: Filter, options: { sort?: Sort } = {}): Promise<T | null> {
-    await this.ready;
-    const [doc] = this.query(filter, { ...options, limit: 1 });
-    return doc ? (structuredClone(doc) as unknown as T) : null;
+  findOne(filter: Filter, options: { sort?: Sort } = {}): Promise<T | null> {
+    return this.database.read(() => (this.table.find(filter, { ...options, limit: 1 })[0] as T | undefined) ?? null);
   }
 
-  async find(filter: Filter, options?: FindOptions): Promise<T[]> {
-    await this.ready;
-    return structuredClone(this.query(filter, options)) as unknown as T[];
+  find(filter: Filter, options?: FindOptions): Promise<T[]> {
+    return this.database.read(() => this.table.find(filter, options) as unknown as T[]);
   }
 
-  async count(filter: Filter): Promise<number> {
-    await this.ready;
-    return this.query(filter).length;
+  findByWords(text: string, filter: Filter, options?: FindOptions): Promise<T[]> {
+    return this.database.read(() => this.table.findByWords(searchWords(text), filter, options) as unknown as T[]);
+  }
+
+  count(filter: Filter): Promise<number> {
+    return this.database.read(() => this.table.count(filter));
   }
 
   findOneAndUpdate(filter: Filter, update: Update, options: { upsert?: boolean; sort?: Sort } = {}): Promise<T | null> {
-    return this.serial(async () => {
-      const [current] = this.query(filter, { sort: options.sort, limit: 1 });
+    return this.database.write(async () => {
+      const [current] = this.table.rows(filter, { sort: options.sort, limit: 1 });
       if (!current) {
         if (!options.upsert) return null;
         const seed = equalityFields(filter);
         const now = new Date();
         const draft = applyUpdate({ createdAt: now, ...seed, _id: (seed._id as string) ?? newId() } as Doc, update, true);
         const full = await this.validated({ ...draft, updatedAt: now });
-        await this.write(() => this.db.insertAsync(full));
-        return structuredClone(full) as unknown as T;
+        this.guard(() => this.table.insert(full));
+        return full as unknown as T;
       }
-      const next = await this.validated({ ...applyUpdate(structuredClone(current), update, false), updatedAt: new Date() });
-      await this.write(() => this.db.updateAsync({ _id: current._id }, next, {}));
-      return structuredClone(next) as unknown as T;
+      const before = structuredClone(current.doc);
+      const next = await this.validated({ ...applyUpdate(current.doc, update, false), updatedAt: new Date() });
+      this.guard(() => this.table.replace(current.rowid, next, before));
+      this.table.purgeErasedWords();
+      return next as unknown as T;
     });
   }
 
   updateMany(filter: Filter, update: Update): Promise<number> {
-    return this.serial(async () => {
-      const matches = this.query(filter);
-      for (const doc of matches) {
-        const next = await this.validated({ ...applyUpdate(structuredClone(doc), update, false), updatedAt: new Date() });
-        await this.write(() => this.db.updateAsync({ _id: doc._id }, next, {}));
-      }
-      return matches.length;
+    return this.database.write(async () => {
+      const rows = this.table.rows(filter);
+      const now = new Date();
+      const next: Doc[] = [];
+      const before = rows.map((row) => (this.table.search ? structuredClone(row.doc) : undefined));
+      for (const row of rows) next.push(await this.validated({ ...applyUpdate(row.doc, update, false), updatedAt: now }));
+      this.guard(() => this.database.atomically(() => rows.forEach((row, i) => this.table.replace(row.rowid, next[i]!, before[i]))));
+      this.table.purgeErasedWords();
+      return rows.length;
     });
   }
 
   deleteMany(filter: Filter): Promise<number> {
-    return this.serial(async () => {
-      const ids = this.query(filter).map((d) => d._id);
-      if (ids.length === 0) return 0;
-      return this.db.removeAsync({ _id: { $in: ids } }, { multi: true });
+    return this.database.write(() => {
+      const deleted = this.table.delete(filter).length;
+      this.table.purgeErasedWords();
+      return deleted;
     });
   }
-
-  async flush() {
-    await this.queue;
-    this.db.stopAutocompaction();
-    await this.db.compactDatafileAsync();
-  }
-}
-
-const isScalar = (v: unknown) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
-
-/** The values a filter condition pins a field to (`'x'`, `{ $eq: 'x' }`, `{ $in: [...] }`), or null. */
-function pinnedValues(condition: unknown): unknown[] | null {
-  if (isScalar(condition)) return [condition];
-  if (condition && typeof condition === 'object' && !Array.isArray(condition) && !(condition instanceof Date) && !(condition instanceof RegExp)) {
-    const c = condition as Record<string, unknown>;
-    if (isScalar(c.$eq)) return [c.$eq];
-    if (Array.isArray(c.$in) && c.$in.length > 0 && c.$in.every(isScalar)) return c.$in;
-  }
-  return null;
 }
 
 /** Applies a MongoDB update document; `$setOnInsert` counts only when inserting. */

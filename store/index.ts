@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { EmbeddedStore } from './embedded.store.js';
 import { MongoStore } from './mongo.store.js';
 import type { ModelDef, Store } from './store.js';
@@ -12,7 +11,7 @@ export { IndexBuildError } from './indexes.js';
 /** Opens the store the configuration names: MongoDB when a URI is set, the embedded engine otherwise. */
 export async function openStore(options: { mongodbUri?: string | undefined; dataDir: string }): Promise<Store> {
   if (options.mongodbUri) return MongoStore.connect(options.mongodbUri);
-  return new EmbeddedStore(path.join(options.dataDir, 'db'));
+  return new EmbeddedStore(options.dataDir);
 }
 
 /**

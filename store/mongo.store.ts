@@ -11,6 +11,8 @@ import {
   type Store,
   type Update,
 } from './store.js';
+import { SEARCH_WORDS_FIELD } from '../models/define.js';
+import { searchWords } from '../models/search-words.js';
 import { declaredIndexes, duplicatesPipeline, IndexBuildError, indexName, mongoshListCommand, type DeclaredIndex } from './indexes.js';
 
 /**
@@ -21,19 +23,32 @@ export class MongoStore implements Store {
   readonly engine = 'mongodb' as const;
   private readonly collections = new Map<string, Collection<any>>();
 
-  private constructor(readonly connection: Connection) {}
+  private constructor(
+    readonly connection: Connection,
+    /** A replica set or a sharded cluster: the deployments that support transactions. */
+    private readonly transactional: boolean,
+  ) {}
 
   static async connect(uri: string): Promise<MongoStore> {
+    // Operations inside connection.transaction() find their session by themselves.
+    mongoose.set('transactionAsyncLocalStorage', true);
     // No background auto-index: ensureIndexes builds every index, awaited, before traffic.
     const connection = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 10_000, autoIndex: false }).asPromise();
-    return new MongoStore(connection);
+    const hello = (await connection.db!.admin().command({ hello: 1 })) as { setName?: string; msg?: string };
+    return new MongoStore(connection, Boolean(hello.setName) || hello.msg === 'isdbgrid');
+  }
+
+  transaction<T>(fn: () => Promise<T>): Promise<T> {
+    // Inside a transaction already: join it.
+    if (!this.transactional || openSession()) return fn();
+    return this.connection.transaction(() => fn());
   }
 
   collection<T extends { _id: string }>(def: ModelDef<T>): Collection<T> {
     let c = this.collections.get(def.name);
     if (!c) {
       const model = this.connection.models[def.name] ?? this.connection.model(def.name, def.schema);
-      c = new MongoCollection<T>(model);
+      c = new MongoCollection<T>(model, def.search);
       this.collections.set(def.name, c);
     }
     return c as Collection<T>;
@@ -68,6 +83,10 @@ export class MongoStore implements Store {
   }
 }
 
+/** The session of the transaction the caller runs in (mongoose keeps it in AsyncLocalStorage). */
+const openSession = () =>
+  (mongoose as unknown as { transactionAsyncLocalStorage?: { getStore(): { session?: unknown } | undefined } }).transactionAsyncLocalStorage?.getStore()?.session;
+
 async function indexError(model: Model<any>, index: DeclaredIndex, err: unknown): Promise<IndexBuildError> {
   const collection = model.collection.collectionName;
   if ((err as { code?: number }).code === 11000) {
@@ -79,7 +98,24 @@ async function indexError(model: Model<any>, index: DeclaredIndex, err: unknown)
 }
 
 class MongoCollection<T extends { _id: string }> implements Collection<T> {
-  constructor(private readonly model: Model<any>) {}
+  constructor(
+    private readonly model: Model<any>,
+    /** The field searched by words; its folded words are kept beside it. */
+    private readonly search?: string,
+  ) {}
+
+  /** The update, plus the folded words of the search field when it changes. */
+  private withWords(update: Update): Update {
+    const field = this.search;
+    if (!field) return update;
+    const out: Record<string, Record<string, unknown>> = { ...(update as Record<string, Record<string, unknown>>) };
+    for (const op of ['$set', '$setOnInsert'] as const) {
+      const value = out[op]?.[field];
+      if (typeof value === 'string') out[op] = { ...out[op], [SEARCH_WORDS_FIELD]: searchWords(value) };
+    }
+    if (out.$unset && field in out.$unset) out.$set = { ...out.$set, [SEARCH_WORDS_FIELD]: [] };
+    return out;
+  }
 
   private async guard<R>(op: () => Promise<R>): Promise<R> {
     try {
@@ -94,7 +130,20 @@ class MongoCollection<T extends { _id: string }> implements Collection<T> {
   }
 
   insertOne(doc: NewDoc<T>): Promise<T> {
-    return this.guard(async () => (await this.model.create(doc)).toObject({ versionKey: false }) as T);
+    const text = this.search ? (doc as Record<string, unknown>)[this.search] : undefined;
+    const full = typeof text === 'string' ? { ...doc, [SEARCH_WORDS_FIELD]: searchWords(text) } : doc;
+    return this.guard(async () => {
+      const { [SEARCH_WORDS_FIELD]: _words, ...saved } = (await this.model.create(full)).toObject({ versionKey: false });
+      return saved as T;
+    });
+  }
+
+  findByWords(text: string, filter: Filter, options: FindOptions = {}): Promise<T[]> {
+    if (!this.search) throw new Error(`${this.model.modelName} has no search field`);
+    const words = searchWords(text);
+    if (words.length === 0) return Promise.resolve([]);
+    // Folded words hold only letters and digits: nothing to escape in the anchored patterns.
+    return this.find({ $and: [filter, { [SEARCH_WORDS_FIELD]: { $all: words.map((w) => new RegExp(`^${w}`)) } }] }, options);
   }
 
   findOne(filter: Filter, options: { sort?: Sort } = {}): Promise<T | null> {
@@ -115,7 +164,7 @@ class MongoCollection<T extends { _id: string }> implements Collection<T> {
   findOneAndUpdate(filter: Filter, update: Update, options: { upsert?: boolean; sort?: Sort } = {}): Promise<T | null> {
     return this.guard(() =>
       this.model
-        .findOneAndUpdate(filter, update, {
+        .findOneAndUpdate(filter, this.withWords(update), {
           returnDocument: 'after',
           upsert: options.upsert ?? false,
           sort: options.sort,
@@ -128,7 +177,7 @@ class MongoCollection<T extends { _id: string }> implements Collection<T> {
   }
 
   updateMany(filter: Filter, update: Update): Promise<number> {
-    return this.guard(async () => (await this.model.updateMany(filter, update, { runValidators: true })).matchedCount);
+    return this.guard(async () => (await this.model.updateMany(filter, this.withWords(update), { runValidators: true })).matchedCount);
   }
 
   deleteMany(filter: Filter): Promise<number> {

@@ -32,6 +32,14 @@ export interface Collection<T extends { _id: string }> {
    * or null when none matched (an upsert inserts instead).
    */
   findOneAndUpdate(filter: Filter, update: Update, options?: { upsert?: boolean; sort?: Sort }): Promise<T | null>;
+  /**
+   * Documents whose search field (`defineModel(…, { search })`) holds every word of `text`,
+   * each as a whole word or the start of one, ignoring case and diacritics ("bi danh" finds
+   * "bị đánh"); narrowed by `filter`, sorted and paged as `find`. An index answers it on both
+   * engines (SQLite FTS5; an indexed array of folded words on MongoDB). A text without letters
+   * or digits finds nothing.
+   */
+  findByWords(text: string, filter: Filter, options?: FindOptions): Promise<T[]>;
   /** Returns how many documents matched. */
   updateMany(filter: Filter, update: Update): Promise<number>;
   deleteMany(filter: Filter): Promise<number>;
@@ -41,6 +49,15 @@ export interface Collection<T extends { _id: string }> {
 export interface Store {
   readonly engine: 'mongodb' | 'embedded';
   collection<T extends { _id: string }>(def: ModelDef<T>): Collection<T>;
+  /**
+   * Runs `fn` as one transaction: its writes commit together, or none of them when it throws.
+   * Every store call made inside `fn` (awaited, directly or through services) belongs to it;
+   * other callers' operations wait until it ends, so keep it short and do not wait inside it
+   * for work started outside it. A nested call joins the transaction already open. On
+   * MongoDB this is a session transaction when the deployment supports it (a replica set),
+   * else `fn` simply runs.
+   */
+  transaction<T>(fn: () => Promise<T>): Promise<T>;
   /** True while the engine can serve requests (for `/readyz`). */
   isReady(): boolean;
   close(): Promise<void>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import defaultAreas from '../../cases/areas.default.json' with { type: 'json' };
-import { SLA_LIMITS, type AreaSetting, type SlaSettings } from '../../models/index.js';
+import { RETENTION_LIMITS, SLA_LIMITS, type AreaSetting, type SlaSettings } from '../../models/index.js';
 
 /**
  * The settings forms, parsed at the edge with the same rules the settings model enforces. An
@@ -41,6 +41,11 @@ export const SlaForm = z.object({
   adviceHours: inRange('adviceHours'),
   opinionHours: inRange('opinionHours'),
   forwardedOpinionDays: inRange('forwardedOpinionDays'),
+});
+
+/** Days a closed case's words are kept; empty means the server configuration's RETENTION_DAYS. */
+export const RetentionForm = z.object({
+  retentionDays: z.preprocess(blankToNull, z.coerce.number().int().min(RETENTION_LIMITS.min).max(RETENTION_LIMITS.max).nullable()),
 });
 
 export const slaFromForm = (form: Record<string, number>): SlaSettings =>

@@ -10,10 +10,11 @@ import { requireRole } from '../auth/auth.middleware.js';
 import { fieldErrorsOf, stringsOf, type FieldErrors } from '../cases/case-view.js';
 import { ctx, type BackofficeDeps } from '../context.js';
 import { render } from '../render.js';
+import { formatCannedText, parseCannedText, shippedCannedReplies } from './canned-replies.form.js';
 import { ESCALATION_FIELDS, EscalationForm, escalationToForm, holidaysFromForm, holidaysToForm } from './reminders.form.js';
-import { AlertsForm, formatAreaText, HotlinesForm, parseAreaText, SLA_FIELDS, slaFromForm, slaRanges, SlaForm, slaToForm } from './settings.form.js';
+import { AlertsForm, formatAreaText, HotlinesForm, parseAreaText, RetentionForm, SLA_FIELDS, slaFromForm, slaRanges, SlaForm, slaToForm } from './settings.form.js';
 
-type Section = 'hotlines' | 'alerts' | 'sla' | 'escalation' | 'holidays' | 'areas';
+type Section = 'hotlines' | 'alerts' | 'sla' | 'escalation' | 'holidays' | 'areas' | 'retention' | 'canned';
 
 /** Which top-level and nested fields a patch changes, for the audit log (values left out). */
 function changedFields(saved: Settings | null, patch: SettingsPatch): string[] {
@@ -47,10 +48,12 @@ export function settingsRoutes(deps: BackofficeDeps): Router {
       hotlines: { provinceNumber: saved?.hotlines.provinceNumber ?? '', provinceName: saved?.hotlines.provinceName ?? '' },
       alerts: { staffTelegramChatId: saved?.staffTelegramChatId ?? '' },
       sla: slaToForm(work.sla),
+      retention: { retentionDays: saved?.retentionDays ? String(saved.retentionDays) : '' },
       escalation: escalationToForm(work.escalation),
       holidays: holidaysToForm(saved?.holidays ?? defaultHolidayCalendar()),
       // Until an admin saves a list, the shipped one is shown to start from.
       areas: { areas: formatAreaText(saved?.areas.length ? saved.areas : defaultAreas.provinces.map((p) => ({ ...p, communes: [] }))) },
+      canned: { canned: formatCannedText(work.cannedReplies.length ? work.cannedReplies : shippedCannedReplies(ctx(req).t)) },
     };
     const values = failed ? { ...current, [failed.section]: failed.values } : current;
     render(
@@ -60,9 +63,11 @@ export function settingsRoutes(deps: BackofficeDeps): Router {
       {
         values,
         errors: failed ? { [failed.section]: failed.errors } : {},
+        retentionDefault: config.RETENTION_DAYS,
         defaults: { provinceNumber: config.PROVINCE_HOTLINE ?? null, provinceName: config.PROVINCE_NAME ?? null, staffTelegramChatId: config.STAFF_TELEGRAM_CHAT_ID ?? null },
         slaFields: SLA_FIELDS.map((f) => f.name),
         slaRanges: slaRanges(),
+        cannedSaved: work.cannedReplies.length > 0,
         escalationFields: ESCALATION_FIELDS,
         escalationRanges: ESCALATION_LIMITS,
         holidaysSaved: Boolean(saved?.holidays),
@@ -112,6 +117,7 @@ export function settingsRoutes(deps: BackofficeDeps): Router {
       return { errors };
     }),
   );
+  router.post('/settings/retention', section('retention', (body) => parseInput(RetentionForm, body)));
   router.post(
     '/settings/areas',
     section('areas', (body, t) => {
@@ -119,6 +125,16 @@ export function settingsRoutes(deps: BackofficeDeps): Router {
       if ('areas' in parsed) return { areas: parsed.areas };
       const { key, ...vars } = parsed.error;
       return { errors: { areas: t(`admin.settings.areas.errors.${key}`, vars) } };
+    }),
+  );
+
+  router.post(
+    '/settings/canned',
+    section('canned', (body, t) => {
+      const parsed = parseCannedText(body.canned ?? '');
+      if ('replies' in parsed) return { cannedReplies: parsed.replies };
+      const { key, ...vars } = parsed.error;
+      return { errors: { canned: t(`admin.canned.errors.${key}`, vars) } };
     }),
   );
 

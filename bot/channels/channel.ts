@@ -20,6 +20,12 @@ export interface InboundMessage {
   unsupported?: boolean | undefined;
   /** The language the child's page or app is in, when the channel knows it (the web chat does). */
   lang?: 'vi' | 'en' | undefined;
+  /**
+   * The child ended the conversation and wiped it from their device (the web chat's "Xong &
+   * xoá", quick exit, idle clear-up): what they said is filed for the counsellors, then the chat
+   * is forgotten and its session refused from now on. No reply.
+   */
+  endSession?: boolean | undefined;
   /** Platform-specific acknowledgement to make after storing (e.g. a Telegram callback query id). */
   ackId?: string | undefined;
 }

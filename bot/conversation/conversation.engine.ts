@@ -5,7 +5,7 @@ import { detectRisk } from '../risk/risk-detector.js';
 import { showCase } from './case-lookup.js';
 import { onIntent } from './commands.js';
 import { answerStep } from './flow-steps.js';
-import { onForgetAnswer } from './forget.js';
+import { endChat, onForgetAnswer } from './forget.js';
 import { onFirstMessage, onHeld, onIdle } from './idle.js';
 import { decodeChoice, FALLBACK_CHOICE, matchTyped, type Choice } from './choices.js';
 import { isChatter, isGlobalIntent, typedIntent } from './intents.js';
@@ -55,6 +55,10 @@ export class ConversationEngine {
       ))) as Turn['conv'];
     const contactAsLoaded = { lang: contact.lang, openCaseId: contact.openCaseId ?? null };
     const turn = newTurn(this.deps, contact, conv);
+    if (msg.endSession) {
+      await endChat(this.deps, turn);
+      return [];
+    }
     const text = msg.text?.trim() ? msg.text.trim().slice(0, 4000) : undefined;
     // Slash commands ("/help", "/sos") are answered as commands, not read for risk.
     const risk = text && !/^\/(?!sos\b)\w+(@\w+)?$/.test(text) ? signalOf(detectRisk(text)) : null;

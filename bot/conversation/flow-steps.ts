@@ -2,6 +2,7 @@ import type { CaseKind, RiskSeverity } from '../../models/index.js';
 import { normalizeText } from '../risk/risk-detector.js';
 import { finish, keepText, startDraft } from './keeping.js';
 import type { Choice } from './choices.js';
+import { readContactDetails } from './contact-details.js';
 import { ask } from './prompts.js';
 import { ageBandOf, CHOICES, nextStep, type StepId } from './questions.js';
 import { raiseRisk } from './safety.js';
@@ -103,14 +104,32 @@ async function answerFreely(deps: EngineDeps, turn: Turn, step: StepId, text: st
       if (hadAttachments || text) return void turn.replies.push(turn.r.question(turn.t('bot.q.media_more'), [], { done: true, skippable: false }));
       return ask(deps, turn, step);
     case 'contact_details':
-      if (text && !turn.textKept) {
-        turn.conv.draft.contactDetails = text.slice(0, 200);
-        return advance(deps, turn, step);
-      }
-      return ask(deps, turn, step);
+      return answerContactDetails(deps, turn, text);
     default:
       return ask(deps, turn, step);
   }
+}
+
+/**
+ * A phone number (checked: a Vietnamese number) or an e-mail address. Whatever else the message
+ * says is kept in the report; a wrong number is asked again; words without a number are kept.
+ */
+async function answerContactDetails(deps: EngineDeps, turn: Turn, text: string | undefined) {
+  if (!text || turn.textKept) return ask(deps, turn, 'contact_details');
+  const read = readContactDetails(text);
+  if (read.kind === 'bad_phone') {
+    keepText(turn, text);
+    turn.replies.push(turn.r.text(turn.t('bot.phone_invalid')));
+    return ask(deps, turn, 'contact_details');
+  }
+  if (read.kind === 'none') {
+    keepText(turn, text);
+    turn.replies.push(turn.r.text(turn.t('bot.kept')));
+    return ask(deps, turn, 'contact_details');
+  }
+  turn.conv.draft.contactDetails = read.value;
+  if (read.rest) keepText(turn, text);
+  return advance(deps, turn, 'contact_details');
 }
 
 /**

@@ -12,20 +12,10 @@
  * 4. Everyday idioms that look like risk ("khó chết đi được", "đánh răng", "dying to see") are
  *    blanked, so the rules never see them.
  */
+import { normalizeText } from '../../models/search-words.js';
 
-/**
- * Folds Vietnamese text to a plain form: NFD, combining marks removed, đ/Đ → d, lowercase,
- * every run of whitespace or punctuation turned into one space, trimmed.
- */
-export function normalizeText(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{M}+/gu, '')
-    .replace(/[đĐ]/g, 'd')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
-}
+/** The one folding of Vietnamese text, shared with word search (models/search-words.ts). */
+export { normalizeText };
 
 /** Words marked in their risk (or their harmless) sense before the diacritics are folded. */
 const MARKERS: [string, string][] = [

@@ -1,8 +1,10 @@
-import assert from 'node:assert';
-import nedb from '@seald-io/nedb';
-import { find, update } from 'mingo';
 import { computeJobState } from 'agenda';
 import type { JobParameters, JobRepository, JobRepositoryOptions, JobsOverview, JobsQueryOptions, JobsResult, RemoveJobsOptions } from 'agenda';
+import { update } from 'mingo';
+import { newId } from '../../models/ids.js';
+import { JsonTable, type IndexSpec } from '../../store/sqlite/json-table.js';
+import type { FieldType } from '../../store/sqlite/filter-sql.js';
+import { SqliteDatabase } from '../../store/sqlite/sqlite-database.js';
 import {
   assertSafeUniqueQuery,
   debouncedFields,
@@ -19,54 +21,67 @@ import {
   type StoredJob,
 } from './embedded-job.queries.js';
 
-// NeDB's typings declare an ES default export, but the package is CommonJS whose
-// module.exports is the class: under NodeNext the default import is typed as the module.
-const Datastore = ((nedb as { default?: unknown }).default ?? nedb) as typeof nedb.default;
-type Datastore<S> = import('@seald-io/nedb').default<S>;
+/** The jobs table in the embedded engine's database. */
+export const JOBS_TABLE = 'agenda_jobs';
+
+/** The paths SQL may compare: always this scalar type or null, as toStoredFields writes them. */
+const JOB_FIELDS: Record<string, FieldType> = {
+  name: 'string',
+  type: 'string',
+  priority: 'number',
+  disabled: 'boolean',
+  nextRunAt: 'date',
+  lockedAt: 'date',
+  lastRunAt: 'date',
+  lastFinishedAt: 'date',
+  failedAt: 'date',
+  lastModifiedBy: 'string',
+};
+
+/** For agenda's queries: the next job to run per name, expired locks, the queue of due jobs. */
+const JOB_INDEXES: IndexSpec[] = [
+  { fields: [['name', 1], ['nextRunAt', 1], ['priority', -1], ['lockedAt', 1]] },
+  { fields: [['name', 1], ['lockedAt', 1]] },
+  { fields: [['nextRunAt', 1], ['lastRunAt', 1]] },
+];
 
 /** Options for {@link EmbeddedJobRepository}. */
 export interface EmbeddedJobRepositoryOptions {
-  /** NeDB data file; the store is in memory only when omitted. */
+  /** The embedded store's database, shared (the application's case); its owner closes it. */
+  database?: SqliteDatabase | undefined;
+  /** A database file of its own; in memory when neither is given. */
   filename?: string | undefined;
-  /** How often NeDB rewrites its append-only file, in ms (NeDB enforces at least 5 s). */
-  autocompactionIntervalMs?: number | undefined;
 }
 
 // The order MongoJobRepository uses to pick the next job: earliest first, then most urgent.
 const NEXT_JOB_SORT = { nextRunAt: 1, priority: -1 } as const;
 
 /**
- * agenda's {@link JobRepository} on NeDB, a port of `@agendajs/mongo-backend`'s
- * MongoJobRepository: same queries (run by mingo, so they mean what they mean in MongoDB),
- * same stored shape, same single/unique/debounce rules. NeDB lives in this process, so every
- * write goes through one queue: read-then-write steps (locking, upserts) are then atomic, which
- * is what MongoDB's findOneAndUpdate gives. One process, and one instance, per data file.
+ * agenda's {@link JobRepository} on the embedded engine's SQLite database, a port of
+ * `@agendajs/mongo-backend`'s MongoJobRepository: same queries (their indexable part in SQL on
+ * the jobs table's indexes, the rest by mingo, so they mean what they mean in MongoDB), same
+ * stored shape, same single/unique/debounce rules. Each step runs synchronously inside the
+ * database's gate, so read-then-write steps (locking, upserts) are atomic, as MongoDB's
+ * findOneAndUpdate is. One process per database file.
  */
 export class EmbeddedJobRepository implements JobRepository {
-  private readonly db: Datastore<Record<string, unknown>>;
-  private loading: Promise<void> | undefined;
-  private writes: Promise<unknown> = Promise.resolve();
+  readonly database: SqliteDatabase;
+  /** True when the repository opened its database itself (and so closes it). */
+  readonly ownsDatabase: boolean;
+  private readonly table: JsonTable<StoredJob>;
 
-  constructor(private readonly options: EmbeddedJobRepositoryOptions = {}) {
-    this.db = new Datastore(options.filename ? { filename: options.filename } : { inMemoryOnly: true });
+  constructor(options: EmbeddedJobRepositoryOptions = {}) {
+    this.ownsDatabase = !options.database;
+    this.database = options.database ?? SqliteDatabase.open(options.filename ?? ':memory:');
+    this.table = new JsonTable<StoredJob>(this.database, JOBS_TABLE, (p) => JOB_FIELDS[p] ?? null, JOB_INDEXES).create();
   }
 
-  /** Loads the data file (once) and starts periodic compaction of it. */
-  async connect(): Promise<void> {
-    await this.loaded();
-    if (this.options.filename) this.db.setAutocompactionInterval(this.options.autocompactionIntervalMs ?? 60_000);
-  }
+  /** Nothing to do: the table is ready once constructed. Safe to call more than once. */
+  async connect(): Promise<void> {}
 
-  /**
-   * Stops compaction and, once queued writes are done, rewrites the file compactly. The data
-   * stays readable: agenda does not reconnect if it is started again after stop().
-   */
+  /** Closes the database if the repository opened it; the jobs stay on disk. */
   async disconnect(): Promise<void> {
-    this.db.stopAutocompaction();
-    await this.writes;
-    // A file that never loaded has nothing to compact (and its error was reported already).
-    const loaded = await this.loading?.then(() => true, () => false);
-    if (this.options.filename && loaded) await this.db.compactDatafileAsync();
+    if (this.ownsDatabase) await this.database.close();
   }
 
   async getJobById(id: string): Promise<JobParameters | null> {
@@ -113,10 +128,7 @@ export class EmbeddedJobRepository implements JobRepository {
   removeJobs(options: RemoveJobsOptions): Promise<number> {
     const query = filterFromOptions(options);
     if (!query) return Promise.resolve(0);
-    return this.exclusive(async () => {
-      const ids = (await this.select(query)).map((d) => d._id);
-      return ids.length === 0 ? 0 : this.db.removeAsync({ _id: { $in: ids } }, { multi: true });
-    });
+    return this.exclusive(() => this.table.delete(query).length);
   }
 
   disableJobs(options: RemoveJobsOptions): Promise<number> {
@@ -128,10 +140,7 @@ export class EmbeddedJobRepository implements JobRepository {
   }
 
   purgeAllJobs(): Promise<number> {
-    return this.exclusive(async () => {
-      await this.loaded();
-      return this.db.removeAsync({}, { multi: true });
-    });
+    return this.exclusive(() => this.table.delete({}).length);
   }
 
   async unlockJob(job: JobParameters): Promise<void> {
@@ -143,8 +152,8 @@ export class EmbeddedJobRepository implements JobRepository {
   async unlockJobs(jobIds: string[]): Promise<void> {
     if (jobIds.length === 0) return;
     const ids = jobIds.map(String);
-    await this.exclusive(async () => {
-      for (const doc of await this.select({ _id: { $in: ids } })) await this.replace(withoutLock(doc));
+    await this.exclusive(() => {
+      for (const doc of this.selectNow({ _id: { $in: ids } })) this.replace(withoutLock(doc));
     });
   }
 
@@ -203,100 +212,89 @@ export class EmbeddedJobRepository implements JobRepository {
     const { _id, unique, uniqueOpts, ...props } = job;
     const set = toStoredFields(props, options?.lastModifiedBy);
     const done = (doc: StoredJob | undefined) => (doc ? (toJob(doc) as JobParameters<DATA>) : job);
-    return this.exclusive(async () => {
+    return this.exclusive(() => {
       const now = new Date();
-      if (_id) return done(await this.updateFirstUnlocked({ _id: String(_id), name: props.name }, (doc) => ({ ...doc, ...set })));
+      if (_id) return done(this.updateFirstNow({ _id: String(_id), name: props.name }, (doc) => ({ ...doc, ...set })));
 
       if (props.type === 'single') {
         const query = { name: props.name, type: 'single' };
         // A due nextRunAt must not move an existing job (e.g. every() called at each boot).
         if (props.nextRunAt && props.nextRunAt <= now) {
           const { nextRunAt, ...rest } = set;
-          return done(await this.upsert(query, rest, { nextRunAt }));
+          return done(this.upsert(query, rest, { nextRunAt }));
         }
-        return done(await this.upsert(query, set, {}));
+        return done(this.upsert(query, set, {}));
       }
 
-      if (!unique) return done(await this.insert(set));
+      if (!unique) return done(this.insert(set));
 
       assertSafeUniqueQuery(unique);
       const query: Query = { ...unique, name: props.name };
       const debounce = uniqueOpts?.debounce;
-      if (uniqueOpts?.insertOnly && !debounce) return done(await this.upsert(query, {}, set));
-      if (!debounce) return done(await this.upsert(query, set, {}));
+      if (uniqueOpts?.insertOnly && !debounce) return done(this.upsert(query, {}, set));
+      if (!debounce) return done(this.upsert(query, set, {}));
 
-      const [existing] = await this.select(query);
+      const [existing] = this.selectNow(query);
       const next = debouncedFields(set, existing, debounce, now);
-      return done(existing ? await this.updateFirstUnlocked(query, (doc) => ({ ...doc, ...next })) : await this.upsert(query, next, {}));
+      return done(existing ? this.updateFirstNow(query, (doc) => ({ ...doc, ...next })) : this.upsert(query, next, {}));
     });
   }
 
-  // --- storage primitives -------------------------------------------------------------------
+  // --- storage primitives (synchronous; the public methods pass the database's gate) --------
 
-  private loaded(): Promise<void> {
-    return (this.loading ??= this.db.loadDatabaseAsync());
+  /** Runs a write step after the writes queued before it. */
+  private exclusive<R>(fn: () => R): Promise<R> {
+    return this.database.write(fn);
   }
 
-  /** Runs `fn` after every earlier write has finished, so that no two writes interleave. */
-  private exclusive<R>(fn: () => Promise<R>): Promise<R> {
-    const run = this.writes.then(fn);
-    this.writes = run.catch(() => undefined);
-    return run;
-  }
-
-  /** Matching documents (copies), in MongoDB query semantics. */
+  /** Matching documents, in MongoDB query semantics. */
   private async select(query: Query, opts: { sort?: Record<string, 1 | -1>; skip?: number; limit?: number } = {}): Promise<StoredJob[]> {
-    await this.loaded();
-    let docs = this.db.getAllData() as unknown as StoredJob[];
-    // A cheap pre-filter: most queries name the job, and mingo is slower than `===`.
-    if (typeof query.name === 'string') docs = docs.filter((d) => d.name === query.name);
-    let cursor = find<StoredJob>(docs, query);
-    if (opts.sort) cursor = cursor.sort(opts.sort);
-    if (opts.skip) cursor = cursor.skip(opts.skip);
-    if (opts.limit) cursor = cursor.limit(opts.limit);
-    return structuredClone(cursor.all());
+    return this.database.read(() => this.selectNow(query, opts));
   }
 
-  private async insert(doc: Omit<StoredJob, '_id'>): Promise<StoredJob> {
-    await this.loaded();
-    return (await this.db.insertAsync(doc as Record<string, unknown>)) as unknown as StoredJob;
+  private selectNow(query: Query, opts: { sort?: Record<string, 1 | -1>; skip?: number; limit?: number } = {}): StoredJob[] {
+    return this.table.find(query, opts);
   }
 
-  private async replace(doc: StoredJob): Promise<StoredJob> {
-    await this.db.updateAsync({ _id: doc._id }, doc, {});
+  private insert(doc: Omit<StoredJob, '_id'>): StoredJob {
+    const stored = { ...doc, _id: newId() } as StoredJob;
+    this.table.insert(stored);
+    return stored;
+  }
+
+  private replace(doc: StoredJob): StoredJob {
+    this.table.replaceById(doc);
     return doc;
   }
 
-  /** findOneAndUpdate (returning the document after) inside the write queue. */
+  /** findOneAndUpdate (returning the document after) as one write step. */
   private updateFirst(query: Query, change: (doc: StoredJob) => StoredJob, sort?: Record<string, 1 | -1>): Promise<StoredJob | undefined> {
-    return this.exclusive(() => this.updateFirstUnlocked(query, change, sort));
+    return this.exclusive(() => this.updateFirstNow(query, change, sort));
   }
 
-  /** findOneAndUpdate for callers already in the write queue. */
-  private async updateFirstUnlocked(query: Query, change: (doc: StoredJob) => StoredJob, sort?: Record<string, 1 | -1>): Promise<StoredJob | undefined> {
-    const [doc] = await this.select(query, { sort, limit: 1 });
+  /** findOneAndUpdate inside a write step. */
+  private updateFirstNow(query: Query, change: (doc: StoredJob) => StoredJob, sort?: Record<string, 1 | -1>): StoredJob | undefined {
+    const [doc] = this.selectNow(query, { sort, limit: 1 });
     return doc ? this.replace(change(doc)) : undefined;
   }
 
   /** findOneAndUpdate with upsert: a new document starts from the query's equalities. */
-  private async upsert(query: Query, set: Partial<StoredJob>, setOnInsert: Partial<StoredJob>): Promise<StoredJob> {
-    const [existing] = await this.select(query, { limit: 1 });
+  private upsert(query: Query, set: Partial<StoredJob>, setOnInsert: Partial<StoredJob>): StoredJob {
+    const [existing] = this.selectNow(query, { limit: 1 });
     if (existing) return Object.keys(set).length > 0 ? this.replace({ ...existing, ...set }) : existing;
     const seed: Query = {};
     const equalities = equalityFields(query);
     if (Object.keys(equalities).length > 0) update(seed, { $set: equalities });
-    const inserted = await this.insert({ ...seed, ...setOnInsert, ...set } as Omit<StoredJob, '_id'>);
-    assert(inserted._id, 'an upsert always yields a document');
-    return inserted;
+    return this.insert({ ...seed, ...setOnInsert, ...set } as Omit<StoredJob, '_id'>);
   }
 
   private setDisabled(options: RemoveJobsOptions, disabled: boolean): Promise<number> {
     const query = filterFromOptions(options);
     if (!query) return Promise.resolve(0);
-    return this.exclusive(async () => {
+    return this.exclusive(() => {
       // MongoDB reports modifiedCount: documents already in that state do not count.
-      const changing = (await this.select(query)).filter((d) => d.disabled !== disabled);
-      for (const doc of changing) await this.replace({ ...doc, disabled });
+      const changing = this.selectNow(query).filter((d) => d.disabled !== disabled);
+      for (const doc of changing) this.replace({ ...doc, disabled });
       return changing.length;
     });
   }

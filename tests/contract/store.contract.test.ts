@@ -26,6 +26,22 @@ const ThingModel = defineModel<Thing>(
   (s) => s.index({ name: 1 }, { unique: true }),
 );
 
+interface Note {
+  _id: string;
+  topic: string;
+  text: string;
+  n: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const NoteModel = defineModel<Note>(
+  'contract_notes',
+  { topic: { type: String, required: true }, text: { type: String, default: '' }, n: { type: Number, default: 0 } },
+  (s) => s.index({ topic: 1, n: 1 }),
+  { search: 'text' },
+);
+
 describe.skipIf(!mongoLegSkipped)('MongoDB leg of the store contract', () => {
   it.skip('is skipped: MONGODB_URI is not set (run `npm run test:mongo`)', () => {});
 });
@@ -119,6 +135,36 @@ for (const engine of enginesUnderTest()) {
       const t = await things().insertOne({ name: 'valid', n: 3 });
       await expect(things().findOneAndUpdate({ _id: t._id }, { $set: { n: -1 } })).rejects.toThrow();
       expect((await things().findOne({ _id: t._id }))?.n).toBe(3);
+    });
+
+    it('finds documents by the words of their text, ignoring case and diacritics, each word whole or begun', async () => {
+      const notes = store.collection(NoteModel);
+      await notes.insertOne({ topic: 'w', n: 1, text: 'Em bị đánh ở trường bán trú.' });
+      await notes.insertOne({ topic: 'w', n: 2, text: 'BỐ ĐÁNH EM mỗi tối' });
+      await notes.insertOne({ topic: 'other', n: 3, text: 'đánh răng trước khi ngủ' });
+      await notes.insertOne({ topic: 'w', n: 4, text: 'Đường về nhà xa' });
+      const ns = (docs: Note[]) => docs.map((d) => d.n);
+      expect(ns(await notes.findByWords('bi danh', { topic: 'w' }, { sort: { n: 1 } }))).toEqual([1]);
+      expect(ns(await notes.findByWords('Đánh', { topic: 'w' }, { sort: { n: -1 } }))).toEqual([2, 1]);
+      expect(ns(await notes.findByWords('đánh', {}, { sort: { n: 1 }, limit: 2 }))).toEqual([1, 2]);
+      expect(ns(await notes.findByWords('duong ve', {}, {}))).toEqual([4]);
+      expect(ns(await notes.findByWords('trườn', {}, { sort: { n: 1 } }))).toEqual([1]);
+      expect(ns(await notes.findByWords('ánh', {}, {}))).toEqual([]); // inside a word, not its start
+      expect(await notes.findByWords('(.*', {}, {})).toEqual([]);
+      expect(await notes.findByWords('   ', {}, {})).toEqual([]);
+    });
+
+    it('forgets the words of a text once it is changed, erased or deleted', async () => {
+      const notes = store.collection(NoteModel);
+      const a = await notes.insertOne({ topic: 'gone', text: 'chú hàng xóm đáng sợ' });
+      const b = await notes.insertOne({ topic: 'gone', text: 'hàng xóm ồn ào' });
+      await notes.findOneAndUpdate({ _id: a._id }, { $set: { text: '' } });
+      expect((await notes.findByWords('hang xom', { topic: 'gone' })).map((d) => d._id)).toEqual([b._id]);
+      await notes.updateMany({ topic: 'gone' }, { $set: { text: 'đã xoá theo yêu cầu' } });
+      expect(await notes.findByWords('hang xom', {})).toEqual([]);
+      expect((await notes.findByWords('xoa', { topic: 'gone' })).length).toBe(2);
+      await notes.deleteMany({ topic: 'gone' });
+      expect(await notes.findByWords('xoa', {})).toEqual([]);
     });
 
     it('updates and deletes many, counting what matched', async () => {

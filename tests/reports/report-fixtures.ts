@@ -61,5 +61,5 @@ export async function reportWorld(store: Store) {
     await store.collection(ReferralModel).insertOne({ caseId: c._id, to, agencyName: to === 'agency' ? 'UBND xã Mường Phăng' : null, sentAt: c.createdAt, staffId: 'coord-db', ...extra });
   }
 
-  return { store, cases, reports, addCase, addMany, refer, codes };
+  return { store, cipher, outbox, cases, reports, addCase, addMany, refer, codes };
 }

@@ -7,13 +7,16 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Agenda } from 'agenda';
 import type { JobParameters, JobRepository } from 'agenda';
 import { EmbeddedAgendaBackend } from '../../scheduler/embedded/embedded-agenda.backend.js';
+import { CaseModel } from '../../models/index.js';
+import { EmbeddedStore } from '../../store/index.js';
 import { mongoAgendaBackend } from '../../scheduler/mongo-agenda.backend.js';
 import type { MongoStore } from '../../store/index.js';
 import { openTestStore, TEST_ENGINE } from '../helpers/engines.js';
 
 // agenda 6 declares an `agenda/testing` export (its shared backend contract suites), but the
-// npm package only ships dist/, so it cannot be imported. The suite below is our own contract
-// for JobRepository, run on every engine; the first test notices when agenda starts shipping it.
+// npm package only ships dist/, so it cannot be imported: agenda-upstream.backend.test.ts runs
+// a vendored copy of them. The suite below is our own contract for JobRepository, run on every
+// engine; the first test notices when agenda starts shipping the suites.
 const agendaSharedSuites = path.join(path.dirname(createRequire(import.meta.url).resolve('agenda')), '..', 'test', 'shared', 'index.ts');
 
 const SECOND = 1000;
@@ -326,10 +329,17 @@ describe('EmbeddedAgendaBackend', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('is named for dashboards and owns its data file', () => {
-    const backend = new EmbeddedAgendaBackend();
-    expect(backend.name).toBe('Embedded (NeDB)');
-    expect(backend.ownsConnection).toBe(true);
+  it('is named for dashboards, and closes only a database it opened itself', async () => {
+    const own = new EmbeddedAgendaBackend();
+    expect(own.name).toBe('Embedded (SQLite)');
+    expect(own.ownsConnection).toBe(true);
+    const store = new EmbeddedStore(dir);
+    const shared = new EmbeddedAgendaBackend({ database: store.database });
+    expect(shared.ownsConnection).toBe(false);
+    await shared.disconnect();
+    expect(await store.collection(CaseModel).count({})).toBe(0);
+    await store.close();
+    await own.disconnect();
   });
 
   it('two concurrent getNextJobToRun calls never return the same job', async () => {

@@ -1,3 +1,4 @@
+import { DATABASE_FILE } from '../../../../store/sqlite/sqlite-database.js';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -181,7 +182,8 @@ describe('web chat uploads: photos and voice recordings kept as evidence (the re
       Buffer.from(png.subarray(300, 400).toString('hex')),
     ];
     const files = fs.readdirSync(dataDir, { recursive: true, encoding: 'utf8' }).map((f) => path.join(dataDir, f)).filter((f) => fs.statSync(f).isFile());
-    expect(files.some((f) => f.endsWith('evidence_chunks.db'))).toBe(true);
+    // The database file and its write-ahead log, where the chunks were written.
+    expect(files.some((f) => f.endsWith(DATABASE_FILE))).toBe(true);
     for (const file of files) {
       const content = fs.readFileSync(file);
       for (const needle of needles) expect(content.includes(needle), `${path.relative(dataDir, file)} holds the photo`).toBe(false);
@@ -194,6 +196,8 @@ describe('web chat uploads: photos and voice recordings kept as evidence (the re
     await askedNow(session, vi('bot.q.media_more'));
     expect((await fetch(`${app.url}/chat/api/exit`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: session })).status).toBe(204);
     await app.inbound.idle();
-    expect(await list(session)).toEqual([]);
+    // Nothing of the session is left, and its token now reads nothing at all.
+    expect(await app.store.collection(WebTranscriptModel).count({ sessionKey: app.cipher.pseudonym('web', session) })).toBe(0);
+    expect((await fetch(`${app.url}/chat/api/messages`, { headers: { 'x-chat-session': session } })).status).toBe(410);
   });
 });

@@ -1,0 +1,276 @@
+import { find as mingoFind, Query } from 'mingo';
+import type { Filter, FindOptions } from '../store.js';
+import { compileFilter, compileSort, fieldExpr, type TypeOf } from './filter-sql.js';
+import { decodeDoc, encodeDoc } from './json-codec.js';
+import { searchWords } from '../../models/search-words.js';
+import type { SqliteDatabase } from './sqlite-database.js';
+
+export type Doc = { _id: string } & Record<string, unknown>;
+
+/** An index as a mongoose schema declares it: `[[path, 1 | -1], …]`, unique or not. */
+export interface IndexSpec {
+  fields: [string, 1 | -1][];
+  unique?: boolean;
+  sparse?: boolean;
+}
+
+/** A stored document with its row id (for updates in place). */
+export interface Row<D> {
+  rowid: number;
+  doc: D;
+}
+
+/** A prepared statement taking any number of parameters. */
+export interface Statement {
+  run(...params: unknown[]): { changes: number | bigint; lastInsertRowid: number | bigint };
+  get(...params: unknown[]): unknown;
+  all(...params: unknown[]): unknown[];
+  iterate(...params: unknown[]): IterableIterator<unknown>;
+}
+
+const SAFE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export const isUniqueViolation = (err: unknown) =>
+  /^SQLITE_CONSTRAINT_(UNIQUE|PRIMARYKEY)$/.test(String((err as { code?: unknown }).code ?? ''));
+
+/**
+ * One collection as a table of JSON documents (`_id` column + JSONB `doc`), with expression
+ * indexes for the declared indexes. A filter's indexable part runs in SQL (see filter-sql.ts),
+ * mingo applies the rest to the narrowed rows; sort, skip and limit run in SQL whenever the
+ * sorted paths allow. Every method is synchronous: callers pass the database's gate first.
+ */
+export class JsonTable<D extends Doc = Doc> {
+  private readonly statements = new Map<string, Statement>();
+
+  constructor(
+    private readonly database: SqliteDatabase,
+    readonly name: string,
+    readonly typeOf: TypeOf,
+    readonly indexes: IndexSpec[],
+    /** A text field kept in a full-text index (FTS5) of its folded words. */
+    readonly search?: string,
+  ) {
+    if (!SAFE_NAME.test(name)) throw new Error(`unsupported collection name ${name}`);
+  }
+
+  private wordsErased = false;
+
+  /** The full-text index's table: one row per document (same rowid), its folded words. */
+  private get words() {
+    return `${this.name}__words`;
+  }
+
+  /** Creates the table and its indexes (if missing). */
+  create(): this {
+    const db = this.database.db;
+    db.exec(`CREATE TABLE IF NOT EXISTS "${this.name}" (_id TEXT NOT NULL PRIMARY KEY, doc BLOB NOT NULL)`);
+    for (const index of this.indexes) {
+      const sql = this.indexSql(index);
+      if (sql) db.exec(sql);
+    }
+    if (this.search) this.createWordIndex();
+    return this;
+  }
+
+  /**
+   * A contentless FTS5 table (the words are not stored a second time) whose rows can be
+   * deleted (`contentless_delete`) and leave no trace in its pages (`secure-delete`), so erased
+   * words leave the index; filled from the documents when it is new.
+   */
+  private createWordIndex() {
+    const db = this.database.db;
+    const exists = db.prepare(`SELECT 1 FROM sqlite_master WHERE name = ?`).all(this.words).length > 0;
+    if (exists) return;
+    db.exec(`CREATE VIRTUAL TABLE "${this.words}" USING fts5(words, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2')`);
+    // Deleted rows leave the index's pages at once, not at the next merge.
+    db.exec(`INSERT INTO "${this.words}" ("${this.words}", rank) VALUES ('secure-delete', 1)`);
+    const add = this.prepare(`INSERT INTO "${this.words}" (rowid, words) VALUES (?, ?)`);
+    this.database.atomically(() => {
+      for (const raw of this.prepare(`SELECT rowid AS r, json(doc) AS d FROM "${this.name}"`).all() as { r: number; d: string }[]) {
+        const words = this.foldedWords(decodeDoc<D>(raw.d));
+        if (words) add.run(raw.r, words);
+      }
+    });
+  }
+
+  private foldedWords(doc: D): string {
+    const text = doc[this.search!];
+    return typeof text === 'string' ? searchWords(text).join(' ') : '';
+  }
+
+  /**
+   * Keeps a document's words in the full-text index: nothing to do when they did not change
+   * (`before` given); otherwise the old row goes and the new one comes. Words that leave the
+   * index are noted, for {@link purgeErasedWords}.
+   */
+  private indexWords(rowid: number | bigint, doc: D | null, before: D | null | undefined) {
+    if (!this.search) return;
+    const next = doc ? this.foldedWords(doc) : '';
+    if (before !== null) {
+      const prev = before ? this.foldedWords(before) : null;
+      if (prev === next) return;
+      const kept = new Set(next.split(' '));
+      if (prev === null || prev.split(' ').some((w) => w && !kept.has(w))) this.wordsErased = true;
+      this.prepare(`DELETE FROM "${this.words}" WHERE rowid = ?`).run(rowid);
+    }
+    if (next) this.prepare(`INSERT INTO "${this.words}" (rowid, words) VALUES (?, ?)`).run(rowid, next);
+  }
+
+  /**
+   * After words were erased: rewrites the full-text index, so that no erased word stays in its
+   * pages (FTS5 keeps a deleted term's key until its segment is merged; secure_delete then
+   * zeroes the freed pages). A whole-index rewrite, so it runs once per erasing operation.
+   */
+  purgeErasedWords() {
+    if (!this.wordsErased) return;
+    this.wordsErased = false;
+    this.database.db.exec(`INSERT INTO "${this.words}" ("${this.words}") VALUES ('optimize')`);
+  }
+
+  private indexSql(index: IndexSpec): string | null {
+    const terms: string[] = [];
+    for (const [path, dir] of index.fields) {
+      const type = path === '_id' ? 'id' : this.typeOf(path);
+      // A path SQL cannot type (an array, free-form data) is left to mingo.
+      if (!type) return null;
+      terms.push(`${fieldExpr(path, type)}${dir === -1 ? ' DESC' : ''}`);
+    }
+    const indexName = `${this.name}__${index.fields.map(([p, d]) => `${p.replace(/\./g, '_')}${d === -1 ? '_desc' : ''}`).join('__')}`;
+    const partial = index.unique && index.sparse ? ` WHERE ${terms.map((t) => `${t.replace(/ DESC$/, '')} IS NOT NULL`).join(' AND ')}` : '';
+    return `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS "${indexName}" ON "${this.name}" (${terms.join(', ')})${partial}`;
+  }
+
+  prepare(sql: string): Statement {
+    let stmt = this.statements.get(sql);
+    if (!stmt) {
+      stmt = this.database.db.prepare(sql) as unknown as Statement;
+      this.statements.set(sql, stmt);
+    }
+    return stmt;
+  }
+
+  /**
+   * The SELECT a find runs: exact (SQL filters, sorts and pages), ordered (SQL filters and
+   * sorts, mingo tests each row until the page is full) or narrowed (mingo does the rest).
+   */
+  private plan(filter: Filter, options: FindOptions = {}, words?: string[]) {
+    const compiled = compileFilter(filter, this.typeOf);
+    const { residual } = compiled;
+    let { where, params } = compiled;
+    if (words) {
+      // Each word as a word or the start of one; all of them.
+      where = `rowid IN (SELECT rowid FROM "${this.words}" WHERE "${this.words}" MATCH ?) AND ${where}`;
+      params = [words.map((w) => `"${w}"*`).join(' '), ...params];
+    }
+    const order = options.sort && Object.keys(options.sort).length > 0 ? compileSort(options.sort, this.typeOf) : 'rowid ASC';
+    const skip = options.skip ?? 0;
+    const limit = options.limit ?? 0;
+    const base = `SELECT rowid AS r, json(doc) AS d FROM "${this.name}" WHERE ${where}`;
+    if (order !== null && !residual) {
+      const page = limit > 0 || skip > 0 ? ` LIMIT ${limit > 0 ? limit : -1} OFFSET ${skip}` : '';
+      return { mode: 'exact' as const, sql: `${base} ORDER BY ${order}${page}`, params, residual, skip, limit };
+    }
+    if (order !== null) return { mode: 'ordered' as const, sql: `${base} ORDER BY ${order}`, params, residual: residual!, skip, limit };
+    return { mode: 'narrowed' as const, sql: base, params, residual, skip, limit };
+  }
+
+  /** SQLite's query plan for a find (EXPLAIN QUERY PLAN details), and how much SQL answers. */
+  explain(filter: Filter, options?: FindOptions, words?: string[]): { mode: 'exact' | 'ordered' | 'narrowed'; plan: string[] } {
+    const { mode, sql, params } = this.plan(filter, options, words);
+    return { mode, plan: this.database.explain(sql, params) };
+  }
+
+  /** The matching rows, in MongoDB's meaning of the filter. */
+  rows(filter: Filter, options: FindOptions = {}, words?: string[]): Row<D>[] {
+    const { mode, sql, params, residual, skip, limit } = this.plan(filter, options, words);
+    if (mode === 'exact') return (this.prepare(sql).all(...params) as { r: number; d: string }[]).map(toRow<D>);
+    if (mode === 'ordered') {
+      // SQL orders, mingo tests each row; stop as soon as the page is full. Rows are read in
+      // batches (a statement left half-read would hold the database's read lock).
+      const test = new Query(residual!);
+      const out: Row<D>[] = [];
+      const batch = Math.max(100, 2 * (skip + limit));
+      let skipped = 0;
+      for (let offset = 0; ; offset += batch) {
+        const raws = this.prepare(`${sql} LIMIT ${batch} OFFSET ?`).all(...params, offset) as { r: number; d: string }[];
+        for (const raw of raws) {
+          const row = toRow<D>(raw);
+          if (!test.test(row.doc) || skipped++ < skip) continue;
+          out.push(row);
+          if (limit > 0 && out.length >= limit) return out;
+        }
+        if (raws.length < batch) return out;
+      }
+    }
+    // A sort SQL cannot express: mingo filters and sorts the narrowed rows.
+    const rows = (this.prepare(sql).all(...params) as { r: number; d: string }[]).map(toRow<D>);
+    const byDoc = new Map(rows.map((row) => [row.doc as object, row]));
+    let cursor = mingoFind<D>(rows.map((row) => row.doc), residual ?? {});
+    if (options.sort) cursor = cursor.sort(options.sort);
+    if (skip) cursor = cursor.skip(skip);
+    if (limit) cursor = cursor.limit(limit);
+    return (cursor.all() as D[]).map((doc) => byDoc.get(doc)!);
+  }
+
+  find(filter: Filter, options?: FindOptions): D[] {
+    return this.rows(filter, options).map((row) => row.doc);
+  }
+
+  /** Documents whose search field holds every one of the (folded) words, as a word or its start. */
+  findByWords(words: string[], filter: Filter, options?: FindOptions): D[] {
+    if (!this.search) throw new Error(`${this.name} has no search field`);
+    if (words.length === 0) return [];
+    return this.rows(filter, options, words).map((row) => row.doc);
+  }
+
+  count(filter: Filter): number {
+    const { where, params, residual } = compileFilter(filter, this.typeOf);
+    if (!residual) return (this.prepare(`SELECT count(*) AS n FROM "${this.name}" WHERE ${where}`).all(...params)[0] as { n: number }).n;
+    return this.rows(filter).length;
+  }
+
+  insert(doc: D): void {
+    const insert = () => {
+      const { lastInsertRowid } = this.prepare(`INSERT INTO "${this.name}" (_id, doc) VALUES (?, jsonb(?))`).run(doc._id, encodeDoc(doc));
+      this.indexWords(lastInsertRowid, doc, null);
+    };
+    if (this.search) this.database.atomically(insert);
+    else insert();
+  }
+
+  /** Replaces a stored document; `before` (as it was) spares the word index when its words stay. */
+  replace(rowid: number, doc: D, before?: D): void {
+    const replace = () => {
+      this.prepare(`UPDATE "${this.name}" SET _id = ?, doc = jsonb(?) WHERE rowid = ?`).run(doc._id, encodeDoc(doc), rowid);
+      this.indexWords(rowid, doc, before);
+    };
+    if (this.search) this.database.atomically(replace);
+    else replace();
+  }
+
+  /** Replaces the document with the same `_id`; false when there is none (no search field). */
+  replaceById(doc: D): boolean {
+    return Number(this.prepare(`UPDATE "${this.name}" SET doc = jsonb(?) WHERE _id = ?`).run(encodeDoc(doc), doc._id).changes) > 0;
+  }
+
+  deleteRows(rowids: number[]): number {
+    const stmt = this.prepare(`DELETE FROM "${this.name}" WHERE rowid = ?`);
+    return this.database.atomically(() =>
+      rowids.reduce((n, id) => {
+        this.indexWords(id, null, undefined);
+        return n + Number(stmt.run(id).changes);
+      }, 0),
+    );
+  }
+
+  /** Deletes what matches and returns the deleted documents. */
+  delete(filter: Filter): D[] {
+    const rows = this.rows(filter);
+    this.deleteRows(rows.map((r) => r.rowid));
+    return rows.map((r) => r.doc);
+  }
+}
+
+function toRow<D>(raw: { r: number; d: string }): Row<D> {
+  return { rowid: raw.r, doc: decodeDoc<D>(raw.d) };
+}

@@ -1,0 +1,186 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CaseModel, MessageModel, OutboxModel, type Case } from '../../models/index.js';
+import { defineModel } from '../../models/define.js';
+import { Schema } from 'mongoose';
+import { EmbeddedStore, isDuplicateKey } from '../../store/index.js';
+import { DATABASE_FILE } from '../../store/sqlite/sqlite-database.js';
+import { tempDir } from '../helpers/engines.js';
+
+/** What only the embedded engine promises: SQL indexes, its transaction gate, its file. */
+describe('the embedded engine on SQLite', () => {
+  let dir: string;
+  let store: EmbeddedStore;
+  beforeAll(() => {
+    dir = tempDir('htx-sqlite-');
+    store = new EmbeddedStore(dir);
+  });
+  afterAll(async () => {
+    await store.close();
+  });
+
+  const SYMBOLS = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+  const symbols = (n: number) => Array.from({ length: 5 }, (_, i) => SYMBOLS[Math.floor(n / SYMBOLS.length ** i) % SYMBOLS.length]).join('');
+  const newCase = (n: number, over: Partial<Case> = {}) => ({
+    code: `HTX-${symbols(n)}-ABCDE`,
+    kind: 'report' as const,
+    channel: 'web' as const,
+    contactId: `contact-${n}`,
+    ...over,
+  });
+
+  it('answers inbox-style filters from an index, in SQL alone', () => {
+    const inbox = store.explain(CaseModel, { $and: [{}, { status: 'new' }] }, { sort: { createdAt: -1, _id: -1 }, limit: 20 });
+    expect(inbox.mode).toBe('exact');
+    expect(inbox.plan.join(' | ')).toMatch(/USING INDEX cases__status/);
+
+    const coordinator = { $or: [{ 'area.province': { $in: ['Hà Giang'] } }, { 'area.province': null }, { 'area.province': { $exists: false } }] };
+    expect(store.explain(CaseModel, { $and: [coordinator, { status: { $in: ['new', 'triaged'] } }] }).mode).toBe('exact');
+
+    const mine = store.explain(CaseModel, { $and: [{ assigneeId: 'staff-1' }, { status: 'in_progress' }] });
+    expect(mine.plan.join(' | ')).toMatch(/USING INDEX cases__assigneeId__status/);
+
+    const thread = store.explain(MessageModel, { caseId: 'c1' }, { sort: { seq: 1 } });
+    expect(thread).toEqual({ mode: 'exact', plan: [expect.stringMatching(/USING INDEX messages__caseId__seq/)] });
+
+    const due = store.explain(OutboxModel, { status: 'pending', nextAttemptAt: { $lte: new Date() } }, { sort: { nextAttemptAt: 1 } });
+    expect(due.plan.join(' | ')).toMatch(/USING INDEX outbox__status__nextAttemptAt/);
+  });
+
+  it('leaves to mingo only what SQL cannot answer, and still answers it', async () => {
+    const cases = store.collection(CaseModel);
+    await cases.insertOne(newCase(1, { urgentReasons: ['self_harm'], area: { province: 'Hà Giang' } }));
+    await cases.insertOne(newCase(2, { urgentReasons: [], area: { province: 'Cao Bằng' } }));
+    const filter = { 'area.province': 'Hà Giang', urgentReasons: 'self_harm' };
+    expect(store.explain(CaseModel, filter).mode).not.toBe('exact');
+    expect((await cases.find(filter)).map((c) => c.contactId)).toEqual(['contact-1']);
+    expect(await cases.count({ code: /^HTX-3/ })).toBe(1);
+  });
+
+  it('turns a unique index clash into a DuplicateKeyError, and a sparse one ignores documents without the field', async () => {
+    const outbox = store.collection(OutboxModel);
+    const item = { channel: 'web' as const, addressEnc: 'x', recipientKey: 'r', payload: {} };
+    await outbox.insertOne(item);
+    await outbox.insertOne(item);
+    await outbox.insertOne({ ...item, dedupeKey: 'k1' });
+    expect(isDuplicateKey(await outbox.insertOne({ ...item, dedupeKey: 'k1' }).catch((e: unknown) => e))).toBe(true);
+    expect(await outbox.count({ dedupeKey: 'k1' })).toBe(1);
+  });
+
+  it('brings dates back as dates, in schema fields and in free-form values', async () => {
+    const Free = defineModel<{ _id: string; data: Record<string, unknown>; createdAt: Date; updatedAt: Date }>('free_things', {
+      data: { type: Schema.Types.Mixed, default: () => ({}) },
+    });
+    const when = new Date(Date.UTC(2026, 10, 30, 9, 0, 0, 123));
+    const saved = await store.collection(Free).insertOne({ data: { when, list: [when], none: null, nested: { $dateLike: 1 } } });
+    const read = await store.collection(Free).findOne({ _id: saved._id });
+    expect(read?.data).toEqual({ when, list: [when], none: null, nested: { $dateLike: 1 } });
+    expect(read?.createdAt).toBeInstanceOf(Date);
+  });
+
+  describe('transactions', () => {
+    const Counter = defineModel<{ _id: string; n: number; createdAt: Date; updatedAt: Date }>('tx_counters', { n: { type: Number, default: 0 } });
+    const counters = () => store.collection(Counter);
+
+    it('commits every write of the function together', async () => {
+      await store.transaction(async () => {
+        await counters().insertOne({ _id: 'a', n: 1 });
+        await counters().findOneAndUpdate({ _id: 'a' }, { $inc: { n: 1 } });
+      });
+      expect((await counters().findOne({ _id: 'a' }))?.n).toBe(2);
+    });
+
+    it('keeps nothing of a function that throws', async () => {
+      const err = await store
+        .transaction(async () => {
+          await counters().insertOne({ _id: 'b', n: 1 });
+          await counters().findOneAndUpdate({ _id: 'a' }, { $inc: { n: 100 } });
+          throw new Error('turn failed');
+        })
+        .catch((e: unknown) => e);
+      expect((err as Error).message).toBe('turn failed');
+      expect(await counters().findOne({ _id: 'b' })).toBeNull();
+      expect((await counters().findOne({ _id: 'a' }))?.n).toBe(2);
+    });
+
+    it('lets no other caller read or write into an open transaction', async () => {
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let insideWrote!: () => void;
+      const wrote = new Promise<void>((resolve) => (insideWrote = resolve));
+      const tx = store.transaction(async () => {
+        await counters().insertOne({ _id: 'c', n: 1 });
+        insideWrote();
+        await gate;
+        throw new Error('rolled back');
+      });
+      await wrote;
+      // Started while the transaction is open: they must neither see its row nor join it.
+      const outsideRead = counters().findOne({ _id: 'c' });
+      const outsideWrite = counters().insertOne({ _id: 'd', n: 1 });
+      const order: string[] = [];
+      void outsideRead.then(() => order.push('read'));
+      await new Promise((resolve) => setImmediate(resolve));
+      order.push('released');
+      release();
+      await expect(tx).rejects.toThrow('rolled back');
+      expect(await outsideRead).toBeNull();
+      await outsideWrite;
+      expect(order[0]).toBe('released');
+      expect(await counters().findOne({ _id: 'd' })).not.toBeNull();
+      expect(await counters().findOne({ _id: 'c' })).toBeNull();
+    });
+
+    it('runs a nested transaction inside the open one', async () => {
+      await store.transaction(async () => {
+        await store.transaction(async () => {
+          await counters().insertOne({ _id: 'e', n: 1 });
+        });
+        expect((await counters().findOne({ _id: 'e' }))?.n).toBe(1);
+      });
+      expect(await counters().count({ _id: 'e' })).toBe(1);
+    });
+  });
+
+  it('searches words through the full-text index, and leaves no erased word in the file', async () => {
+    const plan = store.explain(MessageModel, { author: 'child' }, { sort: { seq: -1 }, limit: 2000 });
+    expect(plan.mode).toBe('exact');
+    const words = (store.collection(MessageModel) as unknown as { table: { explain: (...a: unknown[]) => { plan: string[] } } }).table.explain(
+      { author: 'child' },
+      { sort: { seq: -1 }, limit: 2000 },
+      ['danh'],
+    );
+    expect(words.plan.join(' | ')).toMatch(/VIRTUAL TABLE INDEX/);
+
+    const own = tempDir('htx-erase-');
+    const s = new EmbeddedStore(own);
+    const messages = s.collection(MessageModel);
+    const secret = 'Quyzhwartel';
+    const m = await messages.insertOne({ caseId: 'c1', author: 'child', text: `em tên là ${secret} ở xóm Đồi` });
+    await messages.insertOne({ caseId: 'c2', author: 'child', text: 'em ở xóm trên' });
+    expect((await messages.findByWords(secret.toLowerCase(), {})).map((x) => x._id)).toEqual([m._id]);
+    await messages.findOneAndUpdate({ _id: m._id }, { $set: { text: '', erasedAt: new Date() } });
+    expect(await messages.findByWords(secret, {})).toEqual([]);
+    await s.close();
+    for (const file of fs.readdirSync(own).map((f) => path.join(own, f))) {
+      const bytes = fs.readFileSync(file);
+      expect(bytes.includes(Buffer.from(secret)), file).toBe(false);
+      expect(bytes.includes(Buffer.from(secret.toLowerCase())), file).toBe(false);
+    }
+  });
+
+  it('refuses to start on a damaged database file, naming it', async () => {
+    const broken = tempDir('htx-broken-');
+    const file = path.join(broken, DATABASE_FILE);
+    const first = new EmbeddedStore(broken);
+    const cases = first.collection(CaseModel);
+    for (let i = 0; i < 200; i++) await cases.insertOne(newCase(i + 10, { area: { province: `Tỉnh ${i}` } }));
+    await first.close();
+    // Scribble over the middle of the file, where the tables' pages are.
+    const bytes = fs.readFileSync(file);
+    bytes.fill(0x5a, 4096 * 2, 4096 * 6);
+    fs.writeFileSync(file, bytes);
+    expect(() => new EmbeddedStore(broken)).toThrow(new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is damaged`));
+  });
+});
