@@ -138,7 +138,7 @@ describe('web chat API (the real app, in-process)', () => {
     const session = newSession();
     await post(session, { id: newId(), text: '/start' });
     await eventually(() => list(session), (e) => e.some((m) => m.options?.length));
-    await post(session, { id: newId(), payload: 'menu:report', label: 'Báo cáo' });
+    await post(session, { id: newId(), payload: 'm.report', label: 'Báo cáo' });
     await eventually(() => list(session), (e) => e.some((m) => m.from === 'bot' && /nguy hiểm/.test(m.text) && !!m.options?.length));
     await post(session, { id: newId(), text: 'chú hàng xóm hay nhìn trộm em tắm' });
     await app.inbound.idle();
