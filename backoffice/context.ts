@@ -1,3 +1,4 @@
+import type { ChannelStatusService } from '../bot/channels/channel-status.service.js';
 import type { Request } from 'express';
 import type { TFunction } from 'i18next';
 import type { Config } from '../app/config.js';
@@ -37,6 +38,8 @@ export interface BackofficeDeps {
   /** Staff notifications: the bell, the notifications page, the live inbox. */
   notifications: NotificationService;
   sessions: StaffSessionStore;
+  /** Each chat channel's real state, for the settings page. */
+  channels: ChannelStatusService;
 }
 
 /** Per request, set by the back-office middleware. */

@@ -16,6 +16,7 @@ import {
   type RiskSeverity,
 } from '../models/index.js';
 import type { Outbox } from '../outbox/outbox.service.js';
+import { recipientKey } from '../outbox/recipient-key.js';
 import { isDuplicateKey, type Store } from '../store/index.js';
 import { newCaseCode } from './case-code.js';
 import { OPEN_STATUSES } from './case-workflow.js';

@@ -15,5 +15,6 @@ export * from './settings.model.js';
 export * from './evidence-blob.model.js';
 export * from './notification.model.js';
 export * from './ladder.js';
+export * from './channel-health.model.js';
 export * from './web-session-end.model.js';
 export * from './coordination.model.js';

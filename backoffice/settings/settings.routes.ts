@@ -5,7 +5,7 @@ import { parseInput } from '../../cases/case-work.schemas.js';
 import { readSettings, saveSettings, type SettingsPatch } from '../../cases/live-settings.js';
 import { readWorkSettings } from '../../cases/work-settings.js';
 import { defaultHolidayCalendar } from '../../app/working-days.js';
-import { CHANNELS, ESCALATION_LIMITS, type Settings } from '../../models/index.js';
+import { ESCALATION_LIMITS, type Settings } from '../../models/index.js';
 import { requireRole } from '../auth/auth.middleware.js';
 import { fieldErrorsOf, stringsOf, type FieldErrors } from '../cases/case-view.js';
 import { ctx, type BackofficeDeps } from '../context.js';
@@ -42,9 +42,8 @@ export function settingsRoutes(deps: BackofficeDeps): Router {
 
   async function page(req: Request, res: Response, failed?: { section: Section; errors: FieldErrors; values: Record<string, string> }, status = 200) {
     const [saved, work] = await Promise.all([readSettings(deps.store), readWorkSettings(deps.store)]);
-    const { config, outbox } = deps;
-    const connected = outbox.connectedChannels();
-    const telegramMode = !config.TELEGRAM_BOT_TOKEN ? null : config.TELEGRAM_WEBHOOK_URL && config.TELEGRAM_WEBHOOK_SECRET ? 'webhook' : 'polling';
+    const { config } = deps;
+    const channels = await deps.channels.list();
     const current = {
       hotlines: { provinceNumber: saved?.hotlines.provinceNumber ?? '', provinceName: saved?.hotlines.provinceName ?? '' },
       alerts: { staffTelegramChatId: saved?.staffTelegramChatId ?? '' },
@@ -73,11 +72,8 @@ export function settingsRoutes(deps: BackofficeDeps): Router {
         escalationRanges: ESCALATION_LIMITS,
         holidaysSaved: Boolean(saved?.holidays),
         areaCount: saved?.areas.length ? { provinces: saved.areas.length, communes: saved.areas.reduce((n, a) => n + a.communes.length, 0) } : null,
-        telegramOn: connected.includes('telegram'),
-        channels: CHANNELS.map((ch) => ({ id: ch, connected: connected.includes(ch) })),
-        telegramMode,
-        webhookUrl: config.TELEGRAM_WEBHOOK_URL ?? '',
-        chatUrl: `${(config.PUBLIC_URL ?? `${req.protocol}://${req.get('host')}`).replace(/\/$/, '')}/chat`,
+        telegramOn: channels.some((ch) => ch.channel === 'telegram' && ch.mode !== 'off'),
+        channels,
       },
       status,
     );

@@ -1,8 +1,9 @@
 import crypto from 'node:crypto';
-import { ContactModel, ConversationModel, OutboxModel } from '../../models/index.js';
-import { retireWebSession } from '../channels/web/web.sessions.js';
+import { ContactModel, ConversationModel } from '../../models/index.js';
 import { normalizeText } from '../risk/risk-detector.js';
+import type { Choice } from './choices.js';
 import { flushToCase, openCaseFromDraft, startDraft } from './keeping.js';
+import { forgetPrompt } from './prompts.js';
 import { inFlow } from './turn.js';
 import type { EngineDeps, Turn } from './turn.js';
 
@@ -11,17 +12,13 @@ const YES_WORDS = ['co', 'yes', 'dong y', 'xoa', 'co xoa di'];
 /** "Forget me": asks first, since it cannot be undone. */
 export function askToForget(turn: Turn) {
   turn.conv.step = 'forget_confirm';
-  turn.replies.push(
-    turn.r.question(turn.t('bot.forget_confirm'), [
-      { id: 'forget:yes', label: turn.t('bot.button.yes_forget') },
-      { id: 'forget:no', label: turn.t('bot.button.no_keep') },
-    ], { skippable: false }),
-  );
+  turn.replies.push(forgetPrompt(turn));
 }
 
 /** The answer to {@link askToForget}: anything but a yes keeps everything. */
-export async function onForgetAnswer(deps: EngineDeps, turn: Turn, text: string | undefined, payload: string | undefined) {
-  const yes = payload === 'forget:yes' || (text && YES_WORDS.includes(normalizeText(text)));
+export async function onForgetAnswer(deps: EngineDeps, turn: Turn, text: string | undefined, choice: Choice | null) {
+  const chosen = choice?.type === 'answer' && choice.question === 'forget' ? choice.value : null;
+  const yes = chosen === 'yes' || (!choice && text && YES_WORDS.includes(normalizeText(text)));
   if (yes) return forget(deps, turn);
   turn.conv.step = 'idle';
   turn.replies.push(turn.r.menu(turn.t('bot.forget_cancelled') + '\n' + turn.t('bot.menu_prompt')));
@@ -50,9 +47,9 @@ export async function endChat(deps: EngineDeps, turn: Turn) {
 /** Erases the chat's identity and state; a web session's token is refused from now on. */
 async function eraseChat(deps: EngineDeps, turn: Turn) {
   const { contact } = turn;
-  if (contact.channel === 'web') await retireWebSession(deps.store, contact.pseudonym);
-  // Messages already delivered to this chat would still tie it to its case codes.
-  await deps.store.collection(OutboxModel).deleteMany({ recipientKey: `${contact.channel}:${contact.pseudonym}`, status: { $in: ['sent', 'undelivered'] } });
+  // What the channel keeps of the chat (the web chat retires the session and wipes its transcript), and the messages already
+  // delivered to it, would still tie it to its case codes.
+  await deps.forgetChat(contact);
   await deps.store.collection(ConversationModel).deleteMany({ contactId: contact._id });
   await deps.store.collection(ContactModel).findOneAndUpdate(
     { _id: contact._id },

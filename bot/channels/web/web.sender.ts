@@ -2,6 +2,7 @@ import type { DataCipher } from '../../../app/crypto.js';
 import type { Store } from '../../../store/index.js';
 import { isRetiredWebSession } from './web.sessions.js';
 import type { ChannelSender, DeliveryResult, OutboundMessage } from '../channel.js';
+import { retireWebSession } from './web.sessions.js';
 import { appendToTranscript } from './web.transcript.js';
 
 /**
@@ -27,6 +28,11 @@ export class WebChatSender implements ChannelSender {
       payload: { text: message.text, options: message.options ?? [] },
     });
     return { ok: true };
+  }
+
+  /** The session is retired (its token refused from now on) and its transcript wiped. */
+  async forgetChat(sessionKey: string): Promise<void> {
+    await retireWebSession(this.store, sessionKey);
   }
 }
 

@@ -74,7 +74,7 @@ describe('web chat API (the real app, in-process)', () => {
     expect(entries[0]).toMatchObject({ from: 'child', text: '/start' });
     const bot = entries.filter((m) => m.from === 'bot');
     expect(bot[0]!.text).toContain('111');
-    expect(bot.at(-1)!.options!.flat().map((o) => o.id)).toContain('menu:report');
+    expect(bot.at(-1)!.options!.flat().map((o) => o.id)).toContain('m.report');
     // `after` returns only what is newer.
     expect(await list(session, entries.at(-1)!.seq)).toEqual([]);
   });
@@ -83,12 +83,12 @@ describe('web chat API (the real app, in-process)', () => {
     const session = newSession();
     await post(session, { id: newId(), text: '/start' });
     const start = await eventually(() => list(session), (e) => e.some((m) => m.options?.length));
-    const res = await post(session, { id: newId(), payload: 'menu:report', label: 'Báo bạo lực, xâm hại' });
+    const res = await post(session, { id: newId(), payload: 'm.report', label: 'Báo bạo lực, xâm hại' });
     expect(res.status).toBe(202);
     const next = await eventually(() => list(session, start.at(-1)!.seq), (e) => e.some((m) => m.from === 'bot'));
     expect(next[0]).toMatchObject({ from: 'child', text: 'Báo bạo lực, xâm hại' });
     const question = next.find((m) => m.from === 'bot')!;
-    expect(question.options!.flat().map((o) => o.id)).toEqual(expect.arrayContaining(['a:yes', 'a:no', 'cmd:skip', 'cmd:emergency']));
+    expect(question.options!.flat().map((o) => o.id)).toEqual(expect.arrayContaining(['a.danger.yes', 'a.danger.no', 'c.skip', 'c.emergency']));
   });
 
   it('when the same message id is posted twice, then it is kept and handled once', async () => {
@@ -96,8 +96,8 @@ describe('web chat API (the real app, in-process)', () => {
     await post(session, { id: newId(), text: '/start' });
     const start = await eventually(() => list(session), (e) => e.some((m) => m.options?.length));
     const id = newId();
-    const first = await post(session, { id, payload: 'menu:emergency', label: 'Số khẩn cấp' });
-    const second = await post(session, { id, payload: 'menu:emergency', label: 'Số khẩn cấp' });
+    const first = await post(session, { id, payload: 'm.emergency', label: 'Số khẩn cấp' });
+    const second = await post(session, { id, payload: 'm.emergency', label: 'Số khẩn cấp' });
     expect(first.status).toBe(202);
     expect(second.status).toBe(200);
     expect(await second.json()).toEqual({ ok: true, duplicate: true });
@@ -138,7 +138,7 @@ describe('web chat API (the real app, in-process)', () => {
     const session = newSession();
     await post(session, { id: newId(), text: '/start' });
     await eventually(() => list(session), (e) => e.some((m) => m.options?.length));
-    await post(session, { id: newId(), payload: 'menu:report', label: 'Báo cáo' });
+    await post(session, { id: newId(), payload: 'm.report', label: 'Báo cáo' });
     await eventually(() => list(session), (e) => e.some((m) => m.from === 'bot' && /nguy hiểm/.test(m.text) && !!m.options?.length));
     await post(session, { id: newId(), text: 'chú hàng xóm hay nhìn trộm em tắm' });
     await app.inbound.idle();
