@@ -23,6 +23,8 @@ import {
 import { Lease } from '../coordination/lease.js';
 import { runWhileLeased, type LeasedRunner } from '../coordination/leased-task.js';
 import { WebChatSender } from '../bot/channels/web/web.sender.js';
+import { startZaloPolling, ZaloClient, ZaloFiles, ZaloSender, zaloWebhookRouter, type ZaloPolling } from '../bot/channels/zalo/zalo.adapter.js';
+import { ChannelStatusService, type ChannelSetup } from '../bot/channels/channel-status.service.js';
 import { webChatRouter } from '../bot/channels/web/web.routes.js';
 import { backofficeRouter } from '../backoffice/backoffice.router.js';
 import { ensureFirstAdmin } from '../backoffice/auth/bootstrap.js';
@@ -44,6 +46,7 @@ export interface AppOptions {
   processEvery?: string | number;
   outboxEvery?: string;
   telegramPoll?: { pollTimeoutSeconds?: number; backoffMs?: number; maxBackoffMs?: number; leaseMs?: number };
+  zaloPoll?: { pollTimeoutSeconds?: number; backoffMs?: number; maxBackoffMs?: number };
   /**
    * A store already open, shared with another instance in this process (tests of several
    * instances); it is left open on stop. By default the app opens the configured one.
@@ -97,6 +100,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     cases,
     areas,
     logger,
+    forgetChat: (contact) => outbox.forgetChat(contact),
     settings: () => {
       const { provinceHotline, provinceName } = settings.current();
       return { provinceHotline, provinceName, webChatUrl: `${publicUrl}/chat` };
@@ -104,12 +108,22 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   });
   const inbound = new InboundService(store, cipher, engine, outbox, logger);
   outbox.startDelivery();
+  const channels = new ChannelStatusService(store, channelSetups(config, () => `${publicUrl}/chat`));
+  // A Zalo file URL may open the file for anyone: it travels sealed, opened only by ZaloFiles.
+  const zaloRef = { seal: (url: string) => cipher.encrypt(url), unseal: (ref: string) => cipher.decrypt(ref) };
+  const zaloProblem = (error: string | null) =>
+    void (error ? channels.reportProblem('zalo', error) : channels.reportOk('zalo')).catch((err: unknown) => logger.warn({ err }, 'zalo status not saved'));
   const sink = (msg: Parameters<InboundService['receive']>[0]) => inbound.receive(msg);
 
   outbox.registerSender(new WebChatSender(store, cipher));
   if (config.TELEGRAM_BOT_TOKEN) {
     outbox.registerSender(new TelegramSender({ token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT }));
     cases.evidence.registerSource(new TelegramFiles({ token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT }));
+  }
+  if (config.ZALO_BOT_TOKEN) {
+    const zalo = { token: config.ZALO_BOT_TOKEN, apiRoot: config.ZALO_API_ROOT };
+    outbox.registerSender(new ZaloSender({ ...zalo, logger, onUnauthorized: zaloProblem }));
+    cases.evidence.registerSource(new ZaloFiles({ unsealRef: zaloRef.unseal, allowHttp: config.ZALO_API_ROOT.startsWith('http:') }));
   }
   const keepFile = (file: { key: string; bytes: Buffer }) => cases.evidence.keep({ ...file, source: 'web' });
 
@@ -128,9 +142,12 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   if (config.TELEGRAM_BOT_TOKEN && config.TELEGRAM_WEBHOOK_URL && config.TELEGRAM_WEBHOOK_SECRET) {
     app.use(telegramWebhookRouter({ secret: config.TELEGRAM_WEBHOOK_SECRET, sink, logger }));
   }
+  if (config.ZALO_BOT_TOKEN && config.ZALO_WEBHOOK_URL && config.ZALO_WEBHOOK_SECRET) {
+    app.use(zaloWebhookRouter({ secret: config.ZALO_WEBHOOK_SECRET, sink, sealRef: zaloRef.seal, logger }));
+  }
   const sessions = new StaffSessionStore(store, 8 * 60 * 60_000);
   await ensureFirstAdmin(store, config, logger);
-  app.use('/admin', backofficeRouter({ config, store, cipher, logger, cases, outbox, sessions }, backofficeFeatures));
+  app.use('/admin', backofficeRouter({ config, store, cipher, logger, cases, outbox, sessions, channels }, backofficeFeatures));
   app.use((_req, _res, next) => next(new AppError('not_found', 404)));
   app.use(errorHandler(logger));
 
@@ -182,6 +199,24 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     }
   }
 
+  let zaloPolling: ZaloPolling | null = null;
+  if (config.ZALO_BOT_TOKEN) {
+    const zalo = { token: config.ZALO_BOT_TOKEN, apiRoot: config.ZALO_API_ROOT };
+    if (config.ZALO_WEBHOOK_URL && config.ZALO_WEBHOOK_SECRET) {
+      await new ZaloClient(zalo).setWebhook(config.ZALO_WEBHOOK_URL, config.ZALO_WEBHOOK_SECRET).then(
+        () => zaloProblem(null),
+        (err: unknown) => {
+          logger.error({ error: err instanceof Error ? err.message : typeof err }, 'zalo setWebhook failed: updates will not arrive until it succeeds');
+          zaloProblem(err instanceof Error ? err.message : 'setWebhook failed');
+        },
+      );
+      logger.info('zalo: webhook mode');
+    } else {
+      zaloPolling = await startZaloPolling({ ...zalo, sink, sealRef: zaloRef.seal, logger, onProblem: zaloProblem, ...options.zaloPoll });
+      logger.info('zalo: polling');
+    }
+  }
+
   let stopped = false;
   return {
     config,
@@ -201,6 +236,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       stopped = true;
       settings.stop();
       await polling?.stop();
+      await zaloPolling?.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await inbound.idle();
@@ -209,6 +245,24 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       if (!options.store) await store.close();
     },
   };
+}
+
+/** How each channel is set up in this deployment, for its status on the settings page. */
+function channelSetups(config: Config, chatUrl: () => string): ChannelSetup[] {
+  const telegram: ChannelSetup = !config.TELEGRAM_BOT_TOKEN
+    ? { channel: 'telegram', mode: 'off', enableWith: 'TELEGRAM_BOT_TOKEN' }
+    : config.TELEGRAM_WEBHOOK_URL && config.TELEGRAM_WEBHOOK_SECRET
+      ? { channel: 'telegram', mode: 'webhook', address: config.TELEGRAM_WEBHOOK_URL }
+      : { channel: 'telegram', mode: 'polling' };
+  return [
+    telegram,
+    { channel: 'web', mode: 'page', get address() { return chatUrl(); } },
+    !config.ZALO_BOT_TOKEN
+      ? { channel: 'zalo', mode: 'off', enableWith: 'ZALO_BOT_TOKEN' }
+      : config.ZALO_WEBHOOK_URL && config.ZALO_WEBHOOK_SECRET
+        ? { channel: 'zalo', mode: 'webhook', address: config.ZALO_WEBHOOK_URL }
+        : { channel: 'zalo', mode: 'polling' },
+  ];
 }
 
 function errorHandler(logger: Logger): ErrorRequestHandler {

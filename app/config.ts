@@ -44,6 +44,17 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16-256 characters of A-Z, a-z, 0-9, _ and -')
     .optional(),
+  /** From Zalo Bot Creator: `<bot id>:<secret>`. Turns the Zalo channel on. */
+  ZALO_BOT_TOKEN: z
+    .string()
+    .regex(/^\d+:[\w-]{10,}$/, 'must look like 1234567890:AbCdEf… (from Zalo Bot Creator)')
+    .optional(),
+  ZALO_API_ROOT: z.url().default('https://bot-api.zaloplatforms.com'),
+  ZALO_WEBHOOK_URL: z.url().startsWith('https://', 'must be an https:// URL').optional(),
+  ZALO_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16-256 characters of A-Z, a-z, 0-9, _ and -')
+    .optional(),
   PROVINCE_HOTLINE: z
     .string()
     .regex(/^[0-9 +.-]{3,20}$/, 'must be a phone number such as 1800 8079')
@@ -133,6 +144,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const e = parsed.data;
   if (e.TELEGRAM_WEBHOOK_URL && !e.TELEGRAM_WEBHOOK_SECRET) {
     throw new ConfigError('Invalid configuration — TELEGRAM_WEBHOOK_SECRET: required when TELEGRAM_WEBHOOK_URL is set');
+  }
+  if (e.ZALO_WEBHOOK_URL && !e.ZALO_WEBHOOK_SECRET) {
+    throw new ConfigError('Invalid configuration — ZALO_WEBHOOK_SECRET: required when ZALO_WEBHOOK_URL is set');
   }
   const engine = e.MONGODB_URI ? 'mongodb' : 'embedded';
   if (engine === 'mongodb' && !e.DATA_KEY) {

@@ -1,3 +1,4 @@
+import type { ChannelStatusService } from '../bot/channels/channel-status.service.js';
 import type { Request } from 'express';
 import type { TFunction } from 'i18next';
 import type { Config } from '../app/config.js';
@@ -19,6 +20,8 @@ declare module 'express-session' {
     twoFactorOk?: boolean;
     /** A TOTP secret being enrolled, sealed. */
     enrolSecretEnc?: string;
+    /** New recovery codes, sealed, until the page that shows them once has been opened. */
+    recoveryCodesEnc?: string;
     flash?: string;
   }
 }
@@ -32,6 +35,8 @@ export interface BackofficeDeps {
   cases: CaseService;
   outbox: Outbox;
   sessions: StaffSessionStore;
+  /** Each chat channel's real state, for the settings page. */
+  channels: ChannelStatusService;
 }
 
 /** Per request, set by the back-office middleware. */

@@ -1,8 +1,9 @@
 import type { DataCipher } from '../app/crypto.js';
 import type { Logger } from '../app/logger.js';
 import { tr } from '../locales/i18n.js';
-import { ContactModel, InboundUpdateModel, type Contact, type InboundUpdate } from '../models/index.js';
+import { ContactModel, InboundUpdateModel, type Channel, type Contact, type InboundUpdate } from '../models/index.js';
 import type { Outbox } from '../outbox/outbox.service.js';
+import { recipientKey } from '../outbox/recipient-key.js';
 import { isDuplicateKey, type Store } from '../store/index.js';
 import type { InboundMessage, OutboundMessage } from './channels/channel.js';
 import type { ConversationEngine } from './conversation/conversation.engine.js';
@@ -77,8 +78,8 @@ export class InboundService {
     while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
   }
 
-  private recipientKey(channel: string, chatId: string) {
-    return `${channel}:${this.cipher.pseudonym(channel, chatId)}`;
+  private recipientKey(channel: Channel, chatId: string) {
+    return recipientKey({ channel, pseudonym: this.cipher.pseudonym(channel, chatId) });
   }
 
   private schedule(updateId: string, key: string) {

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { z } from 'zod';
 import { normalizeText } from '../bot/risk/risk-detector.js';
@@ -43,6 +44,16 @@ export class AreaDirectory {
     return this.provinces.find((p) => p.name === province)?.communes ?? [];
   }
 
+  /** The province whose {@link areaId} this is, in the list in force now, or null. */
+  provinceById(id: string): string | null {
+    return this.provinceNames().find((name) => areaId(name) === id) ?? null;
+  }
+
+  /** The commune of `province` whose {@link areaId} this is, or null. */
+  communeById(province: string | null | undefined, id: string): string | null {
+    return province ? (this.communes(province).find((name) => areaId(name) === id) ?? null) : null;
+  }
+
   /** The province a child typed ("ha noi", "Hà Nội", "tp hcm"), or null. */
   matchProvince(typed: string): string | null {
     const t = normalizeText(typed).replace(/^(tinh|thanh pho|tp)\s+/, '');
@@ -59,4 +70,12 @@ export class AreaDirectory {
     if (!province || !t) return null;
     return this.communes(province).find((c) => normalizeText(c).replace(/^(xa|phuong|dac khu)\s+/, '') === t) ?? null;
   }
+}
+
+/**
+ * An area's stable id: a short hash of its name without diacritics or case, so that it does not
+ * change when an admin edits or reorders the list (or fixes a diacritic), and fits in a button.
+ */
+export function areaId(name: string): string {
+  return crypto.createHash('sha256').update(normalizeText(name)).digest('base64url').slice(0, 10);
 }

@@ -5,7 +5,7 @@ import type { CaseListQuery } from './case-work.schemas.js';
 import { OPEN_STATUSES } from './case-workflow.js';
 import { scopeFilter, type StaffPrincipal } from './scope.js';
 
-/** A case as the inbox shows it: no contact, no child's words. */
+/** A case as the inbox shows it: no contact, and of the child's words only the first few. */
 export interface CaseListItem
   extends Pick<
     Case,
@@ -27,6 +27,8 @@ export interface CaseListItem
     | 'createdAt'
   > {
   assigneeName: string | null;
+  /** The first words of the child's first message, for staff only (never sent anywhere else). */
+  preview: string | null;
   urgent: boolean;
   /** No first response yet and the deadline has passed, while the case is open. */
   overdue: boolean;
@@ -50,6 +52,11 @@ const SORTS: Record<Exclude<CaseListQuery['sort'], 'priority'>, Sort> = {
   oldest: { createdAt: 1, _id: 1 },
   due: { firstResponseDueAt: 1, createdAt: 1, _id: 1 },
 };
+/** Within one priority: cases still waiting for a first answer first, the least time left first. */
+const WITHIN_PRIORITY: Sort = { firstResponseAt: 1, firstResponseDueAt: 1, createdAt: 1, _id: 1 };
+/** How much of the child's first message the inbox shows. */
+const PREVIEW_WORDS = 12;
+const PREVIEW_CHARS = 90;
 
 export const isOverdue = (c: Case, now: Date) =>
   OPEN_STATUSES.includes(c.status) && !c.firstResponseAt && !!c.firstResponseDueAt && c.firstResponseDueAt.getTime() < now.getTime();
@@ -72,7 +79,19 @@ export class CaseQuery {
       this.countsByStatus(actor),
     ]);
     const names = await this.staffNames(found.map((c) => c.assigneeId).filter((id): id is string => !!id));
-    return { items: found.map((c) => toListItem(c, now, names)), total, page: q.page, pageSize: q.pageSize, countsByStatus };
+    const previews = await this.previews(found);
+    return { items: found.map((c, i) => ({ ...toListItem(c, now, names), preview: previews[i] ?? null })), total, page: q.page, pageSize: q.pageSize, countsByStatus };
+  }
+
+  /** The first words the child wrote in each case (erased words stay erased). */
+  private async previews(found: Case[]): Promise<(string | null)[]> {
+    const messages = this.store.collection(MessageModel);
+    return Promise.all(
+      found.map(async (c) => {
+        const first = await messages.findOne({ caseId: c._id, author: 'child', text: { $ne: '' }, erasedAt: null }, { sort: { seq: 1 } });
+        return first ? previewOf(first.text) : null;
+      }),
+    );
   }
 
   private async conditions(actor: StaffPrincipal, q: CaseListQuery, now: Date): Promise<Filter[]> {
@@ -117,7 +136,7 @@ export class CaseQuery {
         toSkip -= n;
         continue;
       }
-      out.push(...(await this.cases.find(f, { sort: SORTS.due, skip: toSkip, limit: q.pageSize - out.length })));
+      out.push(...(await this.cases.find(f, { sort: WITHIN_PRIORITY, skip: toSkip, limit: q.pageSize - out.length })));
       toSkip = 0;
     }
     return out;
@@ -137,7 +156,15 @@ export class CaseQuery {
   }
 }
 
-export function toListItem(c: Case, now: Date, names: Record<string, string>): CaseListItem {
+/** The first words of a text, cut at a word and marked as cut. */
+export function previewOf(text: string): string {
+  const words = text.replace(/\s+/g, ' ').trim().split(' ');
+  let out = words.slice(0, PREVIEW_WORDS).join(' ');
+  if (out.length > PREVIEW_CHARS) out = out.slice(0, PREVIEW_CHARS).replace(/\s+\S*$/, '');
+  return out.length < text.trim().length ? `${out}…` : out;
+}
+
+export function toListItem(c: Case, now: Date, names: Record<string, string>): Omit<CaseListItem, 'preview'> {
   return {
     _id: c._id,
     code: c.code,

@@ -50,7 +50,8 @@ export const CaseListQuerySchema = z.object({
   assignee: optional(z.union([z.literal('me'), z.literal('unassigned'), IdSchema])),
   overdue: flag,
   q: optional(z.string().trim().max(200)),
-  sort: z.preprocess(blankToUndefined, z.enum(CASE_SORTS).default('newest')),
+  // Most urgent first, then the least time left to answer (what a counsellor should do next).
+  sort: z.preprocess(blankToUndefined, z.enum(CASE_SORTS).default('priority')),
   page: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(10_000).default(1)),
   pageSize: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(100).default(20)),
 });

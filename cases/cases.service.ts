@@ -16,6 +16,7 @@ import {
   type RiskSeverity,
 } from '../models/index.js';
 import type { Outbox } from '../outbox/outbox.service.js';
+import { recipientKey } from '../outbox/recipient-key.js';
 import { isDuplicateKey, type Store } from '../store/index.js';
 import { newCaseCode } from './case-code.js';
 import { OPEN_STATUSES } from './case-workflow.js';
@@ -288,7 +289,7 @@ export class CaseService {
       {
         channel: target.channel,
         addressEnc: this.cipher.encrypt(target.chatId),
-        recipientKey: `staff:${target.channel}`,
+        recipientKey: recipientKey({ staff: target.channel }),
         message: { text: tr('vi')('staff.urgent_alert', { code: c.code, kind: c.kind }) },
         dedupeKey: `urgent:${c._id}`,
       },

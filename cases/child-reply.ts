@@ -2,6 +2,7 @@ import type { Logger } from '../app/logger.js';
 import { tr } from '../locales/i18n.js';
 import { CaseModel, ContactModel, MessageModel, type Case, type Message } from '../models/index.js';
 import type { Outbox } from '../outbox/outbox.service.js';
+import { recipientKey } from '../outbox/recipient-key.js';
 import type { Store } from '../store/index.js';
 import { moveStatus, statusOnWork } from './case-workflow.js';
 import type { CaseService } from './cases.service.js';
@@ -44,7 +45,7 @@ export class ChildReplies {
           channel: contact.channel,
           addressEnc,
           // The same key the bot's own answers use, so the child gets everything in order.
-          recipientKey: `${contact.channel}:${contact.pseudonym}`,
+          recipientKey: recipientKey(contact),
           message: { text: tr(contact.lang)('bot.counsellor_reply', { code: c.code, text }) },
           messageId: message._id,
           dedupeKey: `reply:${message._id}`,

@@ -31,10 +31,13 @@ const MAX_RETRY_MS = 6 * 60 * 60_000;
 /** What fetching a platform's file came to. Only network failures, 5xx and 429 are worth retrying. */
 export type FileFetch = { ok: true; bytes: Buffer } | { ok: false; permanent: boolean; error: string; retryAfterMs?: number | undefined };
 
-/** A channel that keeps the files children send and lets the bot download them (Telegram). */
+/**
+ * A channel that keeps the files children send and lets the bot download them (Telegram by
+ * file_id, Zalo by URL). Lives in the channel's folder: only it reads its references.
+ */
 export interface FileSource {
   readonly channel: Channel;
-  /** Downloads the file `ref` names; a file over `maxBytes` is a permanent failure. */
+  /** Downloads the file the channel's opaque `ref` names; a file over `maxBytes` is a permanent failure. */
   fetch(ref: string, maxBytes: number): Promise<FileFetch>;
 }
 

@@ -9,7 +9,7 @@ import defaultAreas from './areas.default.json' with { type: 'json' };
 export const SETTINGS_REFRESH_MS = 60_000;
 
 /** What an admin may change; each part replaces the saved one whole. */
-export type SettingsPatch = Partial<Pick<Settings, 'hotlines' | 'staffTelegramChatId' | 'sla' | 'areas' | 'escalation' | 'holidays' | 'retentionDays'>>;
+export type SettingsPatch = Partial<Pick<Settings, 'hotlines' | 'staffTelegramChatId' | 'sla' | 'areas' | 'escalation' | 'holidays' | 'retentionDays' | 'cannedReplies'>>;
 
 /** The values from the environment, used while an admin has not saved their own. */
 export interface SettingsDefaults {

@@ -1,5 +1,5 @@
 import { defaultHolidayCalendar, WorkingDays } from '../app/working-days.js';
-import { DEFAULT_ESCALATION, DEFAULT_SLA_SETTINGS, type EscalationSettings, SETTINGS_ID, SettingsModel, type AreaSetting, type SlaSettings } from '../models/index.js';
+import { DEFAULT_ESCALATION, DEFAULT_SLA_SETTINGS, type CannedReply, type EscalationSettings, SETTINGS_ID, SettingsModel, type AreaSetting, type SlaSettings } from '../models/index.js';
 import type { Store } from '../store/index.js';
 import defaultAreas from './areas.default.json' with { type: 'json' };
 
@@ -8,6 +8,8 @@ export interface WorkSettings {
   sla: SlaSettings;
   /** Provinces with their communes; the shipped list of the 34 provincial units until an admin saves one. */
   areas: Pick<AreaSetting, 'name' | 'communes'>[];
+  /** The canned replies an admin saved; empty means "offer the shipped ones". */
+  cannedReplies: CannedReply[];
   escalation: EscalationSettings;
   /** Working days over the saved holiday list (the shipped 2025–2030 list until one is saved). */
   workingDays: WorkingDays;
@@ -19,6 +21,7 @@ export async function readWorkSettings(store: Store): Promise<WorkSettings> {
   return {
     sla: { ...DEFAULT_SLA_SETTINGS, ...saved?.sla },
     areas: saved?.areas.length ? saved.areas : defaultAreas.provinces.map((p) => ({ name: p.name, communes: [] })),
+    cannedReplies: saved?.cannedReplies ?? [],
     escalation: { ...DEFAULT_ESCALATION, ...saved?.escalation },
     workingDays: new WorkingDays(saved?.holidays ?? defaultHolidayCalendar()),
   };

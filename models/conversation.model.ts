@@ -19,6 +19,8 @@ export interface Conversation {
   /** Wrong case codes typed, for rate limiting. */
   codeFailures: number;
   codeFailuresSince?: Date | null;
+  /** When the bot last gave its full answer to a message it could not read (at most hourly). */
+  unreadableAnsweredAt?: Date | null;
   /** Crisis mode after a message of danger happening now (bot/conversation/crisis.ts), or null. */
   crisis?: { caseId: string; call: '113' | '115' | '111'; kind: 'self_harm' | 'harm'; since: Date } | null;
   createdAt: Date;
@@ -35,6 +37,7 @@ export const ConversationModel = defineModel<Conversation>(
     caseId: { type: String, default: null },
     codeFailures: { type: Number, default: 0 },
     codeFailuresSince: { type: Date, default: null },
+    unreadableAnsweredAt: { type: Date, default: null },
     crisis: { type: Schema.Types.Mixed, default: null },
   },
   (s) => {

@@ -15,7 +15,7 @@ export const EVIDENCE_CHUNK_CHARS = 1024 * 1024;
  * 16 MB limit or makes the embedded engine write one huge line.
  *
  * The id says where the file came from: a web chat upload has a keyed hash of its upload (the
- * attachment's ref is `evidence:<id>`); a file a platform keeps (a Telegram file_id) has
+ * attachment's ref is `evidence:<id>`); a file a platform keeps (fetched by the channel's reference) has
  * `<messageId>-<index>`, the attachment it belongs to.
  */
 export interface EvidenceBlob {
@@ -25,7 +25,7 @@ export interface EvidenceBlob {
   kind: AttachmentKind;
   /** The channel the file came through. */
   source: Channel;
-  /** The platform's reference to fetch the file by (a Telegram file_id), for `pending` files. */
+  /** The channel's opaque reference to fetch the file by (see `FileSource`), for `pending` files. */
   sourceRef: string | null;
   status: EvidenceStatus;
   /** Decided from the file's first bytes, never from what the sender claimed. */

@@ -13,4 +13,6 @@ export * from './session.model.js';
 export * from './referral.model.js';
 export * from './settings.model.js';
 export * from './evidence-blob.model.js';
+export * from './channel-health.model.js';
+export * from './web-session-end.model.js';
 export * from './coordination.model.js';

@@ -5,8 +5,9 @@ import { ATTACHMENT_KINDS, DELIVERY_STATUSES, MESSAGE_AUTHORS, type AttachmentKi
 export interface Attachment {
   kind: AttachmentKind;
   /**
-   * The platform's reference to the file (a Telegram file_id, whose bytes are then fetched and
-   * kept), or `evidence:<id>` for a file whose bytes were kept on arrival (a web chat upload).
+   * `evidence:<id>` for a file whose bytes were kept on arrival (a web chat upload), else the
+   * channel's own reference to the file, opaque everywhere but in that channel's folder (its
+   * `FileSource` fetches the bytes by it). Never shown to staff.
    */
   ref: string;
   mime?: string | null;

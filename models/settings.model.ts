@@ -24,6 +24,13 @@ export interface AreaSetting {
   communes: string[];
 }
 
+/** A reply counsellors can pick in the reply box (e.g. the standard referral to 111), then edit. */
+export interface CannedReply {
+  title: string;
+  text: string;
+}
+export const CANNED_REPLY_LIMITS = { count: 30, title: 80, text: 3_500 } as const;
+
 /**
  * The escalation ladder of an unanswered case (scheduler/ladder): the assignee is reminded at
  * `remindAtPercent` of the time to the deadline; the province's coordinators at the deadline;
@@ -41,7 +48,7 @@ export interface HolidaySetting {
   name: string;
 }
 
-/** What admins set in the back office: hotline, staff alerts, SLA policy, the area list. */
+/** What admins set in the back office: hotline, staff alerts, SLA policy, reminders, holidays, the area list, canned replies. */
 export interface Settings {
   _id: string;
   hotlines: {
@@ -53,6 +60,8 @@ export interface Settings {
   staffTelegramChatId: string | null;
   sla: SlaSettings;
   areas: AreaSetting[];
+  /** Empty until an admin saves a list: then the shipped ones (in the staff member's language) are offered. */
+  cannedReplies: CannedReply[];
   escalation: EscalationSettings;
   /** The holiday list for working-day deadlines; null until an admin saves one (app/working-days.ts ships 2025–2030). */
   holidays: { daysOff: HolidaySetting[]; workingDays: HolidaySetting[] } | null;
@@ -155,6 +164,16 @@ export const SettingsModel = defineModel<Settings>(
         validator: (v: { name: string }[]) => v.length <= 100 && new Set(v.map((a) => a.name)).size === v.length,
         message: 'at most 100 provinces, each named once',
       },
+    },
+    cannedReplies: {
+      type: [
+        sub({
+          title: { type: String, trim: true, required: true, minlength: 1, maxlength: CANNED_REPLY_LIMITS.title },
+          text: { type: String, trim: true, required: true, minlength: 1, maxlength: CANNED_REPLY_LIMITS.text },
+        }),
+      ],
+      default: [],
+      validate: { validator: (v: unknown[]) => v.length <= CANNED_REPLY_LIMITS.count, message: `at most ${CANNED_REPLY_LIMITS.count} canned replies` },
     },
     escalation: {
       type: sub({

@@ -25,6 +25,10 @@ export interface Staff {
   totpEnabled: boolean;
   /** The TOTP time step (30 s periods since the epoch) of the last code accepted; a code is good once. */
   totpLastStep?: number | null;
+  /** Salt of the account's recovery codes; null when it has none. */
+  recoveryCodeSalt?: string | null;
+  /** SHA-256 of each unused one-time recovery code (a used code is removed). */
+  recoveryCodeHashes: string[];
   mustChangePassword: boolean;
   /** SHA-256 of the one-time invitation token. */
   inviteTokenHash?: string | null;
@@ -49,6 +53,8 @@ export const StaffModel = defineModel<Staff>(
     totpSecretEnc: { type: String, default: null },
     totpEnabled: { type: Boolean, default: false },
     totpLastStep: { type: Number, default: null },
+    recoveryCodeSalt: { type: String, default: null },
+    recoveryCodeHashes: { type: [String], default: [] },
     mustChangePassword: { type: Boolean, default: false },
     inviteTokenHash: { type: String, default: null },
     inviteExpiresAt: { type: Date, default: null },

@@ -3,6 +3,7 @@ import type { Logger } from '../app/logger.js';
 import { OutboxModel, type Channel, type OutboxItem } from '../models/index.js';
 import { newId } from '../models/ids.js';
 import { isDuplicateKey, type Store } from '../store/index.js';
+import { recipientKey } from './recipient-key.js';
 import type { ChannelSender, DeliveryResult, OutboundMessage } from '../bot/channels/channel.js';
 import { DeliveryLanes } from './delivery.lanes.js';
 
@@ -99,6 +100,15 @@ export class Outbox {
     const lanes = this.lanes;
     this.lanes = null;
     await lanes?.stop();
+  }
+
+  /**
+   * Forgets a chat: its channel erases what it keeps, and messages already delivered (or
+   * refused) are deleted — they would tie the chat to its case codes. Pending ones still go.
+   */
+  async forgetChat(contact: { channel: Channel; pseudonym: string }): Promise<void> {
+    await this.senders.get(contact.channel)?.forgetChat?.(contact.pseudonym);
+    await this.items.deleteMany({ recipientKey: recipientKey(contact), status: { $in: ['sent', 'undelivered'] } });
   }
 
   /** Stores messages for delivery; a repeated dedupeKey is ignored. Returns the stored items. */

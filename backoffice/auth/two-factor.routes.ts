@@ -2,10 +2,12 @@ import { Router, type Request, type Response } from 'express';
 import { generateSecret, generateURI, verify } from 'otplib';
 import QRCode from 'qrcode';
 import { z } from 'zod';
-import { StaffModel, type Staff } from '../../models/index.js';
+import { AuditEventModel, StaffModel, type Staff } from '../../models/index.js';
 import { ctx, type BackofficeDeps } from '../context.js';
 import { render } from '../render.js';
+import { requireStaff } from './auth.middleware.js';
 import { failureLimiter, isLocked, recordFailedAttempt, safeNext } from './lockout.js';
+import { hashRecoveryCode, newRecoveryCodes, normalizeRecoveryCode } from './recovery-codes.js';
 
 /** The name authenticator apps show above the code. */
 const ISSUER = 'Hộp Thư Xanh';
@@ -19,6 +21,9 @@ const CodeForm = z.object({
     .pipe(z.string().regex(/^\d{6}$/)),
   next: z.string().optional(),
 });
+
+/** At the sign-in prompt: a 6-digit code, or one of the account's recovery codes. */
+const PromptForm = z.object({ code: z.string().max(40), next: z.string().optional() });
 
 /**
  * Checks a 6-digit TOTP code against a base32 secret, allowing one step of drift each way.
@@ -91,16 +96,27 @@ export function twoFactorRoutes(deps: BackofficeDeps): Router {
       if (step === null) {
         return renderEnrol(req, res, account, secret, { error: ctx(req).t('admin.auth.totp.wrong_code') }, 400);
       }
+      const recovery = newRecoveryCodes();
       const enrolled = await staff().findOneAndUpdate(
         { _id: account._id, totpEnabled: false },
-        { $set: { totpSecretEnc: sealed, totpEnabled: true, totpLastStep: step, failedLogins: 0, lockedUntil: null } },
+        {
+          $set: {
+            totpSecretEnc: sealed,
+            totpEnabled: true,
+            totpLastStep: step,
+            failedLogins: 0,
+            lockedUntil: null,
+            recoveryCodeSalt: recovery.salt,
+            recoveryCodeHashes: recovery.hashes,
+          },
+        },
       );
       if (!enrolled) return res.redirect(303, '/admin/2fa');
       req.session.enrolSecretEnc = undefined;
       req.session.twoFactorOk = true;
-      req.session.flash = ctx(req).t('admin.auth.totp.enrolled');
       deps.logger.info({ staffId: account._id }, 'two-factor enrolled');
-      res.redirect(303, nextOf(req));
+      req.session.flash = ctx(req).t('admin.auth.totp.enrolled');
+      showCodesOnce(req, res, recovery.codes);
     } catch (err) {
       next(err);
     }
@@ -126,6 +142,8 @@ export function twoFactorRoutes(deps: BackofficeDeps): Router {
       if (!account.totpEnabled || !account.totpSecretEnc) return res.redirect(303, '/admin/2fa/enrol');
       if (req.session.twoFactorOk) return res.redirect(303, '/admin');
       if (isLocked(account)) return signOutLocked(req, res);
+      const recoveryCode = normalizeRecoveryCode(PromptForm.safeParse(req.body).data?.code ?? '');
+      if (recoveryCode) return useRecoveryCode(req, res, account, recoveryCode);
       const form = CodeForm.safeParse(req.body);
       const step = form.success ? await checkTotp(deps.cipher.decrypt(account.totpSecretEnc), form.data.code) : null;
       const reused = step !== null && account.totpLastStep != null && step <= account.totpLastStep;
@@ -149,6 +167,56 @@ export function twoFactorRoutes(deps: BackofficeDeps): Router {
       next(err);
     }
   });
+
+  /**
+   * A recovery code instead of the authenticator: good once (it is removed as it is accepted,
+   * atomically, so two requests cannot both use it); a wrong one counts toward the lockout.
+   */
+  async function useRecoveryCode(req: Request, res: Response, account: Staff, code: string) {
+    const { t } = ctx(req);
+    const hash = account.recoveryCodeSalt ? hashRecoveryCode(account.recoveryCodeSalt, code) : null;
+    const accepted = hash
+      ? await staff().findOneAndUpdate({ _id: account._id, recoveryCodeHashes: hash }, { $pull: { recoveryCodeHashes: hash }, $set: { failedLogins: 0, lockedUntil: null } })
+      : null;
+    if (!accepted) {
+      if (await recordFailedAttempt(deps, account, 'totp')) return signOutLocked(req, res);
+      return render(req, res, 'auth/two-factor.njk', { error: t('admin.auth.recovery.wrong_code'), next: nextOf(req) }, 401);
+    }
+    const left = accepted.recoveryCodeHashes.length;
+    await deps.store.collection(AuditEventModel).insertOne({ actorType: 'staff', actorId: account._id, action: 'staff.recovery_code_used', details: { staffId: account._id, left } });
+    deps.logger.info({ staffId: account._id, left }, 'recovery code used for the second factor');
+    req.session.twoFactorOk = true;
+    req.session.flash = t('admin.auth.recovery.used', { count: left });
+    res.redirect(303, left <= 3 ? '/admin/2fa/recovery-codes' : nextOf(req));
+  }
+
+  // Recovery codes of a signed-in account: new ones shown once, else how many are left and a
+  // button for a new set (the old one dies).
+  router.get('/2fa/recovery-codes', requireStaff(deps), (req, res) => {
+    const me = ctx(req).staff!;
+    const sealed = req.session.recoveryCodesEnc;
+    req.session.recoveryCodesEnc = undefined;
+    const codes = sealed ? (JSON.parse(deps.cipher.decrypt(sealed)) as string[]) : null;
+    render(req, res, 'auth/recovery-codes.njk', { codes, next: nextOf(req), left: me.recoveryCodeHashes?.length ?? 0, enabled: me.totpEnabled });
+  });
+  router.post('/2fa/recovery-codes', requireStaff(deps), async (req, res, next) => {
+    try {
+      const me = ctx(req).staff!;
+      if (!me.totpEnabled) return res.redirect(303, '/admin/2fa/recovery-codes');
+      const recovery = newRecoveryCodes();
+      await staff().findOneAndUpdate({ _id: me._id }, { $set: { recoveryCodeSalt: recovery.salt, recoveryCodeHashes: recovery.hashes } });
+      await deps.store.collection(AuditEventModel).insertOne({ actorType: 'staff', actorId: me._id, action: 'staff.recovery_codes_renewed', details: { staffId: me._id } });
+      showCodesOnce(req, res, recovery.codes);
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  /** New codes are shown on the next page only (kept sealed in the session until then); only their hashes are stored. */
+  function showCodesOnce(req: Request, res: Response, codes: string[]) {
+    req.session.recoveryCodesEnc = deps.cipher.encrypt(JSON.stringify(codes));
+    res.redirect(303, `/admin/2fa/recovery-codes?next=${encodeURIComponent(nextOf(req))}`);
+  }
 
   return router;
 }

@@ -114,7 +114,6 @@ function attachmentView(m: Message, index: number, t: TFunction, context: Attach
     status: info?.status ?? null,
     show: stored ? (mime?.startsWith('image/') ? 'image' : 'audio') : null,
     url: stored ? `/admin/cases/${encodeURIComponent(context.caseId)}/evidence/${encodeURIComponent(m._id)}/${index}` : null,
-    ref: a.ref.startsWith('evidence:') ? null : a.ref,
   };
 }
 

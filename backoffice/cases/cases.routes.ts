@@ -9,6 +9,7 @@ import { readWorkSettings } from '../../cases/work-settings.js';
 import { CASE_STATUSES, StaffModel, type CaseStatus, type Staff } from '../../models/index.js';
 import { ctx, type BackofficeDeps } from '../context.js';
 import { render } from '../render.js';
+import { shippedCannedReplies } from '../settings/canned-replies.form.js';
 import { auditRoutes } from './audit.routes.js';
 import {
   auditView,
@@ -25,6 +26,7 @@ import {
 
 const FILTERS = ['status', 'kind', 'priority', 'topic', 'area', 'assignee', 'overdue', 'q', 'sort'] as const;
 const TRIAGE_FIELDS = ['kind', 'priority', 'topic', 'harmType', 'adviceArea', 'province', 'commune', 'ageBand', 'gender'] as const;
+const ADULT_ROLES: string[] = ['parent', 'teacher', 'other'];
 const isManager = (actor: StaffPrincipal) => actor.role === 'admin' || actor.role === 'coordinator';
 const pick = <K extends string>(body: Record<string, string>, keys: readonly K[]) =>
   Object.fromEntries(keys.filter((k) => k in body).map((k) => [k, body[k]])) as Partial<Record<K, string>>;
@@ -147,6 +149,9 @@ export function caseRoutes(deps: BackofficeDeps): Router {
         communes: province?.communes ?? [],
         forwardedDays: settings.sla.forwardedOpinionDays,
         replyMax: REPLY_MAX,
+        // The person who wrote: an adult (parent, relative, teacher, another adult) is answered as one.
+        writerIsAdult: ADULT_ROLES.includes(c.reporterRole ?? ''),
+        cannedReplies: settings.cannedReplies.length ? settings.cannedReplies : shippedCannedReplies(t),
         problem: extra.problem ?? null,
         failed: failed ?? null,
         errors: { reply: errorsOf('reply'), note: errorsOf('note'), triage: errorsOf('triage'), assign: errorsOf('assign'), referral: errorsOf('referral') },

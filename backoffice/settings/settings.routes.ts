@@ -5,15 +5,16 @@ import { parseInput } from '../../cases/case-work.schemas.js';
 import { readSettings, saveSettings, type SettingsPatch } from '../../cases/live-settings.js';
 import { readWorkSettings } from '../../cases/work-settings.js';
 import { defaultHolidayCalendar } from '../../app/working-days.js';
-import { CHANNELS, ESCALATION_LIMITS, type Settings } from '../../models/index.js';
+import { ESCALATION_LIMITS, type Settings } from '../../models/index.js';
 import { requireRole } from '../auth/auth.middleware.js';
 import { fieldErrorsOf, stringsOf, type FieldErrors } from '../cases/case-view.js';
 import { ctx, type BackofficeDeps } from '../context.js';
 import { render } from '../render.js';
+import { formatCannedText, parseCannedText, shippedCannedReplies } from './canned-replies.form.js';
 import { ESCALATION_FIELDS, EscalationForm, escalationToForm, holidaysFromForm, holidaysToForm } from './reminders.form.js';
 import { AlertsForm, formatAreaText, HotlinesForm, parseAreaText, RetentionForm, SLA_FIELDS, slaFromForm, slaRanges, SlaForm, slaToForm } from './settings.form.js';
 
-type Section = 'hotlines' | 'alerts' | 'sla' | 'escalation' | 'holidays' | 'areas' | 'retention';
+type Section = 'hotlines' | 'alerts' | 'sla' | 'escalation' | 'holidays' | 'areas' | 'retention' | 'canned';
 
 /** Which top-level and nested fields a patch changes, for the audit log (values left out). */
 function changedFields(saved: Settings | null, patch: SettingsPatch): string[] {
@@ -41,9 +42,8 @@ export function settingsRoutes(deps: BackofficeDeps): Router {
 
   async function page(req: Request, res: Response, failed?: { section: Section; errors: FieldErrors; values: Record<string, string> }, status = 200) {
     const [saved, work] = await Promise.all([readSettings(deps.store), readWorkSettings(deps.store)]);
-    const { config, outbox } = deps;
-    const connected = outbox.connectedChannels();
-    const telegramMode = !config.TELEGRAM_BOT_TOKEN ? null : config.TELEGRAM_WEBHOOK_URL && config.TELEGRAM_WEBHOOK_SECRET ? 'webhook' : 'polling';
+    const { config } = deps;
+    const channels = await deps.channels.list();
     const current = {
       hotlines: { provinceNumber: saved?.hotlines.provinceNumber ?? '', provinceName: saved?.hotlines.provinceName ?? '' },
       alerts: { staffTelegramChatId: saved?.staffTelegramChatId ?? '' },
@@ -53,6 +53,7 @@ export function settingsRoutes(deps: BackofficeDeps): Router {
       holidays: holidaysToForm(saved?.holidays ?? defaultHolidayCalendar()),
       // Until an admin saves a list, the shipped one is shown to start from.
       areas: { areas: formatAreaText(saved?.areas.length ? saved.areas : defaultAreas.provinces.map((p) => ({ ...p, communes: [] }))) },
+      canned: { canned: formatCannedText(work.cannedReplies.length ? work.cannedReplies : shippedCannedReplies(ctx(req).t)) },
     };
     const values = failed ? { ...current, [failed.section]: failed.values } : current;
     render(
@@ -66,15 +67,13 @@ export function settingsRoutes(deps: BackofficeDeps): Router {
         defaults: { provinceNumber: config.PROVINCE_HOTLINE ?? null, provinceName: config.PROVINCE_NAME ?? null, staffTelegramChatId: config.STAFF_TELEGRAM_CHAT_ID ?? null },
         slaFields: SLA_FIELDS.map((f) => f.name),
         slaRanges: slaRanges(),
+        cannedSaved: work.cannedReplies.length > 0,
         escalationFields: ESCALATION_FIELDS,
         escalationRanges: ESCALATION_LIMITS,
         holidaysSaved: Boolean(saved?.holidays),
         areaCount: saved?.areas.length ? { provinces: saved.areas.length, communes: saved.areas.reduce((n, a) => n + a.communes.length, 0) } : null,
-        telegramOn: connected.includes('telegram'),
-        channels: CHANNELS.map((ch) => ({ id: ch, connected: connected.includes(ch) })),
-        telegramMode,
-        webhookUrl: config.TELEGRAM_WEBHOOK_URL ?? '',
-        chatUrl: `${(config.PUBLIC_URL ?? `${req.protocol}://${req.get('host')}`).replace(/\/$/, '')}/chat`,
+        telegramOn: channels.some((ch) => ch.channel === 'telegram' && ch.mode !== 'off'),
+        channels,
       },
       status,
     );
@@ -126,6 +125,16 @@ export function settingsRoutes(deps: BackofficeDeps): Router {
       if ('areas' in parsed) return { areas: parsed.areas };
       const { key, ...vars } = parsed.error;
       return { errors: { areas: t(`admin.settings.areas.errors.${key}`, vars) } };
+    }),
+  );
+
+  router.post(
+    '/settings/canned',
+    section('canned', (body, t) => {
+      const parsed = parseCannedText(body.canned ?? '');
+      if ('replies' in parsed) return { cannedReplies: parsed.replies };
+      const { key, ...vars } = parsed.error;
+      return { errors: { canned: t(`admin.canned.errors.${key}`, vars) } };
     }),
   );
 

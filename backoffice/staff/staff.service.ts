@@ -102,7 +102,7 @@ export class StaffService {
   /** The account enrols a new authenticator at its next sign-in; its sessions end now. */
   async resetTwoFactor(actor: Staff, id: string): Promise<Staff> {
     if (id === actor._id) throw new AppError('cannot_reset_own_2fa', 400);
-    const updated = await this.staff.findOneAndUpdate({ _id: id }, { $set: { totpEnabled: false, totpSecretEnc: null, totpLastStep: null } });
+    const updated = await this.staff.findOneAndUpdate({ _id: id }, { $set: { totpEnabled: false, totpSecretEnc: null, totpLastStep: null, recoveryCodeSalt: null, recoveryCodeHashes: [] } });
     if (!updated) throw new AppError('not_found', 404);
     await this.deps.sessions.destroyAllFor(id);
     await this.audit(actor, 'staff.2fa_reset', { staffId: id });

@@ -12,7 +12,7 @@ export interface InboundMessage {
   chatId: string;
   /** What the child typed, if anything. */
   text?: string | undefined;
-  /** The id of an option button the child pressed. */
+  /** The id of an option the child pressed (see `bot/conversation/choices.ts`); validated by the engine. */
   payload?: string | undefined;
   /** Photos, voice notes, files: kept as evidence. */
   attachments: Attachment[];
@@ -20,14 +20,25 @@ export interface InboundMessage {
   unsupported?: boolean | undefined;
   /** The language the child's page or app is in, when the channel knows it (the web chat does). */
   lang?: 'vi' | 'en' | undefined;
+  /**
+   * The child ended the conversation and wiped it from their device (the web chat's "Xong &
+   * xoá", quick exit, idle clear-up): what they said is filed for the counsellors, then the chat
+   * is forgotten and its session refused from now on. No reply.
+   */
+  endSession?: boolean | undefined;
   /** Platform-specific acknowledgement to make after storing (e.g. a Telegram callback query id). */
   ackId?: string | undefined;
 }
 
-/** An option the child can press (a button) or type (its number or its words). */
+/**
+ * An option the child can press (a button) or type (its number, its words). `id` is opaque to a
+ * channel: it travels back as `InboundMessage.payload` (at most 64 bytes). `key` is the number a
+ * child may type for it ("1", "0" for the menu, "111"); a channel without buttons shows it.
+ */
 export interface OutboundOption {
   id: string;
   label: string;
+  key?: string | undefined;
 }
 
 /** A message to send: text and, optionally, rows of options. */
@@ -49,6 +60,11 @@ export type DeliveryResult =
 export interface ChannelSender {
   readonly channel: Channel;
   send(chatId: string, message: OutboundMessage): Promise<DeliveryResult>;
+  /**
+   * Erases whatever the channel itself keeps of a chat, found by the chat's pseudonym
+   * (`DataCipher.pseudonym(channel, chatId)`): the web chat's transcript. Called by "forget me".
+   */
+  forgetChat?(pseudonym: string): Promise<void>;
 }
 
 /**

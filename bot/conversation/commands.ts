@@ -29,7 +29,8 @@ export async function onIntent(deps: EngineDeps, turn: Turn, intent: GlobalInten
       return reask(deps, turn);
     case 'lang':
       setLang(deps, turn, asked ?? langNamedIn(text, turn.lang));
-      turn.replies.push(turn.r.text(turn.t('bot.lang_switched')));
+      // The greeting again, with what it says about anonymity and 111, in the new language.
+      turn.replies.push(turn.r.text(turn.t('bot.lang_switched')), turn.r.greeting());
       return reask(deps, turn);
     case 'forget':
       return askToForget(turn);

@@ -5,17 +5,21 @@ import { detectRisk } from '../risk/risk-detector.js';
 import { showCase } from './case-lookup.js';
 import { onIntent } from './commands.js';
 import { answerStep } from './flow-steps.js';
-import { onForgetAnswer } from './forget.js';
+import { endChat, onForgetAnswer } from './forget.js';
 import { onFirstMessage, onHeld, onIdle } from './idle.js';
-import { globalIntentOf, isChatter } from './intents.js';
+import { decodeChoice, FALLBACK_CHOICE, matchTyped, type Choice } from './choices.js';
+import { isChatter, isGlobalIntent, typedIntent } from './intents.js';
 import { flushToCase, keepAttachments, keepText } from './keeping.js';
-import { ask } from './prompts.js';
+import { ask, offeredOptions, reask } from './prompts.js';
 import { isStep, type StepId } from './questions.js';
 import { onCrisisMessage } from './crisis.js';
 import { raiseRisk, signalOf } from './safety.js';
 import { newTurn, type EngineDeps, type Turn } from './turn.js';
 
 export type { EngineDeps, EngineSettings } from './turn.js';
+
+/** The full answer to an unreadable message is given at most this often per chat. */
+const UNREADABLE_ANSWER_EVERY_MS = 60 * 60_000;
 
 /**
  * A case code the child is asking about: a message that is the code, or little more ("mã của
@@ -51,6 +55,10 @@ export class ConversationEngine {
       ))) as Turn['conv'];
     const contactAsLoaded = { lang: contact.lang, openCaseId: contact.openCaseId ?? null };
     const turn = newTurn(this.deps, contact, conv);
+    if (msg.endSession) {
+      await endChat(this.deps, turn);
+      return [];
+    }
     const text = msg.text?.trim() ? msg.text.trim().slice(0, 4000) : undefined;
     // Slash commands ("/help", "/sos") are answered as commands, not read for risk.
     const risk = text && !/^\/(?!sos\b)\w+(@\w+)?$/.test(text) ? signalOf(detectRisk(text)) : null;
@@ -65,31 +73,73 @@ export class ConversationEngine {
       return turn.replies;
     }
     if (msg.unsupported) {
-      turn.replies.push(turn.r.text(turn.t('bot.unsupported', { webChatUrl: this.deps.settings().webChatUrl })));
+      await this.onUnreadable(turn);
       return turn.replies;
     }
-    const intent = globalIntentOf(text, msg.payload);
+    const early = this.choiceOf(turn, msg.payload, text);
+    const intent = early?.type === 'command' && isGlobalIntent(early.command) ? early.command : null;
     const crisisMsg = { text, payload: msg.payload, attachments: msg.attachments, intent, risk };
     if (turn.conv.crisis && (await onCrisisMessage(this.deps, turn, crisisMsg))) return this.saved(turn, contactAsLoaded);
     if (risk) await raiseRisk(this.deps, turn, risk, text);
     if (msg.attachments.length) await keepAttachments(this.deps, turn, msg.attachments);
     // Danger now: the bot stays with the child (crisis.ts), no menu and no next question.
     if (turn.conv.crisis) return this.saved(turn, contactAsLoaded);
+    if (!text && msg.attachments.length && msg.attachments.every((a) => a.kind === 'sticker')) {
+      // A sticker says something too (it is kept), but it is no evidence: a kind word, and on.
+      turn.replies.push(turn.r.text(turn.t('bot.sticker_thanks')));
+      reask(this.deps, turn);
+      await this.save(turn, contactAsLoaded);
+      return turn.replies;
+    }
 
-    const code = text && !intent ? codeAskedFor(text) : null;
+    // Typed words already kept (risk words) choose no option; a command still counts.
+    const choice = msg.payload === undefined && turn.textKept ? (intent ? early : null) : early;
+    const code = text && !choice ? codeAskedFor(text) : null;
     if (intent) await onIntent(this.deps, turn, intent, text, msg.lang);
     else if (code) await showCase(this.deps, turn, code);
-    else await this.onStep(turn, text, msg.payload, msg.attachments.length > 0);
+    else await this.onStep(turn, text, choice, msg.attachments.length > 0);
 
     await this.save(turn, contactAsLoaded);
     return turn.replies;
   }
 
+  /**
+   * What the child chose: the option pressed (a forged or unreadable one means the menu), else
+   * a command typed anywhere ("menu", "/start", "111"), else an option on offer typed as its
+   * number or words. Text already kept (risk words) chooses nothing.
+   */
+  private choiceOf(turn: Turn, payload: string | undefined, text: string | undefined): Choice | null {
+    if (payload !== undefined) return decodeChoice(payload) ?? FALLBACK_CHOICE;
+    const intent = typedIntent(text);
+    if (intent) return { type: 'command', command: intent };
+    if (!text || turn.textKept) return null;
+    const step = turn.conv.step;
+    const question = isStep(step) || step === 'held' || step === 'forget_confirm';
+    return matchTyped(text, offeredOptions(this.deps, turn), { prefix: question });
+  }
+
+  /**
+   * A message the bot cannot read (Zalo withholds children's messages; a shared location): the
+   * full answer — here to help, 111 and the other numbers, the web chat — at most once an hour,
+   * a short one in between. Never silence.
+   */
+  private async onUnreadable(turn: Turn) {
+    const { webChatUrl, provinceHotline } = this.deps.settings();
+    const last = turn.conv.unreadableAnsweredAt ? new Date(turn.conv.unreadableAnsweredAt).getTime() : 0;
+    if (Date.now() - last < UNREADABLE_ANSWER_EVERY_MS) {
+      turn.replies.push(turn.r.text(turn.t('bot.unsupported_again', { webChatUrl })));
+      return;
+    }
+    const provinceLine = provinceHotline ? turn.t('bot.province_line', { number: provinceHotline }) : '';
+    turn.replies.push(turn.r.plain(turn.t('bot.unsupported', { webChatUrl, provinceLine })));
+    await this.conversations.findOneAndUpdate({ _id: turn.conv._id }, { $set: { unreadableAnsweredAt: new Date() } });
+  }
+
   /** Hands the message to whatever the conversation is waiting for. */
-  private async onStep(turn: Turn, text: string | undefined, payload: string | undefined, hadAttachments: boolean) {
+  private async onStep(turn: Turn, text: string | undefined, choice: Choice | null, hadAttachments: boolean) {
     const step = turn.conv.step;
     if (isStep(step)) {
-      const answered = await answerStep(this.deps, turn, step, text, payload, hadAttachments);
+      const answered = await answerStep(this.deps, turn, step, text, choice, hadAttachments);
       if (!answered) this.notAnAnswer(turn, step, text, hadAttachments);
       return;
     }
@@ -97,14 +147,14 @@ export class ConversationEngine {
       case 'start':
         return onFirstMessage(turn, text);
       case 'held':
-        return onHeld(this.deps, turn, text, payload);
+        return onHeld(this.deps, turn, text, choice);
       case 'check_code':
         if (text && !turn.textKept) return showCase(this.deps, turn, null);
         return void turn.replies.push(turn.r.plain(turn.t('bot.check_prompt')));
       case 'forget_confirm':
-        return onForgetAnswer(this.deps, turn, text, payload);
+        return onForgetAnswer(this.deps, turn, text, choice);
       default:
-        return onIdle(this.deps, turn, text, payload, hadAttachments);
+        return onIdle(this.deps, turn, text, choice, hadAttachments);
     }
   }
 

@@ -1,6 +1,7 @@
 import type { RiskSignal } from '../../cases/cases.service.js';
 import type { Attachment } from '../../models/index.js';
 import { normalizeText } from '../risk/risk-detector.js';
+import { encodeChoice, option } from './choices.js';
 import type { GlobalIntent } from './intents.js';
 import { reask } from './prompts.js';
 import type { EngineDeps, Turn } from './turn.js';
@@ -47,7 +48,7 @@ function callMessage(turn: Turn, crisis: CrisisState) {
   const provinceHotline = turn.r.provinceHotlineLine();
   return {
     text: turn.t(`crisis.call_${crisis.call}`, { provinceLine: provinceHotline }),
-    options: [[{ id: 'cmd:emergency', label: turn.t(`crisis.button_${crisis.call}`) }], [{ id: 'cmd:safe', label: turn.t('crisis.button_safe') }]],
+    options: [[option({ type: 'command', command: 'emergency' }, turn.t(`crisis.button_${crisis.call}`))], [option({ type: 'command', command: 'safe' }, turn.t('crisis.button_safe'), '1')]],
   };
 }
 
@@ -58,7 +59,7 @@ const SAFE_WORDS = [
 
 /** True when the child says they are safe now. */
 export function saysSafe(text: string | undefined, payload: string | undefined): boolean {
-  if (payload === 'cmd:safe') return true;
+  if (payload === encodeChoice({ type: 'command', command: 'safe' })) return true;
   return !!text && SAFE_WORDS.includes(normalizeText(text).replace(/^(?:da |vang |ok |okay |yes )/, ''));
 }
 

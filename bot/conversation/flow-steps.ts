@@ -1,7 +1,9 @@
 import type { CaseKind, RiskSeverity } from '../../models/index.js';
 import { normalizeText } from '../risk/risk-detector.js';
 import { finish, keepText, startDraft } from './keeping.js';
-import { ask, provinceOptions } from './prompts.js';
+import type { Choice } from './choices.js';
+import { readContactDetails } from './contact-details.js';
+import { ask } from './prompts.js';
 import { ageBandOf, CHOICES, nextStep, type StepId } from './questions.js';
 import { raiseRisk } from './safety.js';
 import type { EngineDeps, Turn } from './turn.js';
@@ -26,23 +28,23 @@ export async function answerStep(
   turn: Turn,
   step: StepId,
   text: string | undefined,
-  payload: string | undefined,
+  choice: Choice | null,
   hadAttachments: boolean,
 ): Promise<boolean> {
   // Typed "không" answers "are you in danger now?" (no): there it skips nothing.
-  const skip = payload === 'cmd:skip' || payload === 'cmd:done' || (text ? SKIP_WORDS.includes(normalizeText(text)) && step !== 'danger' : false);
-  if (skip) {
+  const skipWord = text ? SKIP_WORDS.includes(normalizeText(text)) && step !== 'danger' : false;
+  if (skipWord || (choice?.type === 'command' && (choice.command === 'skip' || choice.command === 'done'))) {
     await advance(deps, turn, step);
     return true;
   }
-  if (CHOICES[step]) return answerChoice(deps, turn, step, text, payload);
-  if (step === 'province' || step === 'commune') return answerArea(deps, turn, step, text, payload);
+  if (CHOICES[step]) return answerChoice(deps, turn, step, text, choice);
+  if (step === 'province' || step === 'commune') return answerArea(deps, turn, step, text, choice);
   await answerFreely(deps, turn, step, text, hadAttachments);
   return true;
 }
 
-async function answerChoice(deps: EngineDeps, turn: Turn, step: StepId, text: string | undefined, payload: string | undefined) {
-  const value = choiceOf(turn, step, text, payload);
+async function answerChoice(deps: EngineDeps, turn: Turn, step: StepId, text: string | undefined, choice: Choice | null) {
+  const value = choiceOf(turn, step, text, choice);
   if (value === null) return false;
   const draft = turn.conv.draft;
   if (step === 'danger') {
@@ -64,9 +66,17 @@ async function answerChoice(deps: EngineDeps, turn: Turn, step: StepId, text: st
   return true;
 }
 
-/** A province or commune: a button, a name the area list knows, or a short name typed as it is. */
-async function answerArea(deps: EngineDeps, turn: Turn, step: 'province' | 'commune', text: string | undefined, payload: string | undefined) {
-  const picked = pickedArea(deps, step, turn.conv.draft.province, text, payload);
+/** A province or commune: an option, a name the area list knows, or a short name typed as it is. */
+async function answerArea(deps: EngineDeps, turn: Turn, step: 'province' | 'commune', text: string | undefined, choice: Choice | null) {
+  if (choice) {
+    // An option: the area it names now, by its stable id; one from an older question is no answer.
+    const picked = choice.type === 'area' && choice.level === step ? areaById(deps, step, turn.conv.draft.province, choice.id) : null;
+    if (!picked) return false;
+    turn.conv.draft[step] = picked;
+    await advance(deps, turn, step);
+    return true;
+  }
+  const picked = text ? (step === 'province' ? deps.areas.matchProvince(text) : deps.areas.matchCommune(turn.conv.draft.province ?? null, text)) : null;
   const typed = !picked && text && !turn.textKept && text.split(/\s+/).length <= 6 ? text : null;
   if (!(picked || typed)) return false;
   turn.conv.draft[step] = picked ?? typed;
@@ -74,12 +84,8 @@ async function answerArea(deps: EngineDeps, turn: Turn, step: 'province' | 'comm
   return true;
 }
 
-function pickedArea(deps: EngineDeps, step: 'province' | 'commune', province: string | null | undefined, text: string | undefined, payload: string | undefined) {
-  if (step === 'province') {
-    return payload?.startsWith('a:') ? provinceOptions(deps)[Number(payload.slice(2))]?.label : text ? deps.areas.matchProvince(text) : null;
-  }
-  const list = deps.areas.communes(province ?? '');
-  return payload?.startsWith('a:') ? list[Number(payload.slice(2))] : text ? deps.areas.matchCommune(province ?? null, text) : null;
+function areaById(deps: EngineDeps, step: 'province' | 'commune', province: string | null | undefined, id: string) {
+  return step === 'province' ? deps.areas.provinceById(id) : deps.areas.communeById(province, id);
 }
 
 /** The steps answered in the child's own words: the story, files, contact details. */
@@ -98,37 +104,44 @@ async function answerFreely(deps: EngineDeps, turn: Turn, step: StepId, text: st
       if (hadAttachments || text) return void turn.replies.push(turn.r.question(turn.t('bot.q.media_more'), [], { done: true, skippable: false }));
       return ask(deps, turn, step);
     case 'contact_details':
-      if (text && !turn.textKept) {
-        turn.conv.draft.contactDetails = text.slice(0, 200);
-        return advance(deps, turn, step);
-      }
-      return ask(deps, turn, step);
+      return answerContactDetails(deps, turn, text);
     default:
       return ask(deps, turn, step);
   }
 }
 
-/** The choice a message makes: a button, its number, its label (or the start of it), yes/no words. */
-function choiceOf(turn: Turn, step: StepId, text: string | undefined, payload: string | undefined): string | null {
-  const choice = CHOICES[step]!;
-  if (payload?.startsWith('a:')) {
-    const v = payload.slice(2);
-    return choice.values.includes(v) ? v : null;
+/**
+ * A phone number (checked: a Vietnamese number) or an e-mail address. Whatever else the message
+ * says is kept in the report; a wrong number is asked again; words without a number are kept.
+ */
+async function answerContactDetails(deps: EngineDeps, turn: Turn, text: string | undefined) {
+  if (!text || turn.textKept) return ask(deps, turn, 'contact_details');
+  const read = readContactDetails(text);
+  if (read.kind === 'bad_phone') {
+    keepText(turn, text);
+    turn.replies.push(turn.r.text(turn.t('bot.phone_invalid')));
+    return ask(deps, turn, 'contact_details');
   }
-  if (!text || turn.textKept) return null;
-  if (step === 'age') {
-    const band = ageBandOf(text);
-    if (band && !/^\d$/.test(text.trim())) return band;
+  if (read.kind === 'none') {
+    keepText(turn, text);
+    turn.replies.push(turn.r.text(turn.t('bot.kept')));
+    return ask(deps, turn, 'contact_details');
   }
+  turn.conv.draft.contactDetails = read.value;
+  if (read.rest) keepText(turn, text);
+  return advance(deps, turn, 'contact_details');
+}
+
+/**
+ * The value a message gives a choice question: the option chosen (pressed, or typed as its number
+ * or words — see `matchTyped`), else a typed age, else yes/no words. An option of another
+ * question (an older message) is no answer.
+ */
+function choiceOf(turn: Turn, step: StepId, text: string | undefined, choice: Choice | null): string | null {
+  if (choice?.type === 'answer' && choice.question === step) return choice.value;
+  if (choice || !text || turn.textKept) return null;
+  if (step === 'age') return ageBandOf(text);
   const n = normalizeText(text);
-  const index = /^\d{1,2}$/.test(n) ? Number(n) - 1 : -1;
-  if (index >= 0 && index < choice.values.length) return choice.values[index]!;
-  if (step === 'age' && ageBandOf(text)) return ageBandOf(text);
-  const labels = choice.values.map((v) => normalizeText(turn.t(`${choice.labels}.${v}`)));
-  const exact = labels.findIndex((l) => l === n);
-  if (exact >= 0) return choice.values[exact]!;
-  const partial = n.length >= 2 ? labels.filter((l) => l.startsWith(n)) : [];
-  if (partial.length === 1) return choice.values[labels.indexOf(partial[0]!)]!;
   if (step === 'danger' || step === 'contact') {
     if (/^(co|yes|dung|da|vang)\b/.test(n)) return step === 'danger' ? 'yes' : 'phone';
     if (/^(khong|ko|k|no)\b/.test(n)) return step === 'danger' ? 'no' : 'none';

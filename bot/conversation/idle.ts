@@ -1,5 +1,6 @@
 import { looksLikeCaseCode } from '../../cases/case-code.js';
 import type { CaseKind } from '../../models/index.js';
+import type { Choice, MenuItem } from './choices.js';
 import { normalizeText } from '../risk/risk-detector.js';
 import { showCase } from './case-lookup.js';
 import { onIntent } from './commands.js';
@@ -9,9 +10,9 @@ import { hold, openCaseOf } from './keeping.js';
 import { heldPrompt } from './prompts.js';
 import type { EngineDeps, Turn } from './turn.js';
 
-const MENU_KINDS: Record<string, CaseKind> = { report: 'report', opinion: 'opinion', advice: 'advice' };
-const MENU_NUMBERS: Record<string, string> = { '1': 'report', '2': 'opinion', '3': 'advice', '4': 'emergency', '5': 'check', '6': 'lang' };
-const MENU_WORDS: [RegExp, string][] = [
+const MENU_KINDS: Partial<Record<MenuItem, CaseKind>> = { report: 'report', opinion: 'opinion', advice: 'advice' };
+/** Typed words that choose a menu entry beyond its label (its number and label are matched by `matchTyped`). */
+const MENU_WORDS: [RegExp, MenuItem][] = [
   [/^(bao cao|to cao|report|bao bao luc)/, 'report'],
   [/^(gop y|y kien|nguyen vong|opinion|share)/, 'opinion'],
   [/^(tu van|can tu van|advice|hoi)/, 'advice'],
@@ -29,18 +30,19 @@ export function onFirstMessage(turn: Turn, text: string | undefined) {
 }
 
 /** While the child's messages are held: a kind starts its flow with them, more text is held too. */
-export async function onHeld(deps: EngineDeps, turn: Turn, text: string | undefined, payload: string | undefined) {
-  const kind = pickKind(payload?.replace(/^hold:/, 'menu:'), text);
+export async function onHeld(deps: EngineDeps, turn: Turn, text: string | undefined, choice: Choice | null) {
+  const item = menuItemOf(choice, text);
+  const kind = item ? (MENU_KINDS[item] ?? null) : null;
   if (kind) return startFlow(deps, turn, kind);
   if (text && !turn.textKept) return hold(turn, text);
   turn.replies.push(heldPrompt(turn));
 }
 
 /** Outside any flow: a menu choice, a case code, more for the open case, or something to hold. */
-export async function onIdle(deps: EngineDeps, turn: Turn, text: string | undefined, payload: string | undefined, hadAttachments: boolean) {
+export async function onIdle(deps: EngineDeps, turn: Turn, text: string | undefined, choice: Choice | null, hadAttachments: boolean) {
   turn.conv.step = 'idle';
-  const action = menuActionOf(payload, text);
-  if (action) return onMenu(deps, turn, action);
+  const item = menuItemOf(choice, text);
+  if (item) return onMenu(deps, turn, item);
   if (text && looksLikeCaseCode(text)) return showCase(deps, turn, null);
   if (turn.textKept) return;
   const openCase = await openCaseOf(deps, turn.contact);
@@ -57,33 +59,17 @@ export async function onIdle(deps: EngineDeps, turn: Turn, text: string | undefi
   turn.replies.push(turn.r.menu(turn.t('bot.chatter')));
 }
 
-async function onMenu(deps: EngineDeps, turn: Turn, action: string) {
-  const kind = kindOf(action);
+async function onMenu(deps: EngineDeps, turn: Turn, item: MenuItem) {
+  const kind = MENU_KINDS[item];
   if (kind) return startFlow(deps, turn, kind);
-  if (action === 'emergency') return void turn.replies.push(turn.r.emergency(true));
-  if (action === 'check') return onIntent(deps, turn, 'check', undefined);
-  if (action === 'lang') return onIntent(deps, turn, 'lang', undefined);
+  if (item === 'emergency') return void turn.replies.push(turn.r.emergency(true));
+  if (item === 'check' || item === 'lang') return onIntent(deps, turn, item, undefined);
   turn.replies.push(turn.r.menu());
 }
 
-/** The menu entry a button (`menu:<action>`) or typed text chooses, if any. */
-function menuActionOf(payload: string | undefined, text: string | undefined): string | null {
-  return payload?.startsWith('menu:') ? payload.slice(5) : text ? menuChoiceOf(text) : null;
-}
-
-/** Menu choices typed as their number or their words. */
-function menuChoiceOf(text: string): string | null {
-  const n = normalizeText(text);
-  if (Object.hasOwn(MENU_NUMBERS, n)) return MENU_NUMBERS[n]!;
-  return MENU_WORDS.find(([re]) => re.test(n))?.[1] ?? null;
-}
-
-function pickKind(payload: string | undefined, text: string | undefined): CaseKind | null {
-  const action = menuActionOf(payload, text);
-  return action ? kindOf(action) : null;
-}
-
-/** The kind a menu action starts; own keys only, so a forged payload such as `menu:constructor` is nothing. */
-function kindOf(action: string): CaseKind | null {
-  return Object.hasOwn(MENU_KINDS, action) ? MENU_KINDS[action]! : null;
+/** The menu entry an option chose, or typed words name (when no option was chosen). */
+function menuItemOf(choice: Choice | null, text: string | undefined): MenuItem | null {
+  if (choice) return choice.type === 'menu' ? choice.item : null;
+  const n = text ? normalizeText(text) : '';
+  return n ? (MENU_WORDS.find(([re]) => re.test(n))?.[1] ?? null) : null;
 }

@@ -1,7 +1,11 @@
 import { detectRisk, normalizeText } from '../risk/risk-detector.js';
+import type { Command } from './choices.js';
 
-/** Things a child can ask for at any step, by button or by typing. */
-export type GlobalIntent = 'start' | 'menu' | 'help' | 'emergency' | 'lang' | 'forget' | 'restart' | 'check';
+/** Things a child can ask for at any step, by option or by typing. */
+export type GlobalIntent = Exclude<Command, 'skip' | 'done' | 'safe'>;
+
+/** True for a command that means the same at every step (Skip and Done belong to a question). */
+export const isGlobalIntent = (command: Command): command is GlobalIntent => command !== 'skip' && command !== 'done' && command !== 'safe';
 
 /** Typed words (normalised: no diacritics, lower case) and slash commands for each intent. */
 const TYPED: Record<GlobalIntent, string[]> = {
@@ -20,12 +24,8 @@ for (const [intent, words] of Object.entries(TYPED) as [GlobalIntent, string[]][
   for (const w of words) BY_TEXT.set(w.startsWith('/') ? w : normalizeText(w), intent);
 }
 
-/** The global intent of a button payload (`cmd:<intent>`) or of typed text, if any. */
-export function globalIntentOf(text: string | undefined, payload: string | undefined): GlobalIntent | null {
-  if (payload?.startsWith('cmd:')) {
-    const intent = payload.slice(4);
-    return Object.hasOwn(TYPED, intent) ? (intent as GlobalIntent) : null;
-  }
+/** The global intent typed words or a slash command ask for, if any. */
+export function typedIntent(text: string | undefined): GlobalIntent | null {
   if (!text) return null;
   const trimmed = text.trim();
   if (trimmed.startsWith('/')) {

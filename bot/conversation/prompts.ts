@@ -1,13 +1,15 @@
+import { areaId } from '../../cases/area-directory.js';
 import type { OutboundMessage, OutboundOption } from '../channels/channel.js';
+import { FORGET_ANSWERS, option } from './choices.js';
 import { CHOICES, isStep, type StepId } from './questions.js';
 import type { EngineDeps, Turn } from './turn.js';
 
-/** The provinces as buttons, the configured province first. */
-export function provinceOptions(deps: EngineDeps): OutboundOption[] {
-  return deps.areas.provinceNames(deps.settings().provinceName).map((name, i) => ({ id: `a:${i}`, label: name }));
+/** The provinces as options (by their stable id), the configured province first. */
+function provinceOptions(deps: EngineDeps): OutboundOption[] {
+  return deps.areas.provinceNames(deps.settings().provinceName).map((name) => option({ type: 'area', level: 'province', id: areaId(name) }, name));
 }
 
-/** Asks a flow's question, with its choices as buttons. */
+/** Asks a flow's question, with its choices as options. */
 export function ask(deps: EngineDeps, turn: Turn, step: StepId): void {
   const { t, r, conv } = turn;
   const draft = conv.draft;
@@ -15,15 +17,16 @@ export function ask(deps: EngineDeps, turn: Turn, step: StepId): void {
   const choice = CHOICES[step];
   if (choice) {
     const key = step === 'age' || step === 'gender' ? `bot.q.${step}_${whose}` : `bot.q.${step}`;
-    const options = choice.values.map((v) => ({ id: `a:${v}`, label: t(`${choice.labels}.${v}`) }));
-    return void turn.replies.push(r.question(t(key), options));
+    const options = choice.values.map((value) => option({ type: 'answer', question: step, value }, t(`${choice.labels}.${value}`)));
+    // A typed number is an age there: Skip gets no number.
+    return void turn.replies.push(r.question(t(key), options, { numberedExtras: step !== 'age' }));
   }
   switch (step) {
     case 'province':
       return void turn.replies.push(r.question(t('bot.q.province'), provinceOptions(deps)));
     case 'commune': {
       const list = deps.areas.communes(draft.province ?? '');
-      const options = list.map((name, i) => ({ id: `a:${i}`, label: name }));
+      const options = list.map((name) => option({ type: 'area', level: 'commune', id: areaId(name) }, name));
       return void turn.replies.push(r.question(t(list.length ? 'bot.q.commune_choose' : 'bot.q.commune'), options));
     }
     case 'story':
@@ -41,8 +44,15 @@ export function ask(deps: EngineDeps, turn: Turn, step: StepId): void {
 
 /** Asks what held messages are about: a report, an opinion or a question. */
 export function heldPrompt(turn: Turn): OutboundMessage {
-  const k = (id: string) => ({ id: `hold:${id}`, label: turn.t(`bot.menu.${id}`) });
+  const k = (item: 'report' | 'opinion' | 'advice') => option({ type: 'menu', item }, turn.t(`bot.menu.${item}`));
   return turn.r.question(turn.t('bot.held_prompt'), [k('report'), k('opinion'), k('advice')], { skippable: false });
+}
+
+/** "Forget me?": yes or no. */
+export function forgetPrompt(turn: Turn): OutboundMessage {
+  const labels = { yes: 'bot.button.yes_forget', no: 'bot.button.no_keep' } as const;
+  const options = FORGET_ANSWERS.map((value) => option({ type: 'answer', question: 'forget', value }, turn.t(labels[value])));
+  return turn.r.question(turn.t('bot.forget_confirm'), options, { skippable: false });
 }
 
 /** Shows again what the child was being asked, or the menu. */
@@ -51,6 +61,19 @@ export function reask(deps: EngineDeps, turn: Turn): void {
   if (isStep(step)) return ask(deps, turn, step);
   if (step === 'check_code') return void turn.replies.push(turn.r.plain(turn.t('bot.check_prompt')));
   if (step === 'held') return void turn.replies.push(heldPrompt(turn));
+  if (step === 'forget_confirm') return void turn.replies.push(forgetPrompt(turn));
   if (step === 'start') turn.conv.step = 'idle';
   turn.replies.push(turn.r.menu());
+}
+
+/**
+ * The options the child has in front of them now: those of the question the conversation waits
+ * on (the media question after a file: its follow-up). A typed number or words are read
+ * against these. None before the first greeting.
+ */
+export function offeredOptions(deps: EngineDeps, turn: Turn): OutboundOption[] {
+  if (turn.conv.step === 'start') return [];
+  const scratch: Turn = { ...turn, conv: { ...turn.conv }, replies: [] };
+  reask(deps, scratch);
+  return (scratch.replies.at(-1)?.options ?? []).flat();
 }

@@ -1,7 +1,28 @@
 import type { TFunction } from 'i18next';
 import type { OutboundMessage, OutboundOption } from '../channels/channel.js';
+import { MENU_ITEMS, option, type Command, type MenuItem } from './choices.js';
 
-/** Builds the bot's recurring messages. Every keyboard ends with the 111 button. */
+/** The nav options' fixed numbers: 0 for the menu, 111 for the emergency numbers. */
+const NAV_KEYS = { menu: '0', sos: '111' } as const;
+const NAV_COMMANDS: Record<'skip' | 'menu' | 'sos' | 'done', Command> = { skip: 'skip', menu: 'menu', sos: 'emergency', done: 'done' };
+
+export interface QuestionOptions {
+  /** Offer Skip (default true). */
+  skippable?: boolean;
+  /** Offer Done. */
+  done?: boolean;
+  /**
+   * Give Skip and Done numbers after the choices' (default true). Off where a typed number is
+   * itself an answer (an age), so that "7" never means Skip.
+   */
+  numberedExtras?: boolean;
+}
+
+/**
+ * Builds the bot's recurring messages, every option a typed choice (see `choices.ts`). Options
+ * are numbered in the order shown: 1, 2, … for the choices (and Done, Skip after them), 0 for
+ * the menu, 111 for the emergency numbers. Every keyboard ends with the 111 option.
+ */
 export class Replies {
   constructor(
     private readonly t: TFunction,
@@ -28,28 +49,38 @@ export class Replies {
     };
   }
 
+  /** The main menu: its entries numbered 1 to 6 (see {@link MENU_ITEMS}). */
   menu(prompt = this.t('bot.menu_prompt')): OutboundMessage {
-    const m = (id: string) => ({ id: `menu:${id}`, label: this.t(`bot.menu.${id}`) });
+    const m = Object.fromEntries(MENU_ITEMS.map((item, i) => [item, this.menuItem(item, String(i + 1))])) as Record<MenuItem, OutboundOption>;
     return {
       text: prompt,
-      options: [[m('report')], [m('opinion')], [m('advice')], [m('emergency'), m('check')], [m('lang')]],
+      options: [[m.report], [m.opinion], [m.advice], [m.emergency, m.check], [m.lang]],
     };
   }
 
-  /** A question with its choices two to a row, then Skip, then Menu and 111. */
-  question(text: string, choices: OutboundOption[], opts: { skippable?: boolean; done?: boolean } = {}): OutboundMessage {
+  menuItem(item: MenuItem, key: string): OutboundOption {
+    return option({ type: 'menu', item }, this.t(`bot.menu.${item}`), key);
+  }
+
+  /**
+   * A question with its choices (numbered from 1 in the order given, two to a row), then Done
+   * and Skip, then Menu and 111.
+   */
+  question(text: string, choices: OutboundOption[], opts: QuestionOptions = {}): OutboundMessage {
+    const numbered = choices.map((c, i) => ({ ...c, key: String(i + 1) }));
     const rows: OutboundOption[][] = [];
     const perRow = choices.some((c) => c.label.length > 18) ? 1 : 2;
-    for (let i = 0; i < choices.length; i += perRow) rows.push(choices.slice(i, i + perRow));
+    for (let i = 0; i < numbered.length; i += perRow) rows.push(numbered.slice(i, i + perRow));
     const extra: OutboundOption[] = [];
     if (opts.done) extra.push(this.nav('done'));
     if (opts.skippable !== false) extra.push(this.nav('skip'));
-    if (extra.length) rows.push(extra);
+    const numberExtras = opts.numberedExtras !== false;
+    if (extra.length) rows.push(extra.map((o, i) => (numberExtras ? { ...o, key: String(numbered.length + i + 1) } : o)));
     rows.push([this.nav('menu'), this.nav('sos')]);
     return { text, options: rows };
   }
 
-  /** Options to press after some text: here only Menu and 111. */
+  /** Options to offer after some text: here only Menu and 111. */
   plain(text: string): OutboundMessage {
     return { text, options: [[this.nav('menu'), this.nav('sos')]] };
   }
@@ -58,8 +89,9 @@ export class Replies {
     return { text };
   }
 
+  /** A navigation option; Menu and 111 carry their fixed numbers, Skip and Done get theirs from {@link question}. */
   nav(kind: 'skip' | 'menu' | 'sos' | 'done'): OutboundOption {
-    const id = { skip: 'cmd:skip', menu: 'cmd:menu', sos: 'cmd:emergency', done: 'cmd:done' }[kind];
-    return { id, label: this.t(`bot.button.${kind}`) };
+    const key = kind === 'menu' || kind === 'sos' ? NAV_KEYS[kind] : undefined;
+    return option({ type: 'command', command: NAV_COMMANDS[kind] }, this.t(`bot.button.${kind}`), key);
   }
 }

@@ -24,6 +24,11 @@ export interface EngineDeps {
   areas: AreaDirectory;
   logger: Logger;
   settings: () => EngineSettings;
+  /**
+   * Erases what is kept of a chat outside the conversation: by its channel (e.g. the web chat's
+   * transcript) and the outbox's delivered messages. Given by the composition root (`Outbox.forgetChat`).
+   */
+  forgetChat: (contact: Pick<Contact, 'channel' | 'pseudonym'>) => Promise<void>;
 }
 
 /** One message being handled: the state it works on and the replies it gathers. */

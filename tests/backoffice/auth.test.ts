@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../app/config.js';
 import { startApp, type App } from '../../app/app.js';
 import { LOCKOUT_AFTER } from '../../backoffice/auth/lockout.js';
-import { StaffModel, StaffSessionModel } from '../../models/index.js';
-import { AdminClient, createStaffAccount, csrfTokenFrom, freshTotpCode, inviteLinkFrom, totpCodeAt } from '../helpers/admin-client.js';
+import { AuditEventModel, StaffModel, StaffSessionModel } from '../../models/index.js';
+import { AdminClient, createStaffAccount, csrfTokenFrom, freshTotpCode, inviteLinkFrom, recoveryCodesFrom, totpCodeAt } from '../helpers/admin-client.js';
 
 const ADMIN = { email: 'admin@example.test', password: 'correct horse battery' };
 
@@ -83,7 +83,7 @@ describe('back-office sign-in, two-factor and staff admin (the real app, in-proc
     expect((await byEmail(account.email)).totpEnabled).toBe(false);
 
     const ok = await client.postForm('/admin/2fa/enrol', { code: await freshTotpCode(secret), next: '/admin' });
-    expect(ok).toMatchObject({ status: 303, location: '/admin' });
+    expect(ok).toMatchObject({ status: 303, location: '/admin/2fa/recovery-codes?next=%2Fadmin' });
     const saved = await byEmail(account.email);
     expect(saved.totpEnabled).toBe(true);
     expect(saved.totpSecretEnc).toBeTruthy();
@@ -212,7 +212,7 @@ describe('back-office sign-in, two-factor and staff admin (the real app, in-proc
 
     expect((await invitee.signIn(email, 'my own long password')).location).toBe('/admin/2fa/enrol?next=%2Fadmin');
     const { res } = await invitee.enrolTwoFactor();
-    expect(res).toMatchObject({ status: 303, location: '/admin' });
+    expect(res).toMatchObject({ status: 303, location: '/admin/2fa/recovery-codes?next=%2Fadmin' });
     const row = (await admin.get('/admin/staff')).html.split('<tr').find((r) => r.includes(email))!;
     expect(row).toContain('Trần Thị Bình');
     expect(row).toContain('Hà Nội, Huế');
@@ -272,9 +272,69 @@ describe('back-office sign-in, two-factor and staff admin (the real app, in-proc
     const { client, account, password } = await signedIn();
     const reset = await admin.postForm(`/admin/staff/${account._id}/reset-2fa`, {});
     expect(reset.status).toBe(303);
-    expect(await byEmail(account.email)).toMatchObject({ totpEnabled: false, totpSecretEnc: null, totpLastStep: null });
+    expect(await byEmail(account.email)).toMatchObject({ totpEnabled: false, totpSecretEnc: null, totpLastStep: null, recoveryCodeHashes: [] });
+    const audited = await app.store.collection(AuditEventModel).findOne({ action: 'staff.2fa_reset', 'details.staffId': account._id });
+    expect(audited?.actorId).toBeTruthy();
     expect((await client.get('/admin/password')).location).toMatch(/^\/admin\/login/);
     expect((await client.signIn(account.email, password)).location).toBe('/admin/2fa/enrol?next=%2Fadmin');
+  });
+
+  it('when a member enrols, then ten recovery codes are shown once and stored only hashed', async () => {
+    const client = new AdminClient(app.url);
+    const { staff: account } = await createStaffAccount(app, { email: uniqueEmail('codes'), password: 'codes password 123', role: 'counsellor', twoFactor: false });
+    await client.signIn(account.email, 'codes password 123');
+    const { recoveryCodes } = await client.enrolTwoFactor();
+    expect(recoveryCodes).toHaveLength(10);
+    expect(new Set(recoveryCodes).size).toBe(10);
+    // Shown once: the page now only says how many are left.
+    const again = await client.get('/admin/2fa/recovery-codes');
+    expect(recoveryCodesFrom(again.html)).toEqual([]);
+    expect(again.html).toContain('10');
+    const saved = await byEmail(account.email);
+    expect(saved.recoveryCodeHashes).toHaveLength(10);
+    const dump = JSON.stringify(saved);
+    for (const code of recoveryCodes) {
+      expect(dump).not.toContain(code);
+      expect(dump).not.toContain(code.replace('-', ''));
+    }
+  });
+
+  it('when a member has lost the phone, then a recovery code signs them in once, and a used or wrong one is refused', async () => {
+    const client = new AdminClient(app.url);
+    const password = 'lost phone password 1';
+    const { staff: account } = await createStaffAccount(app, { email: uniqueEmail('lost'), password, role: 'counsellor', twoFactor: false });
+    await client.signIn(account.email, password);
+    const { recoveryCodes } = await client.enrolTwoFactor();
+    const [first, second] = recoveryCodes;
+
+    const signIn = async (code: string) => {
+      const c = new AdminClient(app.url);
+      await c.signIn(account.email, password);
+      await c.get('/admin/2fa');
+      return { c, res: await c.postForm('/admin/2fa', { code }) };
+    };
+    // Typed as it is read off paper: upper case, with spaces.
+    const ok = await signIn(` ${first!.toUpperCase().replace('-', ' ')} `);
+    expect(ok.res.status).toBe(303);
+    expect((await ok.c.get('/admin/staff')).status).toBe(403); // signed in: a counsellor has no staff page
+    expect((await byEmail(account.email)).recoveryCodeHashes).toHaveLength(9);
+    const used = await app.store.collection(AuditEventModel).findOne({ action: 'staff.recovery_code_used', actorId: account._id });
+    expect(used?.details).toMatchObject({ left: 9 });
+
+    const reused = await signIn(first!);
+    expect(reused.res.status).toBe(401);
+    expect((await reused.c.get('/admin/cases')).location).toBe('/admin/2fa');
+    const wrong = await signIn('abcde-fghjk');
+    expect(wrong.res.status).toBe(401);
+    expect((await byEmail(account.email)).failedLogins).toBe(2);
+
+    // A new set replaces the old one: the unused old code stops working.
+    const renewed = await ok.c.postForm('/admin/2fa/recovery-codes', {});
+    expect(renewed.location).toMatch(/^\/admin\/2fa\/recovery-codes/);
+    const fresh = recoveryCodesFrom((await ok.c.get(renewed.location!)).html);
+    expect(fresh).toHaveLength(10);
+    expect((await signIn(second!)).res.status).toBe(401);
+    expect((await signIn(fresh[0]!)).res.status).toBe(303);
   });
 
   it('when a member must change a generated password, then nothing else opens until they do, and the change ends their other sessions', async () => {

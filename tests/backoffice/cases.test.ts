@@ -178,7 +178,9 @@ describe('back-office cases and settings, through the routes (the real app, in-p
     const mine = await webCase({ assignee: people.lan!.id });
     const html = (await people.lan!.client.get(`/admin/cases/${mine.case._id}`)).html;
     expect(html).toContain(vi('admin.cases.authors.child'));
-    expect(html).toContain('AgACAgUAAxkBAAIBZ2-photo-ref');
+    // A platform's file reference is the channel's business: staff never see it.
+    expect(html).not.toContain('AgACAgUAAxkBAAIBZ2-photo-ref');
+    expect(html).toContain(vi('admin.cases.conversation.attachment_hint'));
     expect(html).toContain(vi('admin.cases.attachment_kinds.photo'));
     expect(html).toContain('0912 000 111');
     const moves = [...html.matchAll(/name="status" value="(\w+)"/g)].map((m) => m[1]);
@@ -300,10 +302,10 @@ describe('back-office cases and settings, through the routes (the real app, in-p
     const session = crypto.randomBytes(32).toString('base64url');
     await chat(session, '/start');
     await eventually(() => transcript(session), (m) => m.some((e) => e.options?.length));
-    await chat(session, vi('bot.menu.opinion'), 'menu:opinion');
+    await chat(session, vi('bot.menu.opinion'), 'm.opinion');
     for (const step of ['role', 'age', 'gender']) {
       await eventually(() => transcript(session), (m) => m.at(-1)?.text === vi(`bot.q.${step}${step === 'role' ? '' : '_other'}`) || m.at(-1)?.text === vi(`bot.q.${step}_self`));
-      await chat(session, vi('bot.button.skip'), 'cmd:skip');
+      await chat(session, vi('bot.button.skip'), 'c.skip');
     }
     const asked = await eventually(() => transcript(session), (m) => m.at(-1)?.text === vi('bot.q.province'));
     expect(asked.at(-1)!.options!.flat().map((o) => o.label).filter((l) => !l.startsWith(vi('bot.button.skip').slice(0, 3)))).toEqual(
@@ -323,5 +325,63 @@ describe('back-office cases and settings, through the routes (the real app, in-p
     const log = await admin.get('/admin/audit');
     expect(log.html).toContain(vi('admin.audit.actions.settings.updated'));
     expect(log.html).toContain('sla.urgentMinutes');
+  });
+
+  it('when a coordinator opens the inbox, then urgent cases come first, then the least time left, each with the first words and the topic', async () => {
+    await person('coordInbox', 'coordinator', ['Huế']);
+    const opened = async (text: string, fields: object, urgent: string[] = []) => {
+      const pseudonym = crypto.randomBytes(8).toString('hex');
+      const contact = await app.store.collection(ContactModel).insertOne({ channel: 'web', pseudonym, addressEnc: null, lang: 'vi' });
+      return app.cases.openCase({ kind: 'report', channel: 'web', contactId: contact._id, fields: { area: { province: 'Huế' }, ...fields }, urgentReasons: urgent, texts: [text], attachments: [] });
+    };
+    const later = await opened('Bạn em bị bắt nạt ở căng tin mỗi ngày và không dám nói với ai cả', { harmType: 'bullying' });
+    const sooner = await opened('Em muốn hỏi về chuyện học thêm', { adviceArea: 'school' });
+    await app.store.collection(CaseModel).findOneAndUpdate({ _id: sooner._id }, { $set: { firstResponseDueAt: new Date(Date.now() + 60_000) } });
+    const urgent = await opened('Anh ấy có dao', {}, ['weapon']);
+    const html = (await people.coordInbox!.client.get('/admin/cases')).html;
+    const order = [urgent, sooner, later].map((c) => html.indexOf(c.code));
+    expect(order.every((i) => i > 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    // The first words, cut at a word, and what the case is about.
+    expect(html).toContain('“Bạn em bị bắt nạt ở căng tin mỗi ngày và không…”');
+    expect(html).toContain(vi('admin.cases.harm_types.bullying'));
+    expect(html).toContain(vi('admin.cases.advice_areas.school'));
+    expect(html).toContain(vi('admin.cases.not_triaged'));
+  });
+
+  it('shows a caution beside a phone number, and words the reply box for who wrote: a child or an adult', async () => {
+    const child = await webCase({ assignee: people.lan!.id });
+    const page = (await people.lan!.client.get(`/admin/cases/${child.case._id}`)).html;
+    expect(page).toContain('0912 000 111');
+    expect(page).toContain(vi('admin.cases.contact.caution'));
+    expect(page).toContain(`id="reply-title">${vi('admin.cases.reply.title')}<`);
+    const parent = await webCase({ assignee: people.lan!.id });
+    await app.store.collection(CaseModel).findOneAndUpdate({ _id: parent.case._id }, { $set: { reporterRole: 'parent' } });
+    const adult = (await people.lan!.client.get(`/admin/cases/${parent.case._id}`)).html;
+    expect(adult).toContain(`id="reply-title">${vi('admin.cases.reply.title_adult')}<`);
+    expect(adult).toContain(vi('admin.cases.reply.voice_adult').slice(0, 40));
+  });
+
+  it('offers canned replies in the reply box: the shipped ones, then the list an admin saves; a bad list is refused', async () => {
+    const admin = people.admin!.client;
+    const c = await webCase({ assignee: people.lan!.id });
+    const shipped = (await people.lan!.client.get(`/admin/cases/${c.case._id}`)).html;
+    expect(shipped).toContain(`>${vi('admin.canned.shipped.refer_111.title')}</option>`);
+    expect(shipped).toContain('<script src="/admin/assets/canned-replies.js" defer></script>');
+    expect((await fetch(`${app.url}/admin/assets/canned-replies.js`)).status).toBe(200);
+
+    const before = await app.store.collection(SettingsModel).findOne({});
+    const bad = await admin.postForm('/admin/settings/canned', { canned: 'Chỉ có tên\n---\nGọi 111\nEm gọi 111 nhé.' });
+    expect(bad.status).toBe(400);
+    expect(bad.html).toContain(vi('admin.canned.errors.no_text', { block: 1 }));
+    expect((await app.store.collection(SettingsModel).findOne({}))?.cannedReplies ?? []).toEqual(before?.cannedReplies ?? []);
+
+    const ok = await admin.postForm('/admin/settings/canned', { canned: 'Giới thiệu 111\nEm gọi 111 bất cứ lúc nào nhé.\n---\nHẹn gặp\nAnh chị sẽ nhắn lại em vào tối nay.' });
+    expect(ok.status).toBe(303);
+    const saved = (await people.lan!.client.get(`/admin/cases/${c.case._id}`)).html;
+    expect(saved).toContain('<option value="Em gọi 111 bất cứ lúc nào nhé.">Giới thiệu 111</option>');
+    expect(saved).toContain('>Hẹn gặp</option>');
+    expect(saved).not.toContain(`>${vi('admin.canned.shipped.refer_111.title')}</option>`);
+    expect((await admin.get('/admin/audit')).html).toContain('cannedReplies');
   });
 });

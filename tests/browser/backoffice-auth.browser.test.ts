@@ -7,11 +7,12 @@ import { loadConfig } from '../../app/config.js';
 import { startApp, type App } from '../../app/app.js';
 import { StaffModel } from '../../models/index.js';
 import { freshTotpCode } from '../helpers/admin-client.js';
+import { expectAccessible } from '../helpers/axe.js';
 import { chromiumSuiteTitle, DESKTOP, hasChromium, launchChromium, newPerson, PHONE, shotWithoutOverflow as shot, type StorageState, type Viewport } from '../helpers/browser.js';
 
 const ADMIN = { email: 'admin@example.test', password: 'correct horse battery' };
 
-describe.skipIf(!hasChromium)(chromiumSuiteTitle('back-office sign-in, two-factor and invitations in Chromium'), { timeout: 90_000 }, () => {
+describe.skipIf(!hasChromium)(chromiumSuiteTitle('back-office sign-in, two-factor and invitations in Chromium'), { timeout: 180_000 }, () => {
   let app: App;
   let dataDir: string;
   let browser: Browser;
@@ -56,6 +57,11 @@ describe.skipIf(!hasChromium)(chromiumSuiteTitle('back-office sign-in, two-facto
     const adminSecret = await readSecret(desk.page);
     await desk.page.getByLabel('Mã 6 chữ số').fill(await freshTotpCode(adminSecret));
     await desk.page.getByRole('button', { name: 'Xác nhận và bật' }).click();
+    await desk.page.waitForURL(/\/admin\/2fa\/recovery-codes/);
+    expect(await desk.page.locator('.recovery-codes li').count()).toBe(10);
+    await shot(desk.page, 'recovery-codes-desk');
+    await expectAccessible(desk.page, 'recovery codes');
+    await desk.page.getByRole('link', { name: 'Tôi đã cất mã, tiếp tục' }).click();
     await desk.page.waitForURL((url) => url.pathname === '/admin' || url.pathname === '/admin/cases');
 
     // Invite a counsellor.
@@ -93,6 +99,11 @@ describe.skipIf(!hasChromium)(chromiumSuiteTitle('back-office sign-in, two-facto
     expect(secret).not.toBe(adminSecret);
     await phone.page.getByLabel('Mã 6 chữ số').fill(await freshTotpCode(secret));
     await phone.page.getByRole('button', { name: 'Xác nhận và bật' }).click();
+    await phone.page.waitForURL(/\/admin\/2fa\/recovery-codes/);
+    expect(await phone.page.locator('.recovery-codes li').count()).toBe(10);
+    await shot(phone.page, 'recovery-codes-phone');
+    await expectAccessible(phone.page, 'recovery codes');
+    await phone.page.getByRole('link', { name: 'Tôi đã cất mã, tiếp tục' }).click();
     await phone.page.waitForURL((url) => url.pathname === '/admin' || url.pathname === '/admin/cases');
     expect(await app.store.collection(StaffModel).findOne({ email: 'thuha@example.test' })).toMatchObject({ totpEnabled: true, role: 'counsellor', areas: ['Hà Nội', 'Huế'] });
     // A counsellor has no staff page.

@@ -17,6 +17,7 @@ import { tr } from '../../locales/i18n.js';
 import { FakeBotApi } from '../fakes/fake-bot-api.js';
 import { tinyPng } from '../fakes/media-files.js';
 import { freshTotpCode } from '../helpers/admin-client.js';
+import { expectAccessible } from '../helpers/axe.js';
 import { chromiumSuiteTitle, DESKTOP, hasChromium, launchChromium, newPerson, PHONE, saveScreenshot, shotWithoutOverflow, type StorageState, type Viewport } from '../helpers/browser.js';
 import { buttonsOf } from '../helpers/telegram-child.js';
 
@@ -30,7 +31,7 @@ const TELEGRAM_ANSWER = 'Chào em, cô là Lan. Không ai được phép nói em
 const TELEGRAM_CHAT = 52_000_000 + Math.floor(Math.random() * 1_000_000);
 const vi = tr('vi');
 
-describe.skipIf(!hasChromium)(chromiumSuiteTitle('the whole path through the back office, with two-factor sign-in, in Chromium'), { timeout: 120_000 }, () => {
+describe.skipIf(!hasChromium)(chromiumSuiteTitle('the whole path through the back office, with two-factor sign-in, in Chromium'), { timeout: 240_000 }, () => {
   let app: App;
   let fake: FakeBotApi;
   let dataDir: string;
@@ -169,6 +170,10 @@ describe.skipIf(!hasChromium)(chromiumSuiteTitle('the whole path through the bac
     const secret = (await page.locator('#totp-secret').innerText()).replace(/\s/g, '');
     await page.getByLabel(vi('admin.auth.totp.code')).fill(await freshTotpCode(secret));
     await page.getByRole('button', { name: vi('admin.auth.totp.confirm') }).click();
+    // The ten recovery codes are shown once; the person says they stored them.
+    await page.waitForURL(/\/admin\/2fa\/recovery-codes/);
+    expect(await page.locator('.recovery-codes li').count()).toBe(10);
+    await page.getByRole('link', { name: vi('admin.auth.recovery.saved') }).click();
     await page.waitForURL((url) => url.pathname === '/admin' || url.pathname === '/admin/cases');
     return secret;
   }
@@ -293,6 +298,7 @@ describe.skipIf(!hasChromium)(chromiumSuiteTitle('the whole path through the bac
     expect(await inboxRow(counsellor.page, webCode).textContent()).toContain(vi('admin.cases.badge.high'));
     await inboxRow(counsellor.page, telegramCode).waitFor();
     await shot(counsellor.page, 'inbox-counsellor-phone');
+    await expectAccessible(counsellor.page, 'inbox on a phone');
     const counsellorDesk = await newContext(DESKTOP, await counsellor.context.storageState());
     await counsellorDesk.page.goto(`${app.url}/admin/cases`);
     for (const code of [webCode, telegramCode]) expect(await inboxRow(counsellorDesk.page, code).textContent()).toContain(COUNSELLOR.name);
@@ -302,6 +308,7 @@ describe.skipIf(!hasChromium)(chromiumSuiteTitle('the whole path through the bac
     await openCase(counsellor.page, webCode);
     await answer(counsellor.page, WEB_ANSWER);
     await shot(counsellor.page, 'case-counsellor-phone');
+    await expectAccessible(counsellor.page, 'case page on a phone');
     await openCase(counsellorDesk.page, telegramCode);
     await answer(counsellorDesk.page, TELEGRAM_ANSWER);
     await shot(counsellorDesk.page, 'case-counsellor-desktop');
@@ -330,6 +337,12 @@ describe.skipIf(!hasChromium)(chromiumSuiteTitle('the whole path through the bac
     await expectDelivered(admin.page, WEB_ANSWER);
     await expectPhoto(admin.page, 160);
     await shot(admin.page, 'case-admin-desktop');
+    await expectAccessible(admin.page, 'case page on a desktop');
+    await admin.page.goto(`${app.url}/admin/settings`);
+    await shot(admin.page, 'settings-admin-desktop');
+    await expectAccessible(admin.page, 'settings');
+    await admin.page.goto(`${app.url}/admin/2fa/recovery-codes`);
+    await expectAccessible(admin.page, 'recovery codes');
     const adminPhone = await newContext(PHONE, await admin.context.storageState());
     await adminPhone.page.goto(`${app.url}/admin/cases`);
     await shot(adminPhone.page, 'inbox-admin-phone');

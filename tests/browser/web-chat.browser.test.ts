@@ -9,7 +9,9 @@ import { loadConfig } from '../../app/config.js';
 import { startApp, type App } from '../../app/app.js';
 import vi from '../../locales/vi.json' with { type: 'json' };
 import en from '../../locales/en.json' with { type: 'json' };
+import viConvo from '../../locales/vi.convo.json' with { type: 'json' };
 import { tinyPng } from '../fakes/media-files.js';
+import { expectAccessible } from '../helpers/axe.js';
 import { chromiumSuiteTitle, hasChromium, launchChromium, newPerson, PHONE, saveScreenshot, shotWithoutOverflow, type Person } from '../helpers/browser.js';
 
 const CASE_CODE = /HTX-[2-9A-HJKMNP-Z]{5}-[2-9A-HJKMNP-Z]{5}/;
@@ -29,7 +31,7 @@ function startNeutralSite(chatUrl: () => string): Promise<http.Server> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-describe.skipIf(!hasChromium)(chromiumSuiteTitle('web chat in Chromium on a phone'), { timeout: 60_000 }, () => {
+describe.skipIf(!hasChromium)(chromiumSuiteTitle('web chat in Chromium on a phone'), { timeout: 150_000 }, () => {
   let app: App;
   let dataDir: string;
   let neutral: http.Server;
@@ -80,6 +82,19 @@ describe.skipIf(!hasChromium)(chromiumSuiteTitle('web chat in Chromium on a phon
 
   const shot = (page: Page, name: string, fullPage = false) => saveScreenshot(page, name, { fullPage });
 
+  /** The text box's placeholder is shown whole (not cut off) at this width. */
+  async function expectPlaceholderFits(page: Page) {
+    const room = await page.locator('#text').evaluate((box) => {
+      const el = box as HTMLTextAreaElement;
+      const style = getComputedStyle(el);
+      const ctx = document.createElement('canvas').getContext('2d')!;
+      ctx.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+      const inner = el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      return inner - ctx.measureText(el.placeholder).width;
+    });
+    expect(room, 'the placeholder is clipped').toBeGreaterThanOrEqual(0);
+  }
+
   it('opens in Vietnamese with the greeting, the menu, 111 and the quick exit in view', async () => {
     const { context, page, problems } = await newPhone();
     await openChat(page);
@@ -99,6 +114,11 @@ describe.skipIf(!hasChromium)(chromiumSuiteTitle('web chat in Chromium on a phon
     expect(await page.locator('#messages > li.msg-child').count()).toBe(0);
     await page.evaluate(() => window.scrollTo(0, 0));
     await shot(page, '01-greeting');
+    // How to clear the chat from the phone is said at once; the favicon is there (no 404).
+    expect(await page.locator('#clear-note').textContent()).toContain(viConvo.webchat.end);
+    expect((await fetch(`${app.url}${await page.locator('link[rel=icon]').getAttribute('href')}`)).status).toBe(200);
+    await expectPlaceholderFits(page);
+    await expectAccessible(page, 'chat greeting');
     expect(problems).toEqual([]);
     await context.close();
   });
@@ -127,6 +147,7 @@ describe.skipIf(!hasChromium)(chromiumSuiteTitle('web chat in Chromium on a phon
     await press(page, vi.bot.opt.harm.bullying);
     await asked(page, vi.bot.q.story_report);
     await shot(page, '02-mid-report');
+    await expectAccessible(page, 'chat mid-report');
     await type(page, 'Bạn cùng lớp hay giấu cặp sách của em và trêu chọc em trước cả lớp. Em thấy buồn, không muốn đến trường nữa.');
     await asked(page, vi.bot.q.story_more);
     await press(page, vi.bot.button.done);
@@ -140,6 +161,7 @@ describe.skipIf(!hasChromium)(chromiumSuiteTitle('web chat in Chromium on a phon
     const code = CASE_CODE.exec((await receipt.textContent()) ?? '')![0];
     await asked(page, vi.bot.menu_prompt);
     await shot(page, '03-receipt');
+    await expectAccessible(page, 'chat receipt');
     // The code is not hidden under the sticky header.
     const codeBox = (await receipt.locator('.code').boundingBox())!;
     expect(codeBox.y).toBeGreaterThan((await page.locator('header').boundingBox())!.height);
@@ -153,6 +175,11 @@ describe.skipIf(!hasChromium)(chromiumSuiteTitle('web chat in Chromium on a phon
     await page.locator('#messages > li.msg-bot', { hasText: code }).waitFor();
     await expect.poll(() => messages(page).allTextContents()).toEqual(before);
     expect(await page.locator('#messages > li.msg-bot', { hasText: 'Chào em! Đây là Hộp Thư Xanh' }).count()).toBe(1);
+    // The code can be copied with one press.
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.url });
+    await page.locator('#messages > li.msg-bot', { hasText: code }).getByRole('button', { name: new RegExp(code) }).click();
+    await page.locator('#messages > li.msg-bot', { hasText: code }).locator('.copy', { hasText: viConvo.webchat.copied }).waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(code);
     expect(problems).toEqual([]);
     await context.close();
   });
@@ -253,13 +280,10 @@ describe.skipIf(!hasChromium)(chromiumSuiteTitle('web chat in Chromium on a phon
     await page.waitForURL(`${neutralOrigin}/neutral`);
     expect(page.url()).toBe(`${neutralOrigin}/neutral`);
 
-    // The beacon wiped the transcript on the server.
+    // The beacon wiped the transcript on the server and retired the token: it reads nothing more.
     await expect
-      .poll(async () => {
-        const res = await fetch(`${app.url}/chat/api/messages`, { headers: { 'x-chat-session': token! } });
-        return ((await res.json()) as { messages: unknown[] }).messages.length;
-      }, { timeout: 10_000 })
-      .toBe(0);
+      .poll(async () => (await fetch(`${app.url}/chat/api/messages`, { headers: { 'x-chat-session': token! } })).status, { timeout: 10_000 })
+      .toBe(410);
     // Nothing is left in the chat's storage (read from a page of the same origin that runs no chat).
     const probe = await context.newPage();
     await probe.goto(`${app.url}/healthz`);
@@ -282,8 +306,8 @@ describe.skipIf(!hasChromium)(chromiumSuiteTitle('web chat in Chromium on a phon
     await context.close();
   });
 
-  it('speaks English with ?lang=en', async () => {
-    const { context, page, problems } = await newPhone();
+  it('speaks English with ?lang=en, nothing clipped on a 320 px phone', async () => {
+    const { context, page, problems } = await newPerson(browser, { viewport: { width: 320, height: 640 }, failOnDialog: true });
     await openChat(page, '?lang=en', en.bot.menu.report);
     expect(await page.getAttribute('html', 'lang')).toBe('en');
     expect(await page.locator('header').textContent()).toContain(en.webchat.subtitle);
@@ -294,7 +318,9 @@ describe.skipIf(!hasChromium)(chromiumSuiteTitle('web chat in Chromium on a phon
     expect(await messages(page).count()).toBe(2);
     expect(await messages(page).first().textContent()).toContain('Hello! This is Hộp Thư Xanh');
     expect(await page.getByLabel(en.webchat.input_label).getAttribute('placeholder')).toBe(en.webchat.placeholder);
-    await shot(page, '05-english');
+    await expectPlaceholderFits(page);
+    await shotWithoutOverflow(page, '05-english');
+    await expectAccessible(page, 'English chat');
     expect(problems).toEqual([]);
     await context.close();
   });
@@ -311,6 +337,77 @@ describe.skipIf(!hasChromium)(chromiumSuiteTitle('web chat in Chromium on a phon
     await context.close();
   });
 
+  it('switching the language inside the chat switches the page too, and shows the greeting in the new language', async () => {
+    const { context, page, problems } = await newPhone();
+    await openChat(page);
+    await press(page, vi.bot.menu.lang);
+    await page.waitForURL(/\?lang=en$/);
+    await page.locator('#messages > li.msg-bot:last-child .option:not([disabled])', { hasText: en.bot.menu.report }).waitFor();
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    expect(await page.getByRole('button', { name: new RegExp(en.webchat.quick_exit) }).isVisible()).toBe(true);
+    expect(await page.locator('a[href="tel:111"]').first().textContent()).toContain(en.webchat.call_111);
+    // The greeting with the anonymity notice, now in English, after the Vietnamese one.
+    await page.locator('#messages > li.msg-bot', { hasText: 'You don\'t need to give your name' }).waitFor();
+    expect(await messages(page).first().textContent()).toContain('Chào em! Đây là Hộp Thư Xanh');
+    await expectPlaceholderFits(page);
+    await shotWithoutOverflow(page, '11-switched-in-chat');
+    await expectAccessible(page, 'chat after switching language');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('"Xong & xoá" leaves nothing on the phone after a reload, and the old token is refused', async () => {
+    const { context, page, problems } = await newPhone();
+    await openChat(page);
+    await type(page, 'Em muốn trường có thêm sân chơi');
+    await page.locator('#messages > li.msg-bot:last-child', { hasText: vi.bot.held_prompt }).waitFor();
+    const token = await page.evaluate(() => localStorage.getItem('htx-chat-session'));
+    await page.getByRole('button', { name: viConvo.webchat.end }).click();
+    await page.getByRole('button', { name: viConvo.webchat.end_yes }).waitFor();
+    await shot(page, '12-end-confirm');
+    await expectAccessible(page, 'end confirmation');
+    await page.getByRole('button', { name: viConvo.webchat.end_yes }).click();
+    // A fresh chat: the greeting and the menu only, under a new token.
+    await page.locator('#messages > li:last-child .option:not([disabled])', { hasText: vi.bot.menu.report }).waitFor();
+    await page.reload();
+    await page.locator('#messages > li:last-child .option:not([disabled])', { hasText: vi.bot.menu.report }).waitFor();
+    expect(await page.locator('#messages').textContent()).not.toContain('sân chơi');
+    expect(await messages(page).count()).toBe(2);
+    const fresh = await page.evaluate(() => localStorage.getItem('htx-chat-session'));
+    expect(fresh).not.toBe(token);
+    expect((await fetch(`${app.url}/chat/api/messages`, { headers: { 'x-chat-session': token! } })).status).toBe(410);
+    const append = await fetch(`${app.url}/chat/api/messages`, {
+      method: 'POST',
+      headers: { 'x-chat-session': token!, 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 'aaaaaaaaaaaa', text: 'thêm nữa' }),
+    });
+    expect(append.status).toBe(410);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('warns before a phone number is asked, and takes only a Vietnamese number', async () => {
+    const { context, page, problems } = await newPhone();
+    await openChat(page);
+    await press(page, vi.bot.menu.report);
+    await asked(page, vi.bot.q.danger);
+    for (const next of [vi.bot.q.about, vi.bot.q.age_self, vi.bot.q.gender_self, vi.bot.q.province, vi.bot.q.commune, vi.bot.q.harm, vi.bot.q.story_report, vi.bot.q.media, vi.bot.q.contact]) {
+      await press(page, vi.bot.button.skip);
+      await asked(page, next);
+    }
+    expect(vi.bot.q.contact).toContain('Chỉ để số mà người làm em sợ không nghe máy được');
+    await press(page, vi.bot.opt.contact.phone);
+    await asked(page, vi.bot.q.contact_details);
+    await type(page, '098 765 43');
+    await page.locator('#messages > li.msg-bot', { hasText: viConvo.bot.phone_invalid }).waitFor();
+    await asked(page, vi.bot.q.contact_details);
+    await shot(page, '13-phone-invalid');
+    await type(page, '0987 654 321');
+    await page.locator('#messages > li.msg-bot', { hasText: CASE_CODE }).waitFor();
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it('the widget on a partner site opens the chat in a panel, and its quick exit leaves the partner page', async () => {
     const { context, page, problems } = await newPhone();
     await page.goto(`${neutralOrigin}/partner`);
@@ -318,6 +415,9 @@ describe.skipIf(!hasChromium)(chromiumSuiteTitle('web chat in Chromium on a phon
     const chat = page.frameLocator('iframe');
     await chat.locator('#messages > li:last-child .option:not([disabled])', { hasText: vi.bot.menu.report }).waitFor();
     await shot(page, '06-widget');
+    // One close (it hides the panel) and one quick exit: never two ✕ side by side.
+    const close = page.getByRole('button', { name: vi.webchat.widget_close });
+    expect(await close.textContent()).not.toContain('✕');
     await chat.getByRole('button', { name: new RegExp(vi.webchat.quick_exit) }).click();
     await page.waitForURL(`${neutralOrigin}/neutral`);
     expect(problems).toEqual([]);

@@ -39,6 +39,9 @@ export async function freshTotpCode(secret: string): Promise<string> {
 /** The CSRF token of the first form in a page, or null. */
 export const csrfTokenFrom = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? null;
 
+/** The one-time recovery codes listed on the page that shows them. */
+export const recoveryCodesFrom = (html: string) => [...html.matchAll(/<li><code>([a-z2-9]{5}-[a-z2-9]{5})<\/code><\/li>/g)].map((m) => m[1]!);
+
 /** The base32 secret shown on the enrolment page (grouped by four for people). */
 export const totpSecretFrom = (html: string) => /id="totp-secret">([A-Z2-7 ]+)</.exec(html)?.[1]?.replace(/\s/g, '') ?? null;
 
@@ -99,13 +102,17 @@ export class AdminClient {
     return this.postForm('/admin/2fa', { code: await freshTotpCode(totpSecret), next: new URL(res.location, this.baseUrl).searchParams.get('next') ?? '' });
   }
 
-  /** Completes enrolment for a session past the password: reads the secret from the page, confirms a code. */
-  async enrolTwoFactor(): Promise<{ secret: string; res: AdminResponse }> {
+  /**
+   * Completes enrolment for a session past the password: reads the secret from the page, confirms
+   * a code, and reads the recovery codes shown once on the page it is sent to.
+   */
+  async enrolTwoFactor(): Promise<{ secret: string; res: AdminResponse; recoveryCodes: string[] }> {
     const page = await this.get('/admin/2fa/enrol');
     const secret = totpSecretFrom(page.html);
     if (page.status !== 200 || !secret) throw new Error(`no enrolment page (status ${page.status}, location ${page.location})`);
     const res = await this.postForm('/admin/2fa/enrol', { code: await freshTotpCode(secret) });
-    return { secret, res };
+    const recoveryCodes = res.location?.startsWith('/admin/2fa/recovery-codes') ? recoveryCodesFrom((await this.get(res.location)).html) : [];
+    return { secret, res, recoveryCodes };
   }
 
   /** A fresh CSRF token for this session, read from a page that carries one. */

@@ -7,10 +7,11 @@ import { AppError } from '../../../app/errors.js';
 import type { Logger } from '../../../app/logger.js';
 import { MAX_EVIDENCE_BYTES } from '../../../cases/evidence.service.js';
 import { LANGUAGES, tr } from '../../../locales/i18n.js';
-import { WebTranscriptModel } from '../../../models/index.js';
+import { ContactModel, WebTranscriptModel } from '../../../models/index.js';
 import { isDuplicateKey, type Store } from '../../../store/index.js';
 import type { FileKeeper, InboundSink } from '../channel.js';
 import { webSessionKey } from './web.sender.js';
+import { isRetiredWebSession, retireWebSession } from './web.sessions.js';
 import { appendToTranscript, transcriptAfter } from './web.transcript.js';
 
 /** A browser session token: 32 random bytes the page made, base64url. Never leaves the browser but to us. */
@@ -37,6 +38,9 @@ const UploadQuery = z.object({
   /** The page's language, for the line the transcript shows. */
   lang: z.enum(LANGUAGES).catch('vi'),
 });
+
+/** An ended session's token is refused for good: the page starts a new chat. */
+const sessionEnded = (res: express.Response) => res.status(410).json({ ok: false, error: 'session_ended', message: 'this chat session was ended; start a new one' });
 
 /** Why an upload is refused, for the page's developers; the page shows its own words. */
 const UPLOAD_REFUSALS: Record<string, string> = {
@@ -103,6 +107,7 @@ export function webChatApi({ store, cipher, sink, keepFile }: WebChatApiOptions)
     const token = sessionOf(req.get('x-chat-session'))!;
     const { id, lang } = UploadQuery.parse(req.query);
     const sessionKey = webSessionKey(cipher, token);
+    if (await isRetiredWebSession(store, sessionKey)) return void sessionEnded(res);
     const updateId = `${sessionKey}:${id}`;
     let attachment: Awaited<ReturnType<FileKeeper>>;
     try {
@@ -134,9 +139,13 @@ export function webChatApi({ store, cipher, sink, keepFile }: WebChatApiOptions)
     const token = sessionOf(req.get('x-chat-session'));
     const query = ListQuery.safeParse(req.query);
     if (!token || !query.success) return void res.status(400).json({ ok: false, error: 'bad_request' });
-    const entries = await transcriptAfter(store, webSessionKey(cipher, token), query.data.after);
+    const sessionKey = webSessionKey(cipher, token);
     res.set('Cache-Control', 'no-store');
-    res.json({ ok: true, messages: entries.map((e) => ({ seq: e.seq, from: e.from, ...e.payload })) });
+    if (await isRetiredWebSession(store, sessionKey)) return void sessionEnded(res);
+    const entries = await transcriptAfter(store, sessionKey, query.data.after);
+    // The bot's language, so that the page follows when the child switches it inside the chat.
+    const contact = await store.collection(ContactModel).findOne({ channel: 'web', pseudonym: sessionKey });
+    res.json({ ok: true, lang: contact?.lang ?? null, messages: entries.map((e) => ({ seq: e.seq, from: e.from, ...e.payload })) });
   });
 
   router.post('/messages', perPlace, perSession, async (req, res) => {
@@ -145,18 +154,30 @@ export function webChatApi({ store, cipher, sink, keepFile }: WebChatApiOptions)
     if (!token) return void res.status(400).json({ ok: false, error: 'bad_request', message: 'missing or malformed X-Chat-Session header' });
     if (!body.success) return void res.status(400).json({ ok: false, error: 'bad_request', message: body.error.issues.map((i) => i.message).join('; ') });
     const sessionKey = webSessionKey(cipher, token);
+    if (await isRetiredWebSession(store, sessionKey)) return void sessionEnded(res);
     const { id, text, payload, label, lang } = body.data;
     await keepInTranscript(`${sessionKey}:${id}`, sessionKey, text ?? label ?? '');
     const { duplicate } = await sink({ channel: 'web', updateId: `${sessionKey}:${id}`, chatId: token, text, payload, lang, attachments: [] });
     res.status(duplicate ? 200 : 202).json({ ok: true, duplicate });
   });
 
-  /** Quick exit: the page is already gone; this wipes the transcript the page showed. */
-  router.post('/exit', express.text({ type: '*/*', limit: '1kb' }), async (req, res) => {
+  /**
+   * Quick exit (`/exit`, sent as a beacon as the page leaves) and "Xong & xoá" (`/end`): the
+   * transcript is wiped and the token retired at once; the conversation then files what the
+   * child wrote and forgets the chat. An unknown or already ended session changes nothing.
+   */
+  const endSession = async (req: express.Request, res: express.Response) => {
     const token = sessionOf(req.get('x-chat-session') ?? (typeof req.body === 'string' ? req.body.trim() : undefined));
-    if (token) await transcripts().deleteMany({ sessionKey: webSessionKey(cipher, token) });
+    if (!token) return void res.status(400).json({ ok: false, error: 'bad_request', message: 'missing or malformed session token' });
+    const sessionKey = webSessionKey(cipher, token);
+    if (!(await isRetiredWebSession(store, sessionKey))) {
+      await sink({ channel: 'web', updateId: `${sessionKey}:end`, chatId: token, endSession: true, attachments: [] });
+      await retireWebSession(store, sessionKey);
+    }
     res.status(204).end();
-  });
+  };
+  router.post('/exit', express.text({ type: '*/*', limit: '1kb' }), endSession);
+  router.post('/end', express.text({ type: '*/*', limit: '1kb' }), endSession);
 
   router.use((err: unknown, req: express.Request, res: express.Response, next: express.NextFunction) => {
     if ((err as { type?: string }).type === 'entity.parse.failed') return void res.status(400).json({ ok: false, error: 'bad_request', message: 'body is not valid JSON' });

@@ -30,6 +30,9 @@ const ACCEPT = EVIDENCE_MIMES.join(',');
 
 const PageQuery = z.object({ lang: z.enum(LANGUAGES).catch('vi') });
 
+/** After this long without anything sent, received or typed, the page ends the chat and clears itself. */
+export const WEB_CHAT_IDLE_MINUTES = 15;
+
 export interface WebChatRouterOptions extends WebChatApiOptions {
   /** Where quick exit sends the child: a neutral page. */
   quickExitUrl: string;
@@ -107,7 +110,12 @@ function renderPage({ lang, base, version, quickExitUrl }: PageInput): string {
     api: `${base}/api`,
     quickExitUrl,
     maxUploadBytes: MAX_EVIDENCE_BYTES,
+    idleMs: WEB_CHAT_IDLE_MINUTES * 60_000,
     strings: {
+      copy: t('webchat.copy_code'),
+      copied: t('webchat.copied'),
+      copyLabel: t('webchat.copy_code_label'),
+      ended: t('webchat.ended'),
       you: t('webchat.you'),
       bot: t('webchat.bot'),
       sending: t('webchat.sending'),
@@ -129,6 +137,7 @@ function renderPage({ lang, base, version, quickExitUrl }: PageInput): string {
 <meta name="robots" content="noindex">
 <meta name="theme-color" content="#0b6e4f">
 <title>${s('title')}</title>
+<link rel="icon" href="${base}/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="${base}/app.css?v=${version}">
 <script type="application/json" id="htx-config">${scriptJson(config)}</script>
 <script src="${base}/app.js?v=${version}" defer></script>
@@ -141,18 +150,28 @@ function renderPage({ lang, base, version, quickExitUrl }: PageInput): string {
   <p class="subtitle">${s('subtitle')}</p>
   <p class="actions">
     <a class="call" href="tel:111">☎ ${s('call_111')}</a>
+    <button type="button" id="end-chat" class="end-chat" aria-describedby="end-hint" aria-expanded="false" aria-controls="end-confirm">${s('end')}</button>
     <a class="lang" id="lang-switch" href="${base}?lang=${other}" hreflang="${other}" lang="${other}" aria-label="${s('lang_switch_label')}">${s('lang_switch')}</a>
   </p>
+  <div id="end-confirm" class="end-confirm" hidden>
+    <p id="end-hint">${s('end_confirm')}</p>
+    <button type="button" id="end-yes" class="end-yes">${s('end_yes')}</button>
+    <button type="button" id="end-no" class="end-no">${s('end_no')}</button>
+  </div>
 </header>
 <noscript><p class="noscript">${s('noscript')} <a href="tel:111">☎ 111</a></p></noscript>
 <main>
-  <ol id="messages" class="messages" role="log" aria-live="polite" aria-label="${s('messages_label')}"></ol>
+  <p id="clear-note" class="clear-note">${escapeHtml(t('webchat.clear_note', { minutes: WEB_CHAT_IDLE_MINUTES }))}</p>
+  <p id="ended-note" class="clear-note" role="status" hidden></p>
+  <div role="log" aria-live="polite" aria-label="${s('messages_label')}">
+    <ol id="messages" class="messages"></ol>
+  </div>
 </main>
 <div class="bottom">
   <p id="offline" class="offline" role="status" hidden>${s('offline')}</p>
   <p id="upload-error" class="upload-error" role="alert" hidden></p>
   <form id="composer" class="composer" autocomplete="off">
-    <button type="button" id="attach" class="attach" aria-describedby="attach-hint">${s('attach')}</button>
+    <button type="button" id="attach" class="attach" aria-describedby="attach-hint"><span aria-hidden="true">📎</span><span class="visually-hidden">${s('attach')}</span></button>
     <p id="attach-hint" class="visually-hidden">${s('attach_hint')}</p>
     <input type="file" id="file" class="visually-hidden" tabindex="-1" aria-hidden="true" accept="${ACCEPT}">
     <label for="text" class="visually-hidden">${s('input_label')}</label>

@@ -1,6 +1,8 @@
 import type { DataCipher } from '../../../app/crypto.js';
 import type { Store } from '../../../store/index.js';
+import { isRetiredWebSession } from './web.sessions.js';
 import type { ChannelSender, DeliveryResult, OutboundMessage } from '../channel.js';
+import { retireWebSession } from './web.sessions.js';
 import { appendToTranscript } from './web.transcript.js';
 
 /**
@@ -17,12 +19,20 @@ export class WebChatSender implements ChannelSender {
   ) {}
 
   async send(sessionToken: string, message: OutboundMessage): Promise<DeliveryResult> {
+    const sessionKey = webSessionKey(this.cipher, sessionToken);
+    // An ended session shows nothing more: a counsellor's answer is read with the case code.
+    if (await isRetiredWebSession(this.store, sessionKey)) return { ok: false, permanent: true, error: 'session_ended' };
     await appendToTranscript(this.store, {
-      sessionKey: webSessionKey(this.cipher, sessionToken),
+      sessionKey,
       from: 'bot',
       payload: { text: message.text, options: message.options ?? [] },
     });
     return { ok: true };
+  }
+
+  /** The session is retired (its token refused from now on) and its transcript wiped. */
+  async forgetChat(sessionKey: string): Promise<void> {
+    await retireWebSession(this.store, sessionKey);
   }
 }
 

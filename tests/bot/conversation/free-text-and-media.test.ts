@@ -154,7 +154,7 @@ describe('What a child writes or sends outside the questions (Telegram)', () => 
   });
 
   describe('forged and odd input', () => {
-    it.each(['menu:constructor', 'hold:__proto__', 'cmd:toString', 'a:constructor'])('answers a forged button "%s" kindly, with the menu or the question', async (data) => {
+    it.each(['menu:constructor', 'm.constructor', 'c.toString', 'a.__proto__.yes', 'a.danger.constructor', 'p.\u0000', 'x'.repeat(65)])('answers a forged button "%s" kindly, with the menu or the question', async (data) => {
       const child = bot.child();
       await child.says('/start');
       const answer = await child.sends((api, chatId) => api.userPressesButton(chatId, data));

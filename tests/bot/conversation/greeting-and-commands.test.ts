@@ -141,14 +141,14 @@ describe('Greeting, menu and the commands a child can use anywhere (Telegram)', 
 
       const english = await child.presses(vi('bot.menu.lang'));
 
-      expect(texts(english)).toEqual([en('bot.lang_switched'), en('bot.menu_prompt')]);
-      expect(labels(english[1])).toContain(en('bot.menu.report'));
+      expect(texts(english)).toEqual([en('bot.lang_switched'), en('bot.greeting', { provinceLine: en('bot.province_line', { number: PROVINCE_HOTLINE }) }), en('bot.menu_prompt')]);
+      expect(labels(english[2])).toContain(en('bot.menu.report'));
       expect((await bot.contactOf(child.chatId))?.lang).toBe('en');
 
       const vietnamese = await child.presses(en('bot.menu.lang'));
 
-      expect(texts(vietnamese)).toEqual([vi('bot.lang_switched'), vi('bot.menu_prompt')]);
-      expect(labels(vietnamese[1])).toEqual(MENU_LABELS);
+      expect(texts(vietnamese)).toEqual([vi('bot.lang_switched'), vi('bot.greeting', { provinceLine: vi('bot.province_line', { number: PROVINCE_HOTLINE }) }), vi('bot.menu_prompt')]);
+      expect(labels(vietnamese[2])).toEqual(MENU_LABELS);
       expect((await bot.contactOf(child.chatId))?.lang).toBe('vi');
     });
 
@@ -159,8 +159,8 @@ describe('Greeting, menu and the commands a child can use anywhere (Telegram)', 
 
       const answer = await child.says('english');
 
-      expect(texts(answer)).toEqual([en('bot.lang_switched'), en('bot.q.danger')]);
-      expect(labels(answer[1])).toContain(en('bot.opt.danger.yes'));
+      expect(texts(answer)).toEqual([en('bot.lang_switched'), en('bot.greeting', { provinceLine: en('bot.province_line', { number: PROVINCE_HOTLINE }) }), en('bot.q.danger')]);
+      expect(labels(answer[2])).toContain(en('bot.opt.danger.yes'));
       const next = await child.presses(en('bot.opt.danger.no'));
       expect(texts(next)).toEqual([en('bot.q.about')]);
     });
@@ -182,7 +182,7 @@ describe('Greeting, menu and the commands a child can use anywhere (Telegram)', 
 
       const answer = await child.says('tiếng việt');
 
-      expect(texts(answer)).toEqual([vi('bot.lang_switched'), vi('bot.menu_prompt')]);
+      expect(texts(answer)).toEqual([vi('bot.lang_switched'), vi('bot.greeting', { provinceLine: vi('bot.province_line', { number: PROVINCE_HOTLINE }) }), vi('bot.menu_prompt')]);
     });
   });
 

@@ -11,6 +11,10 @@
   var LANG_KEY = 'htx-chat-lang';
   var TOKEN_KEY = 'htx-chat-session';
   var OUTBOX_KEY = 'htx-chat-outbox';
+  var ACTIVE_KEY = 'htx-chat-active';
+  /** Set for the next page only: the chat before was ended (idle, or by the server). */
+  var ENDED_KEY = 'htx-chat-ended';
+  var IDLE_CHECK_MS = 20000;
   var POLL_MS = 1500;
   var FAST_POLL_MS = 400;
   var FAST_FOR_MS = 6000;
@@ -46,6 +50,8 @@
     focusOptions: false,
     exiting: false,
     lastEsc: 0,
+    /** The bot's language as the server first reported it; a later change is the child's switch. */
+    serverLang: null,
   };
 
   // ── Storage (may be unavailable: private mode, blocked storage) ──────────────────────
@@ -84,6 +90,7 @@
     for (var i = 0; i < parts.length; i++) {
       if (i % 2 === 1 && parts[i].charAt(0) === 'H') {
         p.appendChild(el('strong', 'code', parts[i]));
+        p.appendChild(copyButton(parts[i]));
       } else if (i % 2 === 1) {
         var a = el('a', 'tel', parts[i]);
         a.href = 'tel:' + parts[i];
@@ -93,6 +100,32 @@
       }
     }
     return p;
+  }
+
+  /** A button that copies a case code, so the child can keep it somewhere safe. */
+  function copyButton(code) {
+    var button = el('button', 'copy', S.copy);
+    button.type = 'button';
+    button.setAttribute('aria-label', S.copyLabel.replace('{{code}}', code));
+    button.addEventListener('click', function () {
+      var done = function () { button.textContent = S.copied; };
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(code).then(done, function () { selectCode(button); });
+      } else {
+        selectCode(button);
+      }
+    });
+    return button;
+  }
+
+  /** Where copying is not allowed, the code is selected so that the phone offers to copy it. */
+  function selectCode(button) {
+    var code = button.previousSibling;
+    var range = document.createRange();
+    range.selectNodeContents(code);
+    var selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
   }
 
   function bubble(from, text) {
@@ -219,6 +252,7 @@
   }
 
   function send(message) {
+    markActive();
     state.outbox.push(message);
     saveOutbox();
     showPending(message);
@@ -232,10 +266,12 @@
     state.sending = true;
     api('POST', '/messages', message)
       .then(function (res) {
+        if (res.status === 410) return sessionGone();
         if (res.ok || (res.status >= 400 && res.status < 500 && res.status !== 429)) return res.ok;
         throw new Error('HTTP ' + res.status);
       })
       .then(function (accepted) {
+        if (accepted === undefined) return;
         state.sending = false;
         state.retryMs = 1000;
         state.outbox.shift();
@@ -307,6 +343,7 @@
     })
       .then(function (res) {
         if (state.exiting) return;
+        if (res.status === 410) return sessionGone();
         if (!res.ok) {
           dropPending(id);
           return showUploadError(refusal(res.status));
@@ -345,12 +382,15 @@
     var full = false;
     api('GET', '/messages?after=' + state.lastSeq)
       .then(function (res) {
+        if (res.status === 410) return sessionGone();
         if (!res.ok) throw new Error('HTTP ' + res.status);
         return res.json();
       })
       .then(function (body) {
-        if (state.exiting) return;
+        if (state.exiting || !body) return;
         setOffline(false);
+        if (followLang(body.lang)) return;
+        if (body.messages.length) markActive();
         append(body.messages);
         full = body.messages.length >= 200;
         // The server shows back what it accepted: the "sending" bubble is no longer needed.
@@ -377,23 +417,60 @@
 
   // ── Quick exit ────────────────────────────────────────────────────────────────────────
 
-  /** Wipes the chat from the screen, the browser and the server, and leaves without a way back. */
-  function quickExit() {
-    if (state.exiting) return;
+  /** Stops everything and wipes the chat from the screen and the browser's storage. */
+  function wipe() {
     state.exiting = true;
     clearTimeout(state.pollTimer);
     clearTimeout(state.retryTimer);
-    var token = state.token;
     while (list.firstChild) list.removeChild(list.firstChild);
     input.value = '';
     fileInput.value = '';
     showUploadError('');
     try { window.localStorage.clear(); } catch (e) { /* nothing stored */ }
     try { window.sessionStorage.clear(); } catch (e) { /* nothing stored */ }
-    if (token) {
-      if (navigator.sendBeacon) navigator.sendBeacon(config.api + '/exit', token);
-      else window.fetch(config.api + '/exit', { method: 'POST', body: token, keepalive: true });
+  }
+
+  /** Tells the server to end the session: it files what the child wrote, then refuses the token. */
+  function endOnServer(token, path) {
+    if (!token) return Promise.resolve();
+    if (path === '/exit' && navigator.sendBeacon) {
+      navigator.sendBeacon(config.api + '/exit', token);
+      return Promise.resolve();
     }
+    return window.fetch(config.api + path, { method: 'POST', body: token, keepalive: true, credentials: 'omit' })
+      .catch(function () { /* the token is gone from this device all the same */ });
+  }
+
+  /** Starts again on a fresh page, with a new session; `note` says the chat before was ended. */
+  function startFresh(note) {
+    if (note) save(ENDED_KEY, '1');
+    window.location.replace(window.location.pathname + window.location.search);
+  }
+
+  /**
+   * "Xong & xoá" and the idle clear-up: end the session, wipe everything, start a new chat that
+   * says nothing of the one before (whoever picks up the phone next sees a new chat).
+   */
+  function endChat(note) {
+    if (state.exiting) return;
+    var token = state.token;
+    wipe();
+    endOnServer(token, '/end').then(function () { startFresh(note); });
+  }
+
+  /** The server no longer knows this session (ended elsewhere, or "forget me"): start again. */
+  function sessionGone() {
+    if (state.exiting) return;
+    wipe();
+    startFresh(true);
+  }
+
+  /** Wipes the chat from the screen, the browser and the server, and leaves without a way back. */
+  function quickExit() {
+    if (state.exiting) return;
+    var token = state.token;
+    wipe();
+    endOnServer(token, '/exit');
     var url = config.quickExitUrl;
     if (window.top !== window.self) {
       // Inside the widget: the partner page's script leaves too; try to take the whole tab.
@@ -407,6 +484,49 @@
   }
 
   document.getElementById('quick-exit').addEventListener('click', quickExit);
+
+  // ── Done & delete, and the idle clear-up ──────────────────────────────────────────────
+
+  var endButton = document.getElementById('end-chat');
+  var endConfirm = document.getElementById('end-confirm');
+  function showEndConfirm(open) {
+    endConfirm.hidden = !open;
+    endButton.setAttribute('aria-expanded', open ? 'true' : 'false');
+    (open ? document.getElementById('end-yes') : endButton).focus();
+  }
+  endButton.addEventListener('click', function () { showEndConfirm(endConfirm.hidden); });
+  document.getElementById('end-no').addEventListener('click', function () { showEndConfirm(false); });
+  document.getElementById('end-yes').addEventListener('click', function () { endChat(false); });
+
+  function markActive() {
+    save(ACTIVE_KEY, String(Date.now()));
+  }
+  function idleTooLong() {
+    var last = Number(load(ACTIVE_KEY) || 0);
+    return last > 0 && Date.now() - last > config.idleMs;
+  }
+  setInterval(function () {
+    if (!state.exiting && idleTooLong()) endChat(false);
+  }, IDLE_CHECK_MS);
+  ['keydown', 'pointerdown', 'touchstart'].forEach(function (type) {
+    document.addEventListener(type, markActive, { passive: true });
+  });
+
+  // ── Language ──────────────────────────────────────────────────────────────────────────
+
+  /**
+   * When the child switches the bot's language inside the chat, the page follows: it is shown
+   * again in that language (the bot has already answered in it). True when the page is leaving.
+   */
+  function followLang(lang) {
+    if (lang !== 'vi' && lang !== 'en') return false;
+    if (state.serverLang === null) state.serverLang = lang;
+    if (lang === state.serverLang || lang === config.lang) return false;
+    state.exiting = true;
+    save(LANG_KEY, lang);
+    window.location.replace(window.location.pathname + '?lang=' + lang);
+    return true;
+  }
   document.addEventListener('keydown', function (e) {
     if (e.key !== 'Escape' && e.key !== 'Esc') return;
     var now = Date.now();
@@ -457,13 +577,26 @@
   // ── Start ─────────────────────────────────────────────────────────────────────────────
 
   function start() {
+    if (load(ENDED_KEY)) {
+      var note = document.getElementById('ended-note');
+      note.textContent = S.ended;
+      note.hidden = false;
+      try { window.localStorage.removeItem(ENDED_KEY); } catch (e) { /* nothing stored */ }
+    }
     var token = load(TOKEN_KEY);
+    if (token && idleTooLong()) {
+      // Left alone too long (the phone was put away, the tab closed): nothing is shown again.
+      var old = token;
+      wipe();
+      return endOnServer(old, '/end').then(function () { startFresh(false); });
+    }
     var firstVisit = !/^[A-Za-z0-9_-]{43}$/.test(token || '');
     if (firstVisit) {
       token = randomId(32);
       save(TOKEN_KEY, token);
     }
     state.token = token;
+    markActive();
     if (!firstVisit) {
       try { state.outbox = JSON.parse(load(OUTBOX_KEY) || '[]'); } catch (e) { state.outbox = []; }
       state.outbox.forEach(showPending);

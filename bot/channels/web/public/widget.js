@@ -43,7 +43,7 @@
   Object.assign(bar.style, { boxSizing: 'border-box', height: '48px', padding: '4px 8px', textAlign: 'right', background: '#084c37' });
   var close = document.createElement('button');
   close.type = 'button';
-  close.textContent = '✕ ' + t.close;
+  close.textContent = '▾ ' + t.close;
   Object.assign(close.style, {
     minHeight: '40px', padding: '6px 14px', border: '2px solid #fff', borderRadius: '8px',
     background: 'transparent', color: '#fff', font: '600 15px system-ui, sans-serif', cursor: 'pointer',

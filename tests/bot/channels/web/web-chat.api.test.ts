@@ -74,7 +74,7 @@ describe('web chat API (the real app, in-process)', () => {
     expect(entries[0]).toMatchObject({ from: 'child', text: '/start' });
     const bot = entries.filter((m) => m.from === 'bot');
     expect(bot[0]!.text).toContain('111');
-    expect(bot.at(-1)!.options!.flat().map((o) => o.id)).toContain('menu:report');
+    expect(bot.at(-1)!.options!.flat().map((o) => o.id)).toContain('m.report');
     // `after` returns only what is newer.
     expect(await list(session, entries.at(-1)!.seq)).toEqual([]);
   });
@@ -83,12 +83,12 @@ describe('web chat API (the real app, in-process)', () => {
     const session = newSession();
     await post(session, { id: newId(), text: '/start' });
     const start = await eventually(() => list(session), (e) => e.some((m) => m.options?.length));
-    const res = await post(session, { id: newId(), payload: 'menu:report', label: 'Báo bạo lực, xâm hại' });
+    const res = await post(session, { id: newId(), payload: 'm.report', label: 'Báo bạo lực, xâm hại' });
     expect(res.status).toBe(202);
     const next = await eventually(() => list(session, start.at(-1)!.seq), (e) => e.some((m) => m.from === 'bot'));
     expect(next[0]).toMatchObject({ from: 'child', text: 'Báo bạo lực, xâm hại' });
     const question = next.find((m) => m.from === 'bot')!;
-    expect(question.options!.flat().map((o) => o.id)).toEqual(expect.arrayContaining(['a:yes', 'a:no', 'cmd:skip', 'cmd:emergency']));
+    expect(question.options!.flat().map((o) => o.id)).toEqual(expect.arrayContaining(['a.danger.yes', 'a.danger.no', 'c.skip', 'c.emergency']));
   });
 
   it('when the same message id is posted twice, then it is kept and handled once', async () => {
@@ -96,8 +96,8 @@ describe('web chat API (the real app, in-process)', () => {
     await post(session, { id: newId(), text: '/start' });
     const start = await eventually(() => list(session), (e) => e.some((m) => m.options?.length));
     const id = newId();
-    const first = await post(session, { id, payload: 'menu:emergency', label: 'Số khẩn cấp' });
-    const second = await post(session, { id, payload: 'menu:emergency', label: 'Số khẩn cấp' });
+    const first = await post(session, { id, payload: 'm.emergency', label: 'Số khẩn cấp' });
+    const second = await post(session, { id, payload: 'm.emergency', label: 'Số khẩn cấp' });
     expect(first.status).toBe(202);
     expect(second.status).toBe(200);
     expect(await second.json()).toEqual({ ok: true, duplicate: true });
@@ -111,7 +111,19 @@ describe('web chat API (the real app, in-process)', () => {
     expect(await app.store.collection(InboundUpdateModel).count({ _id: { $regex: `:${id}$` } })).toBe(1);
   });
 
-  it('when the quick exit is called with the token as the body, then the transcript is wiped', async () => {
+  /** What an ended session's token gets: 410 for reading, writing and uploading, and nothing stored. */
+  async function expectRefused(session: string) {
+    const before = [await transcriptCount(), await updateCount()];
+    const read = await fetch(`${app.url}/chat/api/messages`, { headers: { 'x-chat-session': session } });
+    expect(read.status).toBe(410);
+    expect(await read.json()).toMatchObject({ ok: false, error: 'session_ended' });
+    expect((await post(session, { id: newId(), text: 'em viết thêm' })).status).toBe(410);
+    const upload = await fetch(`${app.url}/chat/api/uploads?id=${newId()}`, { method: 'POST', headers: { 'x-chat-session': session }, body: 'x' });
+    expect(upload.status).toBe(410);
+    expect([await transcriptCount(), await updateCount()]).toEqual(before);
+  }
+
+  it('when the quick exit is called with the token as the body, then the transcript is wiped and the token refused', async () => {
     const session = newSession();
     await post(session, { id: newId(), text: '/start' });
     await eventually(() => list(session), (e) => e.some((m) => m.options?.length));
@@ -119,7 +131,41 @@ describe('web chat API (the real app, in-process)', () => {
     const res = await fetch(`${app.url}/chat/api/exit`, { method: 'POST', headers: { 'content-type': 'text/plain;charset=UTF-8' }, body: session });
     expect(res.status).toBe(204);
     await app.inbound.idle();
-    expect(await list(session)).toEqual([]);
+    await expectRefused(session);
+  });
+
+  it('when a child ends the chat in the middle of a report, then their words are filed in a case and the old token gets nothing', async () => {
+    const session = newSession();
+    await post(session, { id: newId(), text: '/start' });
+    await eventually(() => list(session), (e) => e.some((m) => m.options?.length));
+    await post(session, { id: newId(), payload: 'm.report', label: 'Báo cáo' });
+    await eventually(() => list(session), (e) => e.some((m) => m.from === 'bot' && /nguy hiểm/.test(m.text) && !!m.options?.length));
+    await post(session, { id: newId(), text: 'chú hàng xóm hay nhìn trộm em tắm' });
+    await app.inbound.idle();
+    const end = await fetch(`${app.url}/chat/api/end`, { method: 'POST', headers: { 'x-chat-session': session } });
+    expect(end.status).toBe(204);
+    await app.inbound.idle();
+    const filed = await app.store.collection(models.MessageModel).findOne({ text: 'chú hàng xóm hay nhìn trộm em tắm' });
+    expect(filed?.caseId).toBeTruthy();
+    const messagesBefore = await app.store.collection(models.MessageModel).count({ caseId: filed!.caseId });
+    await expectRefused(session);
+    await app.inbound.idle();
+    expect(await app.store.collection(models.MessageModel).count({ caseId: filed!.caseId })).toBe(messagesBefore);
+    // Ending twice changes nothing; a malformed token is refused.
+    expect((await fetch(`${app.url}/chat/api/end`, { method: 'POST', headers: { 'x-chat-session': session } })).status).toBe(204);
+    expect((await fetch(`${app.url}/chat/api/end`, { method: 'POST', body: 'nope' })).status).toBe(400);
+  });
+
+  it('when a child asks to be forgotten, then the old token is refused afterwards', async () => {
+    const session = newSession();
+    await post(session, { id: newId(), text: '/start' });
+    await eventually(() => list(session), (e) => e.some((m) => m.options?.length));
+    await post(session, { id: newId(), text: 'quên tôi' });
+    await eventually(() => list(session), (e) => e.some((m) => m.options?.some((row) => row.some((o) => /forget/.test(o.id)))));
+    const yes = (await list(session)).flatMap((m) => m.options ?? []).flat().find((o) => /forget/.test(o.id) && /yes/.test(o.id))!;
+    await post(session, { id: newId(), payload: yes.id, label: yes.label });
+    await app.inbound.idle();
+    await expectRefused(session);
   });
 
   it('when a child has chatted, then no IP address is stored anywhere', async () => {

@@ -63,7 +63,7 @@ describe('Danger in the web chat, in both languages (the real app, in-process)',
 
     const next = await says(session, 'he is still outside my door', 'en', en('crisis.still_here'));
 
-    expect(next.flatMap((m) => m.options?.flat() ?? []).map((o) => o.id)).not.toContain('menu:report');
+    expect(next.flatMap((m) => m.options?.flat() ?? []).map((o) => o.id)).not.toContain('m.report');
   });
 
   it('in Vietnamese, stays in crisis mode after "bị nhốt" until the child is safe', async () => {

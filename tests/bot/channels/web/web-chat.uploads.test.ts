@@ -60,12 +60,12 @@ describe('web chat uploads: photos and voice recordings kept as evidence (the re
     const session = newSession();
     await post(session, { text: '/start' });
     await eventually(() => list(session), (e) => e.some((m) => m.options?.length));
-    await post(session, { payload: 'menu:report', label: vi('bot.menu.report') });
+    await post(session, { payload: 'm.report', label: vi('bot.menu.report') });
     for (let i = 0; i < 15; i++) {
       const entries = await eventually(() => list(session), (e) => e.at(-1)?.from === 'bot' && (e.at(-1)?.options?.length ?? 0) > 0);
       const last = entries.at(-1)!;
       if (last.text === vi('bot.q.media')) return session;
-      const skip = last.options!.flat().find((o) => o.id === 'cmd:skip' || o.id === 'cmd:done');
+      const skip = last.options!.flat().find((o) => o.id === 'c.skip' || o.id === 'c.done');
       if (!skip) throw new Error(`nothing to skip in "${last.text.slice(0, 60)}"`);
       await post(session, { payload: skip.id, label: skip.label });
       await eventually(() => list(session), (e) => e.length > entries.length && e.at(-1)?.from === 'bot');
@@ -80,7 +80,7 @@ describe('web chat uploads: photos and voice recordings kept as evidence (the re
       const code = entries.map((e) => CASE_CODE.exec(e.text)?.[0]).find(Boolean);
       if (code) return (await app.store.collection(CaseModel).findOne({ code }))!;
       const last = entries.at(-1)!;
-      const next = last.options?.flat().find((o) => o.id === 'cmd:skip' || o.id === 'cmd:done' || o.id === 'a:chat');
+      const next = last.options?.flat().find((o) => o.id === 'c.skip' || o.id === 'c.done' || o.id === 'a.contact.chat');
       if (!next) throw new Error(`nothing to press in "${last.text.slice(0, 60)}"`);
       await post(session, { payload: next.id, label: next.label });
       await eventually(() => list(session), (e) => e.length > entries.length && e.at(-1)?.from === 'bot');
@@ -196,6 +196,8 @@ describe('web chat uploads: photos and voice recordings kept as evidence (the re
     await askedNow(session, vi('bot.q.media_more'));
     expect((await fetch(`${app.url}/chat/api/exit`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: session })).status).toBe(204);
     await app.inbound.idle();
-    expect(await list(session)).toEqual([]);
+    // Nothing of the session is left, and its token now reads nothing at all.
+    expect(await app.store.collection(WebTranscriptModel).count({ sessionKey: app.cipher.pseudonym('web', session) })).toBe(0);
+    expect((await fetch(`${app.url}/chat/api/messages`, { headers: { 'x-chat-session': session } })).status).toBe(410);
   });
 });

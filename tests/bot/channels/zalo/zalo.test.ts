@@ -1,0 +1,168 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { splitText } from '../../../../bot/channels/zalo/zalo.adapter.js';
+import { ChildReplies } from '../../../../cases/child-reply.js';
+import { tr } from '../../../../locales/i18n.js';
+import { CaseModel, EvidenceBlobModel, InboundUpdateModel, MessageModel, OutboxModel } from '../../../../models/index.js';
+import { caseCodeIn, eventually } from '../../../helpers/telegram-child.js';
+import { ZaloHarness } from '../../../helpers/zalo-child.js';
+
+const vi = tr('vi');
+const codeIn = (texts: string[]) => caseCodeIn(texts.map((text) => ({ text, chat_id: 0, message_id: 0 })));
+
+describe('Zalo, by polling (one update per getUpdates call, 408 when none)', () => {
+  let bot: ZaloHarness;
+  beforeAll(async () => {
+    bot = await ZaloHarness.start();
+  });
+  afterAll(async () => {
+    await bot?.close();
+  });
+
+  it('greets with 111 and shows the menu as numbered lines', async () => {
+    const answer = (await bot.child().says('chào')).join('\n');
+    expect(answer).toContain('111');
+    expect(answer).toContain(`1. ${vi('bot.menu.report')}`);
+    expect(answer).toContain(`6. ${vi('bot.menu.lang')}`);
+  });
+
+  it('takes a whole report by typed numbers and words, and gives a receipt whose code reads back', async () => {
+    const child = bot.child();
+    await child.says('chào');
+    expect((await child.says('1')).join('\n')).toContain(vi('bot.q.danger'));
+    expect((await child.says('khong')).join('\n')).toContain(vi('bot.q.about'));
+    expect((await child.chooses(vi('bot.opt.about.self'))).join('\n')).toContain(vi('bot.q.age_self'));
+    expect((await child.says('12 tuổi')).join('\n')).toContain(vi('bot.q.gender_self'));
+    await child.says('bo qua');
+    expect((await child.says('ha noi')).join('\n')).toContain(vi('bot.q.commune'));
+    await child.says(vi('bot.button.skip'));
+    expect((await child.chooses(vi('bot.opt.harm.bullying'))).join('\n')).toContain(vi('bot.q.story_report'));
+    await child.says('Các bạn trong lớp lấy đồ của em mỗi ngày.');
+    await child.chooses(vi('bot.button.done'));
+    await child.chooses(vi('bot.button.done'));
+    const receipt = await child.chooses(vi('bot.opt.contact.chat'));
+    const code = codeIn(receipt);
+    const stored = await bot.app.store.collection(CaseModel).findOne({ code });
+    expect(stored).toMatchObject({ channel: 'zalo', kind: 'report', ageBand: '11_13', harmType: 'bullying', area: { province: expect.stringContaining('Hà Nội') } });
+  });
+
+  it('shows the emergency numbers at once for risk words', async () => {
+    const child = bot.child();
+    await child.says('chào');
+    const answer = (await child.says('em muốn chết')).join('\n');
+    // Danger now: the bot stays with the child (crisis mode) with the numbers to call.
+    expect(answer).toContain('111');
+    expect(answer).toMatch(/113|115/);
+  });
+
+  it('answers a withheld message with help, 111, the other numbers and the web chat; the full answer at most hourly', async () => {
+    const child = bot.child();
+    const first = (await child.isWithheld()).join('\n');
+    expect(first).toContain('111');
+    expect(first).toContain('113');
+    expect(first).toContain('https://hopthuxanh.example.vn/chat');
+    const again = await child.isWithheld();
+    expect(again).toEqual([vi('bot.unsupported_again', { webChatUrl: 'https://hopthuxanh.example.vn/chat' })]);
+  });
+
+  it('keeps a photo as evidence, downloaded from the URL Zalo gives, and thanks kindly for a sticker', async () => {
+    const child = bot.child();
+    await child.says('chào');
+    await child.says('2');
+    expect(await child.sendsSticker()).toContain(vi('bot.sticker_thanks'));
+    await skipAll(child);
+    // After the receipt, a photo goes to the open case at once, and the evidence job fetches it.
+    await child.sendsPhoto();
+    await eventually(async () => (await bot.app.store.collection(EvidenceBlobModel).count({ source: 'zalo', status: 'stored' })) > 0, 10_000, () => 'no Zalo photo stored');
+    expect(bot.fake.downloads.length).toBeGreaterThan(0);
+    // The URL is sealed: no stored message carries it.
+    const messages = await bot.app.store.collection(MessageModel).find({});
+    expect(JSON.stringify(messages)).not.toContain(bot.fake.apiRoot);
+  });
+
+  it('delivers a counsellor reply, split under 2,000 characters at sentence boundaries', async () => {
+    const child = bot.child();
+    await child.says('chào');
+    await child.says('2');
+    const code = codeIn(await skipAll(child));
+    const found = (await bot.app.store.collection(CaseModel).findOne({ code }))!;
+    const long = Array.from({ length: 60 }, (_, i) => `Câu trả lời số ${i + 1} của anh chị dành cho em.`).join(' ');
+    const before = child.received.length;
+    await new ChildReplies(bot.app.store, bot.app.outbox, bot.app.cases, bot.app.logger).send('staff-1', found, long, 'reply');
+    await eventually(() => child.received.slice(before).map((m) => m.text).join(' ').includes('số 60 '), 10_000, () => 'reply not delivered');
+    const parts = child.received.slice(before);
+    expect(parts.length).toBeGreaterThan(1);
+    for (const p of parts) expect(p.text.length).toBeLessThanOrEqual(2000);
+    expect(parts[0]!.text.endsWith('.')).toBe(true);
+  });
+
+  it('ignores a repeated update, and handled several queued ones one per call', async () => {
+    const child = bot.child();
+    const update = bot.fake.textUpdate(child.chatId, 'chào');
+    await child.act(update);
+    const count = child.received.length;
+    await child.act(update);
+    expect(child.received.length).toBe(count);
+    const polls = bot.fake.calls.filter((c) => c.method === 'getUpdates');
+    expect(polls.every((c) => c.params.timeout === '1')).toBe(true);
+  });
+
+  it('marks a refused send undelivered, and retries through an outage', async () => {
+    const child = bot.child();
+    bot.fake.failNextSends({ code: 403, description: 'user blocked the bot' });
+    await child.says('chào').catch(() => undefined);
+    await eventually(async () => (await bot.app.store.collection(OutboxModel).count({ recipientKey: bot.recipientKey(child.chatId), status: 'undelivered' })) > 0, 10_000, () => 'not marked undelivered');
+    bot.fake.failNextSends({ code: 500 }, 2);
+    bot.fake.failNextSends({ code: 500, drop: true });
+    const answer = await child.says('menu');
+    expect(answer.join('\n')).toContain(vi('bot.menu.report'));
+  });
+});
+
+describe('Zalo, by webhook', () => {
+  let bot: ZaloHarness;
+  beforeAll(async () => {
+    bot = await ZaloHarness.start({ webhook: true });
+  });
+  afterAll(async () => {
+    await bot?.close();
+  });
+
+  it('registers the webhook with its secret and answers a child through it', async () => {
+    expect(bot.fake.webhook).toEqual({ url: 'https://hopthuxanh.example.vn/webhooks/zalo', secret_token: 'zalo_test_webhook_secret_0123456789' });
+    expect((await bot.child().says('chào')).join('\n')).toContain('111');
+  });
+
+  it('refuses a wrong or missing secret (401) and a malformed or oversized body (400/413), storing nothing', async () => {
+    const updates = bot.app.store.collection(InboundUpdateModel);
+    const before = await updates.count({});
+    const good = JSON.stringify(bot.fake.textUpdate('abc123', 'chào'));
+    expect((await bot.postWebhook(good, 'wrong-secret')).status).toBe(401);
+    expect((await bot.postWebhook(good, null)).status).toBe(401);
+    expect((await bot.postWebhook('{"event_name":')).status).toBe(400);
+    expect((await bot.postWebhook('{"message":{}}')).status).toBe(400);
+    expect((await bot.postWebhook(JSON.stringify({ event_name: 'message.text.received', message: { text: 'x'.repeat(70_000) } }))).status).toBe(413);
+    expect(await updates.count({})).toBe(before);
+  });
+});
+
+describe('splitting a long text for Zalo', () => {
+  it('cuts at line breaks first, then sentences, never over the limit, losing nothing', () => {
+    const text = `${'Dòng một. '.repeat(150)}\n${'Dòng hai! '.repeat(150)}`;
+    const parts = splitText(text, 2000);
+    expect(parts.every((p) => p.length <= 2000)).toBe(true);
+    expect(parts.join(' ').replace(/\s+/g, ' ').trim()).toBe(text.replace(/\s+/g, ' ').trim());
+    expect(parts[0]!.endsWith('.')).toBe(true);
+  });
+});
+
+async function skipAll(child: ReturnType<ZaloHarness['child']>): Promise<string[]> {
+  const seen: string[] = [];
+  for (let i = 0; i < 20; i++) {
+    const answer = await child.says(i % 2 ? 'bỏ qua' : 'bo qua');
+    seen.push(...answer);
+    if (answer.some((t) => /HTX-/.test(t))) return seen;
+    if (answer.some((t) => t.includes(vi('bot.button.done')))) seen.push(...(await child.chooses(vi('bot.button.done'))));
+    if (seen.some((t) => /HTX-/.test(t))) return seen;
+  }
+  throw new Error(`no receipt: ${seen.join(' | ').slice(-300)}`);
+}
