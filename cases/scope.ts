@@ -21,7 +21,8 @@ export function scopeFilter(actor: StaffPrincipal): Filter {
     case 'admin':
       return {};
     case 'coordinator':
-      return { $or: [{ 'area.province': { $in: actor.areas } }, { 'area.province': null }, { 'area.province': { $exists: false } }] };
+      // `null` also matches a missing province (MongoDB's meaning), and lets an index answer.
+      return { $or: [{ 'area.province': { $in: actor.areas } }, { 'area.province': null }] };
     case 'counsellor':
       return { assigneeId: actor.id };
   }

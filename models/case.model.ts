@@ -110,6 +110,10 @@ export const CaseModel = defineModel<Case>(
     s.index({ contactId: 1, createdAt: -1 });
     s.index({ assigneeId: 1, status: 1 });
     s.index({ nextReminderAt: 1 });
+    // The inbox: newest first (all cases, or within a status), and a coordinator's provinces.
+    s.index({ createdAt: -1 });
+    s.index({ status: 1, createdAt: -1 });
+    s.index({ 'area.province': 1, createdAt: -1 });
     // Reports: one kind of case over a period.
     s.index({ kind: 1, createdAt: 1 });
     // Retention: closed cases by when they were closed.

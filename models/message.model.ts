@@ -53,6 +53,8 @@ export const MessageModel = defineModel<Message>(
   },
   (s) => {
     s.index({ caseId: 1, seq: 1 });
+    // Word search keeps the newest of the child's messages.
+    s.index({ author: 1, seq: -1 });
   },
   // The back office searches the child's words.
   { search: 'text' },

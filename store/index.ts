@@ -2,16 +2,32 @@ import { EmbeddedStore } from './embedded.store.js';
 import { MongoStore } from './mongo.store.js';
 import type { ModelDef, Store } from './store.js';
 import { indexErrorFrom } from './indexes.js';
+import { migrateNedbFiles } from './sqlite/nedb-migration.js';
+import { DATABASE_FILE } from './sqlite/sqlite-database.js';
 
 export * from './store.js';
 export { EmbeddedStore } from './embedded.store.js';
 export { MongoStore } from './mongo.store.js';
 export { IndexBuildError } from './indexes.js';
 
-/** Opens the store the configuration names: MongoDB when a URI is set, the embedded engine otherwise. */
-export async function openStore(options: { mongodbUri?: string | undefined; dataDir: string }): Promise<Store> {
+/**
+ * Opens the store the configuration names: MongoDB when a URI is set, the embedded engine
+ * otherwise — moving the former NeDB engine's files (`DATA_DIR/db`) into it first, once (`log`
+ * says so).
+ */
+export async function openStore(options: { mongodbUri?: string | undefined; dataDir: string; log?: (message: string) => void }): Promise<Store> {
   if (options.mongodbUri) return MongoStore.connect(options.mongodbUri);
-  return new EmbeddedStore(options.dataDir);
+  const store = new EmbeddedStore(options.dataDir);
+  try {
+    const migrated = await migrateNedbFiles(store.database, options.dataDir);
+    if (migrated) {
+      options.log?.(`embedded engine: ${migrated.documents} documents of ${migrated.tables} NeDB files moved into ${DATABASE_FILE}; the old files are kept in ${migrated.movedTo}`);
+    }
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  return store;
 }
 
 /**
