@@ -35,9 +35,7 @@ describe('starting on a store whose unique index cannot be built', () => {
   const dataDir = tempDir('htx-index-refusal-');
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
-  // KNOWN GAP (see the closing note): the embedded seeding writes NeDB files, which the SQLite
-  // engine now migrates at start; the duplicate must be written into the SQLite file instead.
-  it.skipIf(TEST_ENGINE !== 'mongodb')('refuses to start, in one line naming the collection and the index (and on MongoDB how many documents and how to list them)', async () => {
+  it('refuses to start, in one line naming the collection and the index (and on MongoDB how many documents and how to list them)', async () => {
     const env = { ...engineEnv(), PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent' };
     await seedDuplicateStaff(env);
     const refused = await startApp(loadConfig(env)).then(
