@@ -15,9 +15,11 @@ import {
   type Sort,
   type Store,
   type Update,
+  type UpdateOne,
 } from './store.js';
 import type { FieldType, TypeOf } from './sqlite/filter-sql.js';
 import { isUniqueViolation, JsonTable, type Doc, type IndexSpec } from './sqlite/json-table.js';
+import { leanChange } from './sqlite/lean-update.js';
 import { DATABASE_FILE, SqliteDatabase } from './sqlite/sqlite-database.js';
 
 /**
@@ -180,6 +182,27 @@ class EmbeddedCollection<T extends { _id: string }> implements Collection<T> {
       this.guard(() => this.database.atomically(() => rows.forEach((row, i) => this.table.replace(row.rowid, next[i]!, before[i]))));
       this.table.purgeErasedWords();
       return rows.length;
+    });
+  }
+
+  updateEach(ops: readonly UpdateOne[]): Promise<number> {
+    return this.database.transaction(async () => {
+      let matched = 0;
+      for (const op of ops) {
+        const done = await this.database.write(() => {
+          let change;
+          try {
+            change = leanChange(this.model.schema, op.update, new Date());
+          } catch (err) {
+            throw new ValidationFailedError(this.name, { cause: err });
+          }
+          return change ? this.guard(() => this.table.updateInPlace(op.filter, change)) : null;
+        });
+        // What SQL cannot do alone takes the general way: read, apply, validate the whole document.
+        if (done === null) matched += (await this.findOneAndUpdate(op.filter, op.update)) ? 1 : 0;
+        else if (done) matched++;
+      }
+      return matched;
     });
   }
 

@@ -10,6 +10,7 @@ import {
   type Sort,
   type Store,
   type Update,
+  type UpdateOne,
 } from './store.js';
 import { SEARCH_WORDS_FIELD } from '../models/define.js';
 import { searchWords } from '../models/search-words.js';
@@ -154,6 +155,7 @@ class MongoCollection<T extends { _id: string }> implements Collection<T> {
     let q = this.model.find(filter).sort(options.sort ?? {});
     if (options.skip) q = q.skip(options.skip);
     if (options.limit) q = q.limit(options.limit);
+    if (options.fields) q = q.select(['_id', ...options.fields]);
     return this.guard(() => q.lean<T[]>().exec());
   }
 
@@ -174,6 +176,22 @@ class MongoCollection<T extends { _id: string }> implements Collection<T> {
         .lean<T>()
         .exec(),
     );
+  }
+
+  updateEach(ops: readonly UpdateOne[]): Promise<number> {
+    if (ops.length === 0) return Promise.resolve(0);
+    return this.guard(async () => {
+      // A bulk write casts but does not run validators: each change's paths are validated first.
+      for (const { update } of ops) {
+        const set = (update as { $set?: Record<string, unknown> }).$set;
+        if (set) await this.model.validate({ ...set }, Object.keys(set));
+      }
+      const result = await this.model.bulkWrite(
+        ops.map((op) => ({ updateOne: { filter: op.filter, update: this.withWords(op.update) as never } })),
+        { ordered: true },
+      );
+      return result.matchedCount;
+    });
   }
 
   updateMany(filter: Filter, update: Update): Promise<number> {
