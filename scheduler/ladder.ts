@@ -24,6 +24,8 @@ export const agencyTiming = (e: EscalationSettings): LadderTiming => ({
   adminAfterMs: Math.max(DAY_MS, e.adminAfterMinutes * MINUTE_MS),
 });
 
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 const isOpen = (c: Pick<Case, 'status'>) => OPEN_STATUSES.includes(c.status);
 
 /** What the sweep reads of a due case to plan it; a case whose rung fires is read whole when claimed. */
@@ -61,6 +63,8 @@ export class EscalationLadder {
       total.fired += fired;
       // A batch of which nothing could be stepped (others stepped it all meanwhile) is not read again.
       more = due.length === BATCH && stepped > 0;
+      // The embedded engine answers without waiting: let requests in between batches.
+      if (more) await yieldToEventLoop();
     }
     for (let more = true; more; ) {
       const due = await this.deps.store.collection(ReferralModel).find({ nextReminderAt: { $lte: now } }, { sort: { nextReminderAt: 1 }, limit: BATCH });

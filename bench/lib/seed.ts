@@ -69,6 +69,8 @@ export async function seedCases(target: SeedTarget, total: number, log: (m: stri
         await store.transaction(async () => {
           for (let i = from; i < next; i++) await seedOne(store, cases, cipher, i);
         });
+        // The embedded engine never waits: let the progress timer run.
+        await new Promise((resolve) => setImmediate(resolve));
       }
     } finally {
       clearInterval(progress);
