@@ -192,6 +192,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     notifier: new StaffGroupNotifier(outbox, cipher, staffGroup),
     t: tr('vi'),
   };
+  await ladder.backfill();
   const agenda = await startScheduler({
     store,
     dataDir: config.DATA_DIR,
