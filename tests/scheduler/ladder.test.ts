@@ -1,6 +1,4 @@
 import crypto from 'node:crypto';
-import { SMTPServer } from 'smtp-server';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DataCipher } from '../../app/crypto.js';
 import { createLogger } from '../../app/logger.js';
@@ -15,35 +13,17 @@ import { EscalationLadder } from '../../scheduler/ladder.js';
 import { EmbeddedStore, type Store } from '../../store/index.js';
 import { FakeBotApi } from '../fakes/fake-bot-api.js';
 import { tempDir } from '../helpers/engines.js';
+import { startSmtp, type LocalSmtp } from '../helpers/smtp.js';
 
 const MIN = 60_000;
 const GROUP = '-1001234567890';
 const CHILD_WORDS = 'em bị đánh ở nhà mỗi tối';
 const T0 = new Date('2026-12-01T01:00:00Z');
 
-/** A real local SMTP server: the messages that arrived, whole. */
-async function startSmtp() {
-  const mails: { to: string[]; raw: string }[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, session, done) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
-        done();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { mails, url: `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`, stop: () => new Promise<void>((r) => server.close(() => r())) };
-}
-
 describe('the escalation ladder, with a clock the test moves', () => {
   let store: Store;
   let api: FakeBotApi;
-  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let smtp: LocalSmtp;
   let now = T0;
   const clock = () => now;
   const logger = createLogger('silent');
