@@ -32,6 +32,7 @@ describe('the escalation ladder, with a clock the test moves', () => {
   let cases: CaseService;
   let ladder: EscalationLadder;
   let alerts: CaseAlerts;
+  let notifications: NotificationService;
   const people: Record<string, Staff> = {};
 
   const build = (s: Store) => {
@@ -41,14 +42,14 @@ describe('the escalation ladder, with a clock the test moves', () => {
     const n = new NotificationService({ store: s, outbox: o, cipher, logger, staffGroup: () => GROUP, publicUrl: () => 'https://htx.example.vn', emailOn: true, clock });
     const a = new CaseAlerts(s, n, logger);
     const l = new EscalationLadder({ store: s, alerts: a, logger, settings: () => ({ escalation: DEFAULT_ESCALATION }), clock });
-    return { outbox: o, alerts: a, ladder: l, cases: new CaseService(s, o, cipher, logger, undefined, a) };
+    return { outbox: o, alerts: a, ladder: l, notifications: n, cases: new CaseService(s, o, cipher, logger, undefined, a) };
   };
 
   beforeAll(async () => {
     api = await new FakeBotApi().start();
     smtp = await startSmtp();
     store = new EmbeddedStore(tempDir('htx-ladder-'));
-    ({ outbox, alerts, ladder, cases } = build(store));
+    ({ outbox, alerts, ladder, cases, notifications } = build(store));
     const staff = store.collection(StaffModel);
     const add = (key: string, role: Staff['role'], areas: string[], expertise: Staff['expertise'] = []) =>
       staff.insertOne({ email: `${key}@example.test`, name: key, role, areas, expertise, passwordHash: 'x' }).then((s) => (people[key] = s));
@@ -178,6 +179,23 @@ describe('the escalation ladder, with a clock the test moves', () => {
     const msg = api.sent.find((m) => m.text.includes(c.code))!;
     expect(msg.text).toContain('Quá hạn');
     expect(msg.text).toContain('trễ 5 phút');
+  });
+
+  it('shows admins a staff-group alert that Telegram refuses for good, while the ladder goes on', async () => {
+    const c = await openReport({ assignee: people.lan!._id });
+    api.failNext(1, { status: 400, description: 'Bad Request: chat not found' });
+    await at(720);
+    await outbox.deliverDue();
+    const failed = (await notifications.failedDeliveries()).filter((f) => f.channel === 'telegram');
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({ status: 'undelivered', lastError: expect.stringContaining('chat not found') });
+    const news = await store.collection(NotificationModel).find({ staffId: people.admin!._id, event: 'alert_failed' });
+    expect(news.map((n) => n.params.channel)).toEqual(['telegram']);
+    // The failure holds nothing up: the next rung still comes, and reaches the group.
+    await at(842);
+    await outbox.deliverDue();
+    expect(await whoGot(c, 'ladder_3')).toEqual(['admin']);
+    expect(api.sent.filter((m) => String(m.chat_id) === GROUP && m.text.includes(c.code) && m.text.includes('🆘'))).toHaveLength(1);
   });
 
   it('says which channels reach staff, and none when nothing is set up', async () => {
