@@ -6,11 +6,9 @@ import type { Agenda } from 'agenda';
 import { CaseService } from '../cases/cases.service.js';
 import { LiveSettings } from '../cases/live-settings.js';
 import { RetentionService } from '../cases/retention.service.js';
-import { tr } from '../locales/i18n.js';
 import { reportCalendar } from '../reports/report-calendar.js';
 import { sendDueReportReminders } from '../reports/report-reminder.job.js';
 import { parseYearlyDates } from '../reports/report-reminders.js';
-import { StaffGroupNotifier } from '../reports/staff-group.notifier.js';
 import { ConversationEngine } from '../bot/conversation/conversation.engine.js';
 import { InboundService } from '../bot/inbound.service.js';
 import {
@@ -182,15 +180,11 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   publicUrl ||= url.replace('0.0.0.0', '127.0.0.1');
 
   const retention = new RetentionService(store, cases, logger);
-  const staffGroup = () => {
-    const chatId = settings.current().staffTelegramChatId;
-    return chatId && config.TELEGRAM_BOT_TOKEN ? { channel: 'telegram' as const, chatId } : null;
-  };
   const reminderDeps = {
+    store,
     calendar: reportCalendar(settings.current().workingDays),
     schedule: { daysBefore: config.REPORT_REMINDER_DAYS_BEFORE, yearly: parseYearlyDates(config.REPORT_YEARLY_DATES) },
-    notifier: new StaffGroupNotifier(outbox, cipher, staffGroup),
-    t: tr('vi'),
+    notifications,
   };
   const agenda = await startScheduler({
     store,
