@@ -74,6 +74,8 @@ export interface App {
   ladder: EscalationLadder;
   /** Erases what is past its retention period (the daily job calls it). */
   retention: RetentionService;
+  /** The daily retention job's run: the period in force (the admins' setting, else RETENTION_DAYS). */
+  eraseExpired(now?: Date): ReturnType<RetentionService['run']>;
   agenda: Agenda;
   server: http.Server;
   /** The URL the HTTP server listens on. */
@@ -180,6 +182,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   publicUrl ||= url.replace('0.0.0.0', '127.0.0.1');
 
   const retention = new RetentionService(store, cases, logger);
+  const eraseExpired = (now?: Date) =>
+    retention.run({ closedCaseDays: settings.current().retentionDays ?? config.RETENTION_DAYS, shortDays: config.RETENTION_SHORT_DAYS }, now);
   const reminderDeps = {
     store,
     calendar: reportCalendar(settings.current().workingDays),
@@ -193,7 +197,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     outbox,
     inbound,
     evidence: cases.evidence,
-    eraseExpired: () => retention.run({ closedCaseDays: settings.current().retentionDays ?? config.RETENTION_DAYS, shortDays: config.RETENTION_SHORT_DAYS }),
+    eraseExpired: () => eraseExpired(),
     remindReports: () => sendDueReportReminders(reminderDeps),
     processEvery: options.processEvery,
     outboxEvery: options.outboxEvery,
@@ -250,6 +254,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     notifications,
     ladder,
     retention,
+    eraseExpired,
     agenda,
     server,
     url,
