@@ -6,11 +6,9 @@ import type { Agenda } from 'agenda';
 import { CaseService } from '../cases/cases.service.js';
 import { LiveSettings } from '../cases/live-settings.js';
 import { RetentionService } from '../cases/retention.service.js';
-import { tr } from '../locales/i18n.js';
 import { reportCalendar } from '../reports/report-calendar.js';
 import { sendDueReportReminders } from '../reports/report-reminder.job.js';
 import { parseYearlyDates } from '../reports/report-reminders.js';
-import { StaffGroupNotifier } from '../reports/staff-group.notifier.js';
 import { ConversationEngine } from '../bot/conversation/conversation.engine.js';
 import { InboundService } from '../bot/inbound.service.js';
 import {
@@ -76,6 +74,8 @@ export interface App {
   ladder: EscalationLadder;
   /** Erases what is past its retention period (the daily job calls it). */
   retention: RetentionService;
+  /** The daily retention job's run: the period in force (the admins' setting, else RETENTION_DAYS). */
+  eraseExpired(now?: Date): ReturnType<RetentionService['run']>;
   agenda: Agenda;
   server: http.Server;
   /** The URL the HTTP server listens on. */
@@ -100,7 +100,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     staffTelegramChatId: config.STAFF_TELEGRAM_CHAT_ID,
   }).start();
   let publicUrl = config.PUBLIC_URL ?? '';
-  const email = config.SMTP_URL && config.SMTP_FROM ? new EmailSender(config.SMTP_URL, config.SMTP_FROM) : null;
+  const email = config.SMTP_URL && config.SMTP_FROM ? new EmailSender(config.SMTP_URL, config.SMTP_FROM, (sealed) => cipher.decrypt(sealed)) : null;
   if (email) outbox.registerSender(email);
   const notifications = new NotificationService({
     store,
@@ -182,16 +182,15 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   publicUrl ||= url.replace('0.0.0.0', '127.0.0.1');
 
   const retention = new RetentionService(store, cases, logger);
-  const staffGroup = () => {
-    const chatId = settings.current().staffTelegramChatId;
-    return chatId && config.TELEGRAM_BOT_TOKEN ? { channel: 'telegram' as const, chatId } : null;
-  };
+  const eraseExpired = (now?: Date) =>
+    retention.run({ closedCaseDays: settings.current().retentionDays ?? config.RETENTION_DAYS, shortDays: config.RETENTION_SHORT_DAYS }, now);
   const reminderDeps = {
+    store,
     calendar: reportCalendar(settings.current().workingDays),
     schedule: { daysBefore: config.REPORT_REMINDER_DAYS_BEFORE, yearly: parseYearlyDates(config.REPORT_YEARLY_DATES) },
-    notifier: new StaffGroupNotifier(outbox, cipher, staffGroup),
-    t: tr('vi'),
+    notifications,
   };
+  await ladder.backfill();
   const agenda = await startScheduler({
     store,
     dataDir: config.DATA_DIR,
@@ -199,7 +198,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     outbox,
     inbound,
     evidence: cases.evidence,
-    eraseExpired: () => retention.run({ closedCaseDays: settings.current().retentionDays ?? config.RETENTION_DAYS, shortDays: config.RETENTION_SHORT_DAYS }),
+    eraseExpired: () => eraseExpired(),
     remindReports: () => sendDueReportReminders(reminderDeps),
     processEvery: options.processEvery,
     outboxEvery: options.outboxEvery,
@@ -256,6 +255,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     notifications,
     ladder,
     retention,
+    eraseExpired,
     agenda,
     server,
     url,

@@ -33,8 +33,8 @@ const CASE_FIELDS = ['status', 'firstResponseAt', 'createdAt', 'firstResponseDue
 
 /** A step saved only if nobody stepped the subject since it was read (`ladderSeq`), so a rung fires once. */
 const claimOf = (doc: { _id: string; ladderSeq?: number | null }, plan: LadderStep): UpdateOne => ({
-  // A document from before the ladder has no ladderSeq yet.
-  filter: { _id: doc._id, ladderSeq: doc.ladderSeq ?? { $in: [null, 0] } },
+  // A document from before the ladder has no ladderSeq yet (null matches a missing field).
+  filter: { _id: doc._id, ladderSeq: doc.ladderSeq ?? null },
   update: { $set: { ladder: plan.state, nextReminderAt: plan.nextAt }, $inc: { ladderSeq: 1 } },
 });
 
@@ -50,6 +50,21 @@ export class EscalationLadder {
 
   constructor(private readonly deps: LadderDeps) {
     this.clock = deps.clock ?? (() => new Date());
+  }
+
+  /**
+   * Cases and forwarded opinions written before the ladder existed (no `ladderSeq`) and still
+   * waiting for an answer get on it: their `nextReminderAt` is set to now, so the next sweep
+   * plans them like any other. Run at start; one indexed update per collection (open cases by
+   * status, unanswered referrals by `answeredAt`); a second run finds nothing, since the first
+   * gave each a `ladderSeq`.
+   */
+  async backfill(now: Date = this.clock()): Promise<{ cases: number; referrals: number }> {
+    const set = { $set: { nextReminderAt: now, ladderSeq: 0 } };
+    const cases = await this.deps.store.collection(CaseModel).updateMany({ status: { $in: [...OPEN_STATUSES] }, firstResponseAt: null, ladderSeq: null }, set);
+    const referrals = await this.deps.store.collection(ReferralModel).updateMany({ answeredAt: null, to: 'agency', dueAt: { $ne: null }, ladderSeq: null }, set);
+    if (cases || referrals) this.deps.logger.info({ cases, referrals }, 'ladder: cases and forwarded opinions from before the ladder put on it');
+    return { cases, referrals };
   }
 
   /** Steps everything due at `now`; returns how many subjects were looked at and how many alerts fired. */
