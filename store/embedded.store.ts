@@ -174,6 +174,8 @@ class EmbeddedCollection<T extends { _id: string }> implements Collection<T> {
 
   updateMany(filter: Filter, update: Update): Promise<number> {
     return this.database.write(async () => {
+      const inPlace = this.inPlace(filter, update, true);
+      if (inPlace !== null) return inPlace;
       const rows = this.table.rows(filter);
       const now = new Date();
       const next: Doc[] = [];
@@ -185,22 +187,25 @@ class EmbeddedCollection<T extends { _id: string }> implements Collection<T> {
     });
   }
 
+  /** A plain update applied in SQL without reading the documents (see leanChange); null when it is not one. */
+  private inPlace(filter: Filter, update: Update, many: boolean): number | null {
+    let change;
+    try {
+      change = leanChange(this.model.schema, update, new Date());
+    } catch (err) {
+      throw new ValidationFailedError(this.name, { cause: err });
+    }
+    return change ? this.guard(() => this.table.updateInPlace(filter, change, many)) : null;
+  }
+
   updateEach(ops: readonly UpdateOne[]): Promise<number> {
     return this.database.transaction(async () => {
       let matched = 0;
       for (const op of ops) {
-        const done = await this.database.write(() => {
-          let change;
-          try {
-            change = leanChange(this.model.schema, op.update, new Date());
-          } catch (err) {
-            throw new ValidationFailedError(this.name, { cause: err });
-          }
-          return change ? this.guard(() => this.table.updateInPlace(op.filter, change)) : null;
-        });
+        const done = await this.database.write(() => this.inPlace(op.filter, op.update, false));
         // What SQL cannot do alone takes the general way: read, apply, validate the whole document.
         if (done === null) matched += (await this.findOneAndUpdate(op.filter, op.update)) ? 1 : 0;
-        else if (done) matched++;
+        else matched += done;
       }
       return matched;
     });

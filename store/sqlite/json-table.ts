@@ -224,12 +224,12 @@ export class JsonTable<D extends Doc = Doc> {
   }
 
   /**
-   * Applies a plain update in SQL to the first row the filter matches, without reading the
-   * document: `set` (values already validated, as stored JSON), `unset`, `inc`. Null when the
-   * filter or the update is not one SQL can answer alone (the caller takes the general way);
-   * else whether a row matched.
+   * Applies a plain update in SQL to the first row the filter matches (every one with `many`),
+   * without reading the documents: `set` (values already validated, as stored JSON), `unset`,
+   * `inc`. Null when the filter or the update is not one SQL can answer alone (the caller takes
+   * the general way); else how many rows matched.
    */
-  updateInPlace(filter: Filter, change: { set: Record<string, string>; unset: string[]; inc: Record<string, number> }): boolean | null {
+  updateInPlace(filter: Filter, change: { set: Record<string, string>; unset: string[]; inc: Record<string, number> }, many = false): number | null {
     const paths = [...Object.keys(change.set), ...change.unset, ...Object.keys(change.inc)];
     if (this.search && paths.includes(this.search)) return null;
     if (paths.some((p) => !SAFE_NAME.test(p))) return null;
@@ -244,8 +244,8 @@ export class JsonTable<D extends Doc = Doc> {
       values.push(...sets.map(([, v]) => v), ...incs.map(([, n]) => n));
     }
     if (change.unset.length) expr = `jsonb_remove(${expr}${change.unset.map((p) => `, '$.${p}'`).join('')})`;
-    const sql = `UPDATE "${this.name}" SET doc = ${expr} WHERE rowid = (SELECT rowid FROM "${this.name}" WHERE ${where} LIMIT 1)`;
-    return Number(this.prepare(sql).run(...values, ...params).changes) > 0;
+    const rows = many ? where : `rowid = (SELECT rowid FROM "${this.name}" WHERE ${where} LIMIT 1)`;
+    return Number(this.prepare(`UPDATE "${this.name}" SET doc = ${expr} WHERE ${rows}`).run(...values, ...params).changes);
   }
 
   /** Documents whose search field holds every one of the (folded) words, as a word or its start. */

@@ -86,6 +86,19 @@ for (const engine of enginesUnderTest()) {
       expect(again!.note).toBeUndefined();
     });
 
+    it('updates every match of a plain change at once, and refuses a bad value without changing any', async () => {
+      const before = await items().find({}, { sort: { due: 1 } });
+      const later = new Date(T.getTime() + 86_400_000);
+      expect(await items().updateMany({ due: { $lt: new Date(T.getTime() + 2 * 60_000) } }, { $set: { due: later, note: 'late' }, $inc: { seq: 2 } })).toBe(2);
+      const after = await items().find({}, { sort: { name: 1 } });
+      expect(after.map((d) => d.seq)).toEqual([2, 2, 0, 0, 0, 0]);
+      expect(after.filter((d) => d.note === 'late').map((d) => d.name)).toEqual(['item-0', 'item-1']);
+      expect(after[0]!.updatedAt.getTime()).toBeGreaterThanOrEqual(before[0]!.updatedAt.getTime());
+      expect(after[0]!.tags).toEqual(['a', 't0']);
+      await expect(items().updateMany({}, { $set: { note: 'maybe' } })).rejects.toBeInstanceOf(ValidationFailedError);
+      expect(await items().count({ note: 'maybe' })).toBe(0);
+    });
+
     it('takes other updates the general way, with the same meaning', async () => {
       const all = await items().find({}, { sort: { due: 1 } });
       const matched = await items().updateEach([
