@@ -13,11 +13,14 @@ import {
 } from './store.js';
 import { SEARCH_WORDS_FIELD } from '../models/define.js';
 import { searchWords } from '../models/search-words.js';
+import { defaultsOnRead } from './document-checker.js';
 import { declaredIndexes, duplicatesPipeline, IndexBuildError, indexName, mongoshListCommand, type DeclaredIndex } from './indexes.js';
 
 /**
  * The MongoDB engine: each call is one mongoose model call, kept this thin on purpose so that
- * what the embedded engine proves about our queries holds here too.
+ * what the embedded engine proves about our queries holds here too. Updates run mongoose's
+ * update validators (`runValidators`), and reads (lean) fill in the defaults of fields a stored
+ * document lacks — the same schema semantics as the embedded engine.
  */
 export class MongoStore implements Store {
   readonly engine = 'mongodb' as const;
@@ -98,11 +101,20 @@ async function indexError(model: Model<any>, index: DeclaredIndex, err: unknown)
 }
 
 class MongoCollection<T extends { _id: string }> implements Collection<T> {
+  /** Fills in the defaults of fields a stored document lacks (lean reads do not). */
+  private readonly onRead: <D>(doc: D) => D;
+
   constructor(
     private readonly model: Model<any>,
     /** The field searched by words; its folded words are kept beside it. */
     private readonly search?: string,
-  ) {}
+  ) {
+    this.onRead = defaultsOnRead(model.schema, (doc) => model.hydrate(doc).toObject({ versionKey: false }));
+  }
+
+  private read(doc: T | null): T | null {
+    return doc ? this.onRead(doc) : null;
+  }
 
   /** The update, plus the folded words of the search field when it changes. */
   private withWords(update: Update): Update {
@@ -147,14 +159,14 @@ class MongoCollection<T extends { _id: string }> implements Collection<T> {
   }
 
   findOne(filter: Filter, options: { sort?: Sort } = {}): Promise<T | null> {
-    return this.guard(() => this.model.findOne(filter).sort(options.sort ?? {}).lean<T>().exec());
+    return this.guard(async () => this.read(await this.model.findOne(filter).sort(options.sort ?? {}).lean<T>().exec()));
   }
 
   find(filter: Filter, options: FindOptions = {}): Promise<T[]> {
     let q = this.model.find(filter).sort(options.sort ?? {});
     if (options.skip) q = q.skip(options.skip);
     if (options.limit) q = q.limit(options.limit);
-    return this.guard(() => q.lean<T[]>().exec());
+    return this.guard(async () => (await q.lean<T[]>().exec()).map((doc) => this.onRead(doc)));
   }
 
   count(filter: Filter): Promise<number> {
@@ -162,17 +174,19 @@ class MongoCollection<T extends { _id: string }> implements Collection<T> {
   }
 
   findOneAndUpdate(filter: Filter, update: Update, options: { upsert?: boolean; sort?: Sort } = {}): Promise<T | null> {
-    return this.guard(() =>
-      this.model
-        .findOneAndUpdate(filter, this.withWords(update), {
-          returnDocument: 'after',
-          upsert: options.upsert ?? false,
-          sort: options.sort,
-          runValidators: true,
-          setDefaultsOnInsert: true,
-        })
-        .lean<T>()
-        .exec(),
+    return this.guard(async () =>
+      this.read(
+        await this.model
+          .findOneAndUpdate(filter, this.withWords(update), {
+            returnDocument: 'after',
+            upsert: options.upsert ?? false,
+            sort: options.sort,
+            runValidators: true,
+            setDefaultsOnInsert: true,
+          })
+          .lean<T>()
+          .exec(),
+      ),
     );
   }
 
