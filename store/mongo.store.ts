@@ -14,6 +14,7 @@ import {
 import { SEARCH_WORDS_FIELD } from '../models/define.js';
 import { searchWords } from '../models/search-words.js';
 import { defaultsOnRead } from './document-checker.js';
+import { backfillSearchWords } from './mongo-backfill.js';
 import { declaredIndexes, duplicatesPipeline, IndexBuildError, indexName, mongoshListCommand, type DeclaredIndex } from './indexes.js';
 
 /**
@@ -61,9 +62,10 @@ export class MongoStore implements Store {
    * Registers every collection and builds each index its schema declares, one at a time and
    * awaited (run once at start, before traffic). An index that cannot be built raises an
    * IndexBuildError naming the collection and the index; for a unique index that documents
-   * already break, how many and the mongosh command that lists them.
+   * already break, how many and the mongosh command that lists them. Then fills in the folded
+   * words of searchable documents stored before word search existed (once; `log` says how many).
    */
-  async ensureIndexes(defs: readonly ModelDef<any>[]): Promise<void> {
+  async ensureIndexes(defs: readonly ModelDef<any>[], log?: (message: string) => void): Promise<void> {
     for (const def of defs) {
       this.collection(def);
       const model = this.connection.models[def.name]!;
@@ -74,6 +76,9 @@ export class MongoStore implements Store {
           throw await indexError(model, index, err);
         }
       }
+      // Documents stored before word search existed get their words, so that search finds them.
+      const filled = def.search ? await backfillSearchWords(model.collection, def.search) : 0;
+      if (filled) log?.(`mongodb: folded words filled in for ${filled} ${def.name} document(s) stored before word search existed`);
     }
   }
 

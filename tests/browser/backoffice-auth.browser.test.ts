@@ -9,6 +9,7 @@ import { StaffModel } from '../../models/index.js';
 import { freshTotpCode } from '../helpers/admin-client.js';
 import { expectAccessible } from '../helpers/axe.js';
 import { chromiumSuiteTitle, DESKTOP, hasChromium, launchChromium, newPerson, PHONE, shotWithoutOverflow as shot, type StorageState, type Viewport } from '../helpers/browser.js';
+import { engineEnv } from '../helpers/engines.js';
 
 const ADMIN = { email: 'admin@example.test', password: 'correct horse battery' };
 
@@ -20,7 +21,7 @@ describe.skipIf(!hasChromium)(chromiumSuiteTitle('back-office sign-in, two-facto
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'htx-backoffice-browser-'));
-    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password });
+    const config = loadConfig({ ...engineEnv(), PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password });
     app = await startApp(config, { processEvery: 50 });
     browser = await launchChromium();
   }, 60_000);

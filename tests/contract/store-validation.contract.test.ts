@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineModel, sub } from '../../models/define.js';
-import { DuplicateKeyError, ValidationFailedError, type Store, type Update } from '../../store/index.js';
+import { DuplicateKeyError, ensureIndexes, ValidationFailedError, type Store, type Update } from '../../store/index.js';
 import { enginesUnderTest } from '../helpers/engines.js';
 
 interface Gadget {
@@ -48,6 +48,16 @@ const GadgetV2 = defineModel<Gadget>(
   },
   (s) => s.index({ name: 1 }, { unique: true }),
 );
+
+interface Letter {
+  _id: string;
+  text: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+/** A collection before word search existed, and after. */
+const LetterV1 = defineModel<Letter>('contract_letters', { text: { type: String, default: '' } });
+const LetterV2 = defineModel<Letter>('contract_letters', { text: { type: String, default: '' } }, undefined, { search: 'text' });
 
 const errorOf = (p: Promise<unknown>) => p.then(() => null, (err: unknown) => err);
 
@@ -128,6 +138,21 @@ for (const engine of enginesUnderTest()) {
       }
       expect(await gadgets().count({ name: 'taken' })).toBe(1);
       expect((await gadgets().findOne({ _id: other._id }))?.name).toBe('free');
+    });
+
+    it('finds by words the documents stored before word search existed, once the store is prepared at start, without touching them again', async () => {
+      const old = await v1.collection(LetterV1).insertOne({ text: 'Chú hàng xóm làm em sợ' });
+      await v1.collection(LetterV1).insertOne({});
+      const letters = v2.collection(LetterV2);
+      const messages: string[] = [];
+      await ensureIndexes(v2, [LetterV2], (m) => messages.push(m));
+      expect((await letters.findByWords('hang xom', {})).map((l) => l._id)).toEqual([old._id]);
+      const before = await letters.findOne({ _id: old._id });
+      await ensureIndexes(v2, [LetterV2], (m) => messages.push(m));
+      expect(await letters.findOne({ _id: old._id })).toEqual(before);
+      expect(before?.updatedAt).toEqual(old.updatedAt);
+      // MongoDB fills the words in once and says so; the embedded engine indexes the text itself.
+      expect(messages.length).toBe(engine.name === 'mongodb' ? 1 : 0);
     });
   });
 }
