@@ -46,6 +46,8 @@ export class EmbeddedStore implements Store {
       const model = this.mongoose.models[def.name] ?? this.mongoose.model(def.name, def.schema);
       c = new EmbeddedCollection<T>(this.database, model, def.search);
       this.collections.set(def.name, c);
+      // Its table, made inside an open transaction, goes if that rolls back: make it again then.
+      this.database.onRollback(() => this.collections.delete(def.name));
     }
     return c as EmbeddedCollection<T>;
   }
@@ -57,6 +59,10 @@ export class EmbeddedStore implements Store {
 
   transaction<R>(fn: () => Promise<R>): Promise<R> {
     return this.database.transaction(fn);
+  }
+
+  afterCommit(fn: () => void): void {
+    this.database.afterCommit(fn);
   }
 
   isReady() {

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import mongoose, { type Connection, type Model } from 'mongoose';
 import {
   DuplicateKeyError,
@@ -26,11 +27,13 @@ import { declaredIndexes, duplicatesPipeline, IndexBuildError, indexName, mongos
 export class MongoStore implements Store {
   readonly engine = 'mongodb' as const;
   private readonly collections = new Map<string, Collection<any>>();
+  /** What runs once the caller's transaction has committed (see afterCommit). */
+  private readonly committed = new AsyncLocalStorage<(() => void)[]>();
 
   private constructor(
     readonly connection: Connection,
     /** A replica set or a sharded cluster: the deployments that support transactions. */
-    private readonly transactional: boolean,
+    readonly transactional: boolean,
   ) {}
 
   static async connect(uri: string): Promise<MongoStore> {
@@ -42,10 +45,32 @@ export class MongoStore implements Store {
     return new MongoStore(connection, Boolean(hello.setName) || hello.msg === 'isdbgrid');
   }
 
-  transaction<T>(fn: () => Promise<T>): Promise<T> {
+  /**
+   * A session transaction on a replica set; elsewhere `fn` simply runs (its writes are not
+   * undone when it throws). Note that MongoDB aborts a transaction at its first failed write —
+   * a duplicate key included, even one the caller catches — so `fn` then fails as a whole.
+   */
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
     // Inside a transaction already: join it.
-    if (!this.transactional || openSession()) return fn();
-    return this.connection.transaction(() => fn());
+    if (this.committed.getStore()) return fn();
+    const after: (() => void)[] = [];
+    const value = await this.committed.run(after, () =>
+      this.transactional && !openSession()
+        ? this.connection.transaction(() => {
+            // A retried attempt starts afresh.
+            after.length = 0;
+            return fn();
+          })
+        : fn(),
+    );
+    for (const run of after) run();
+    return value;
+  }
+
+  afterCommit(fn: () => void): void {
+    const after = this.committed.getStore();
+    if (after) after.push(fn);
+    else fn();
   }
 
   collection<T extends { _id: string }>(def: ModelDef<T>): Collection<T> {

@@ -75,5 +75,8 @@ export function enginesUnderTest(): EngineUnderTest[] {
   return [{ name: TEST_ENGINE, open: openTestStore, place: testPlace }];
 }
 
+/** True when the store undoes a failed transaction's writes (the embedded engine; MongoDB on a replica set). */
+export const undoesFailedTransactions = (store: Store) => !(store instanceof MongoStore) || store.transactional;
+
 /** True in a run on the embedded engine: the contract suites say the MongoDB leg is not this run. */
 export const mongoLegSkipped = TEST_ENGINE !== 'mongodb';
