@@ -88,9 +88,18 @@ export class DocumentChecker {
   check(doc: Plain, validate?: (path: string) => boolean): Plain {
     const out: Plain = {};
     for (const f of this.fields) {
-      const value = this.castField(f, getPath(doc, f.segments), out, validate);
+      const checked = !validate || validate(f.path);
+      const stored = getPath(doc, f.segments);
+      let value: unknown;
+      try {
+        value = this.castField(f, stored, out, validate);
+      } catch (err) {
+        // A value an update does not touch stays as stored, as on MongoDB.
+        if (checked) throw err;
+        value = stored;
+      }
       if (value !== undefined) setPath(out, f.segments, value);
-      if (!validate || validate(f.path)) {
+      if (checked) {
         const err = f.kind === 'scalar' || f.kind === 'mixed' ? f.type.doValidateSync(value, out) : ownValidators.call(f.type, value, out);
         if (err) throw new SchemaRefusal(f.path, err.message, { cause: err });
       }

@@ -5,6 +5,7 @@ import path from 'node:path';
 export const STORE_FREE = new Set([
   'tests/app/config.test.ts',
   'tests/app/mongo-leg.test.ts',
+  'tests/contract/document-checker.test.ts',
   'tests/bot/risk/risk-detector.test.ts',
   'tests/locales/locales.test.ts',
   'tests/bot/channels/telegram/fake-bot-api.test.ts',
