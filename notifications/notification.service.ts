@@ -182,12 +182,21 @@ export class NotificationService {
     return newest ? new Date(newest.updatedAt).toISOString() : null;
   }
 
-  /** Staff alerts by Telegram or e-mail that are being retried or were refused, newest first (for admins). */
-  failedDeliveries(limit = 20): Promise<OutboxItem[]> {
-    return this.deps.store.collection(OutboxModel).find(
+  /**
+   * Staff alerts and account e-mails by Telegram or e-mail that are being retried or were
+   * refused, newest first (for admins), each with the name of the person an e-mail was for.
+   */
+  async failedDeliveries(limit = 20): Promise<(OutboxItem & { recipientName: string | null })[]> {
+    const items = await this.deps.store.collection(OutboxModel).find(
       { recipientKey: { $regex: `^${STAFF_RECIPIENT}` }, $or: [{ status: 'undelivered' }, { status: 'pending', attempts: { $gt: 0 } }] },
       { sort: { updatedAt: -1 }, limit },
     );
+    const mailPrefix = `${STAFF_RECIPIENT}email:`;
+    const staffIdOf = (item: OutboxItem) => (item.recipientKey.startsWith(mailPrefix) ? item.recipientKey.slice(mailPrefix.length) : null);
+    const ids = [...new Set(items.map(staffIdOf).filter((id): id is string => id !== null))];
+    const people = ids.length ? await this.deps.store.collection(StaffModel).find({ _id: { $in: ids } }) : [];
+    const names = new Map(people.map((p) => [p._id, p.name]));
+    return items.map((item) => ({ ...item, recipientName: names.get(staffIdOf(item) ?? '') ?? null }));
   }
 
   /** A staff alert refused for good: the admins are told in the back office (not by e-mail when e-mail is what failed). */

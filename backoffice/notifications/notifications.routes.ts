@@ -32,7 +32,7 @@ export function notificationRoutes(deps: BackofficeDeps): Router {
     const failed = staff!.role === 'admin' ? await service.failedDeliveries() : [];
     render(req, res, 'notifications/notifications.njk', {
       items: list.items.map((n) => ({ ...n, text: notificationText(n, lang), at: formatDate(n.createdAt, lang) })),
-      failed: failed.map((f) => ({ channel: f.channel, status: f.status, attempts: f.attempts, error: f.lastError, at: formatDate(f.updatedAt, lang) })),
+      failed: failed.map((f) => ({ channel: f.channel, who: f.recipientName, status: f.status, attempts: f.attempts, error: f.lastError, at: formatDate(f.updatedAt, lang) })),
       emailOn: deps.config.SMTP_URL !== undefined,
       emailAlerts: staff!.emailAlerts !== false,
       manager: staff!.role !== 'counsellor',

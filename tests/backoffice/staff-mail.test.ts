@@ -132,7 +132,7 @@ describe('staff e-mail through a real local SMTP server', () => {
 
     const page = await admin.get('/admin/notifications');
     const failed = page.html.slice(page.html.indexOf('id="failed"'));
-    expect(failed).toContain(`email · ${vi('admin.notify.failed_status.undelivered')}`);
+    expect(failed).toContain(`email → Không Có Thật · ${vi('admin.notify.failed_status.undelivered')}`);
     expect(failed).toContain('smtp_550');
     expect(page.html).not.toContain(vi('admin.notify.failed_none'));
     // The news of a failed e-mail is not itself e-mailed (it would fail again, and again).

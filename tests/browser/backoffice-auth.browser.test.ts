@@ -10,6 +10,7 @@ import { createStaffAccount, freshTotpCode } from '../helpers/admin-client.js';
 import { expectAccessible } from '../helpers/axe.js';
 import { chromiumSuiteTitle, DESKTOP, hasChromium, launchChromium, newPerson, PHONE, shotWithoutOverflow as shot, type StorageState, type Viewport } from '../helpers/browser.js';
 import { engineEnv } from '../helpers/engines.js';
+import { startSmtp, type LocalSmtp } from '../helpers/smtp.js';
 import { newId, newSession } from '../helpers/web-chat.js';
 
 const ADMIN = { email: 'admin@example.test', password: 'correct horse battery' };
@@ -18,11 +19,14 @@ describe.skipIf(!hasChromium)(chromiumSuiteTitle('back-office sign-in, two-facto
   let app: App;
   let dataDir: string;
   let browser: Browser;
+  let smtp: LocalSmtp;
   const problems: string[] = [];
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'htx-backoffice-browser-'));
-    const config = loadConfig({ ...engineEnv(), PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password });
+    smtp = await startSmtp();
+    const mail = { SMTP_URL: smtp.url, SMTP_FROM: 'Hộp Thư Xanh <no-reply@example.test>' };
+    const config = loadConfig({ ...engineEnv(), PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, ...mail });
     app = await startApp(config, { processEvery: 50 });
     browser = await launchChromium();
   }, 60_000);
@@ -30,6 +34,7 @@ describe.skipIf(!hasChromium)(chromiumSuiteTitle('back-office sign-in, two-facto
   afterAll(async () => {
     await browser?.close();
     await app?.stop();
+    await smtp?.stop();
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -81,6 +86,9 @@ describe.skipIf(!hasChromium)(chromiumSuiteTitle('back-office sign-in, two-facto
     await desk.page.getByRole('button', { name: 'Tạo lời mời' }).click();
     const link = await desk.page.locator('#invite-link').innerText();
     expect(link).toMatch(/\/admin\/invite\/[\w-]{43}$/);
+    // SMTP is set up: the link also went to the person by e-mail, and the page says so.
+    expect(await desk.page.locator('#invite-mailed').innerText()).toContain('thuha@example.test');
+    await expect.poll(() => smtp.mails.find((m) => m.to.includes('thuha@example.test'))?.text.includes(link) ?? false).toBe(true);
     await shot(desk.page, 'staff-invited-desktop');
 
     // The counsellor, on a phone, with a fresh profile.
@@ -170,6 +178,10 @@ describe.skipIf(!hasChromium)(chromiumSuiteTitle('back-office sign-in, two-facto
     expect(await desk.page.locator('#inbox-counts a', { hasText: 'Mới' }).innerText()).toMatch(/Mới\s*1/);
     expect(await desk.page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
     await shot(desk.page, 'live-inbox-urgent-desktop');
+    await desk.page.locator('#bell').click();
+    await desk.page.locator('.notify-list li.unread.urgent', { hasText: urgent.code }).waitFor();
+    await shot(desk.page, 'notifications-desktop');
+    await expectAccessible(desk.page, 'notifications');
     expect(problems).toEqual([]);
     await desk.context.close();
   });
