@@ -33,8 +33,8 @@ const CASE_FIELDS = ['status', 'firstResponseAt', 'createdAt', 'firstResponseDue
 
 /** A step saved only if nobody stepped the subject since it was read (`ladderSeq`), so a rung fires once. */
 const claimOf = (doc: { _id: string; ladderSeq?: number | null }, plan: LadderStep): UpdateOne => ({
-  // A document from before the ladder has no ladderSeq yet (null matches a missing field).
-  filter: { _id: doc._id, ladderSeq: doc.ladderSeq ?? null },
+  // Never stepped: ladderSeq 0, or absent from a document stored before the ladder.
+  filter: { _id: doc._id, ladderSeq: doc.ladderSeq ? doc.ladderSeq : { $in: [0, null] } },
   update: { $set: { ladder: plan.state, nextReminderAt: plan.nextAt }, $inc: { ladderSeq: 1 } },
 });
 
