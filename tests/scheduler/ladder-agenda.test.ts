@@ -13,7 +13,7 @@ import { startApp, type App } from '../../app/app.js';
 import { loadConfig } from '../../app/config.js';
 import { newCaseCode } from '../../cases/case-code.js';
 import { CaseModel, NotificationModel, ReferralModel } from '../../models/index.js';
-import { engineEnv, tempDir } from '../helpers/engines.js';
+import { engineEnv, TEST_ENGINE, tempDir } from '../helpers/engines.js';
 import { eventually } from '../helpers/telegram-child.js';
 
 const Datastore = ((NedbModule as unknown as { default?: unknown }).default ?? NedbModule) as typeof NedbModule.default;
@@ -47,7 +47,11 @@ const oldCase = (_id: string, fields: Record<string, unknown> = {}) => ({
   ...fields,
 });
 
-describe('the escalation ladder as an agenda job on the embedded engine, started on data from before the ladder', () => {
+// The data comes from the embedded engine's former NeDB files: on the MongoDB leg this suite says it is skipped.
+const onMongo = TEST_ENGINE === 'mongodb';
+const TITLE = 'the escalation ladder as an agenda job on the embedded engine, started on data from before the ladder';
+
+describe.skipIf(onMongo)(onMongo ? `${TITLE} — SKIPPED on the MongoDB leg (the old data is NeDB files)` : TITLE, () => {
   let dataDir: string;
   let app: App;
   let now = new Date(T0.getTime() + 61 * MIN);
@@ -62,6 +66,8 @@ describe('the escalation ladder as an agenda job on the embedded engine, started
       oldCase('waiting'),
       oldCase('answered', { status: 'in_progress', firstResponseAt: at(5) }),
       oldCase('closed', { status: 'closed', closedAt: at(5) }),
+      // Answered before the ladder, then triaged after the upgrade: due for a look, yet without `ladderSeq`.
+      oldCase('touched', { status: 'in_progress', firstResponseAt: at(5), nextReminderAt: T0 }),
       oldCase('opinion', { kind: 'opinion', status: 'referred', firstResponseAt: at(-9 * 24 * 60) }),
     ]);
     await nedbFile(dataDir, 'referrals', [
@@ -91,6 +97,12 @@ describe('the escalation ladder as an agenda job on the embedded engine, started
   it('puts an old forwarded opinion whose agency answer is overdue on the ladder too', async () => {
     await waitFor('opinion', 'agency_2', 1);
     expect((await app.store.collection(ReferralModel).findOne({ _id: 'forwarded' }))!.ladderSeq).toBeGreaterThan(0);
+  });
+
+  it('steps an old case that is due but has no ladderSeq (nothing to say: it was answered) and lets it be', async () => {
+    const touched = () => app.store.collection(CaseModel).findOne({ _id: 'touched' });
+    await eventually(async () => (await touched())!.nextReminderAt === null, 10_000, async () => JSON.stringify(await touched()));
+    expect(await app.store.collection(NotificationModel).count({ caseId: 'touched' })).toBe(0);
   });
 
   it('leaves old cases that were answered or closed alone, and a second backfill finds nothing to do', async () => {
