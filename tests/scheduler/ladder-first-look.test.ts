@@ -9,7 +9,8 @@ import { CaseAlerts } from '../../notifications/case-alerts.js';
 import { NotificationService } from '../../notifications/notification.service.js';
 import { Outbox } from '../../outbox/outbox.service.js';
 import { EscalationLadder } from '../../scheduler/ladder.js';
-import { EmbeddedStore, type Store } from '../../store/index.js';
+import type { Store } from '../../store/index.js';
+import { openTestStore } from '../helpers/engines.js';
 
 const MIN = 60_000;
 
@@ -21,7 +22,7 @@ describe('the ladder of a case just opened', () => {
   const cipher = new DataCipher(crypto.randomBytes(32));
 
   beforeAll(async () => {
-    store = new EmbeddedStore(null);
+    store = await openTestStore();
     const outbox = new Outbox(store, cipher, logger);
     const notifications = new NotificationService({ store, outbox, cipher, logger, staffGroup: () => undefined, publicUrl: () => 'https://htx.example.vn', emailOn: false });
     const alerts = new CaseAlerts(store, notifications, logger);
