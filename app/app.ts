@@ -23,7 +23,7 @@ import {
 import { Lease } from '../coordination/lease.js';
 import { runWhileLeased, type LeasedRunner } from '../coordination/leased-task.js';
 import { WebChatSender } from '../bot/channels/web/web.sender.js';
-import { startZaloPolling, ZaloClient, ZaloFiles, ZaloSender, zaloWebhookRouter, type ZaloPolling } from '../bot/channels/zalo/zalo.adapter.js';
+import { startZaloPolling, ZaloClient, ZaloFiles, ZaloSender, zaloWebhookRouter } from '../bot/channels/zalo/zalo.adapter.js';
 import { ChannelStatusService, type ChannelSetup } from '../bot/channels/channel-status.service.js';
 import { webChatRouter } from '../bot/channels/web/web.routes.js';
 import { backofficeRouter } from '../backoffice/backoffice.router.js';
@@ -50,7 +50,7 @@ export interface AppOptions {
   processEvery?: string | number;
   outboxEvery?: string;
   telegramPoll?: { pollTimeoutSeconds?: number; backoffMs?: number; maxBackoffMs?: number; leaseMs?: number };
-  zaloPoll?: { pollTimeoutSeconds?: number; backoffMs?: number; maxBackoffMs?: number };
+  zaloPoll?: { pollTimeoutSeconds?: number; backoffMs?: number; maxBackoffMs?: number; leaseMs?: number };
   /**
    * A store already open, shared with another instance in this process (tests of several
    * instances); it is left open on stop. By default the app opens the configured one.
@@ -225,7 +225,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     }
   }
 
-  let zaloPolling: ZaloPolling | null = null;
+  let zaloPolling: LeasedRunner | null = null;
   if (config.ZALO_BOT_TOKEN) {
     const zalo = { token: config.ZALO_BOT_TOKEN, apiRoot: config.ZALO_API_ROOT };
     if (config.ZALO_WEBHOOK_URL && config.ZALO_WEBHOOK_SECRET) {
@@ -238,8 +238,11 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       );
       logger.info('zalo: webhook mode');
     } else {
-      zaloPolling = await startZaloPolling({ ...zalo, sink, sealRef: zaloRef.seal, logger, onProblem: zaloProblem, ...options.zaloPoll });
-      logger.info('zalo: polling');
+      // Zalo hands each update to one getUpdates call: one instance polls, by lease.
+      const { leaseMs = 30_000, ...pollOptions } = options.zaloPoll ?? {};
+      const lease = new Lease(store, `zalo-polling:${zalo.token.split(':')[0]}`, { ttlMs: leaseMs });
+      zaloPolling = runWhileLeased(lease, () => startZaloPolling({ ...zalo, sink, sealRef: zaloRef.seal, logger, onProblem: zaloProblem, ...pollOptions }), { logger });
+      logger.info('zalo: polling (in the instance that holds the lease)');
     }
   }
 

@@ -36,8 +36,10 @@ export class FakeZaloApi {
   readonly token = '1234567890:fake-zalo-token-for-tests';
   /** Every sendMessage accepted, in order. */
   readonly sent: ZaloSent[] = [];
-  /** Every call of every method (name and parameters), in order. */
-  readonly calls: { method: string; params: Record<string, unknown> }[] = [];
+  /** Every call of every method (name, parameters, when it arrived), in order. */
+  readonly calls: { method: string; params: Record<string, unknown>; at: number }[] = [];
+  /** getUpdates calls that arrived while another was still waiting (two pollers at once). */
+  overlappingPolls = 0;
   /** Paths of files downloaded, in order. */
   readonly downloads: string[] = [];
   webhook: { url: string; secret_token: string } | null = null;
@@ -130,7 +132,7 @@ export class FakeZaloApi {
     if (!match || req.method !== 'POST') return this.answer(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
     const [, token, method] = match as unknown as [string, string, string];
     const params = await readJson(req);
-    this.calls.push({ method, params });
+    this.calls.push({ method, params, at: Date.now() });
     if (token !== this.token || this.tokenRevoked) return this.answer(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
     switch (method) {
       case 'getMe':
@@ -159,6 +161,7 @@ export class FakeZaloApi {
     const next = this.queue.shift();
     if (next) return this.answer(res, 200, { ok: true, result: next });
     const seconds = Number(params.timeout ?? 30);
+    if (this.pendingPoll) this.overlappingPolls++;
     if (this.pendingPoll) this.answer(this.pendingPoll.res, 408, { ok: false, error_code: 408, description: 'Request timeout' });
     const timer = setTimeout(() => {
       if (this.pendingPoll?.res === res) this.pendingPoll = undefined;

@@ -3,21 +3,10 @@ import type { InboundMessage, InboundSink } from '../channel.js';
 import { ZaloApiError, ZaloClient, type ZaloClientOptions } from './zalo.client.js';
 import { toInboundMessage, zaloBodySchema, type ZaloLogger } from './zalo.inbound.js';
 
-/**
- * Who may poll: Zalo hands each update to one getUpdates call only, so only one instance polls.
- * `hold()` takes or renews the lease and says whether this instance has it.
- */
-export interface PollingLease {
-  hold(): Promise<boolean>;
-  release(): Promise<void>;
-}
-
 export interface ZaloPollingOptions extends ZaloClientOptions {
   sink: InboundSink;
   sealRef: (url: string) => string;
   logger: ZaloLogger;
-  /** Without one, this instance polls as if it held the lease. */
-  lease?: PollingLease | undefined;
   /** Seconds Zalo holds an empty getUpdates open (default 30, as documented). */
   pollTimeoutSeconds?: number | undefined;
   /** First wait after a failure, doubled up to `maxBackoffMs` (defaults 1 000 and 30 000 ms). */
@@ -38,7 +27,8 @@ export interface ZaloPolling {
  * came. There is no offset to confirm: an update Zalo handed out is not handed out again, so it
  * is stored before the next call, retried with backoff until the store takes it. Network
  * failures, 408, 429 and 5xx are waited out; 401 (a wrong token) too, loudly, since an admin may
- * fix it without a restart.
+ * fix it without a restart. Zalo hands each update to one getUpdates call only: the composition
+ * root runs this loop in one instance at a time, by lease (`runWhileLeased`), as for Telegram.
  */
 export async function startZaloPolling(options: ZaloPollingOptions): Promise<ZaloPolling> {
   const loop = new ZaloPollingLoop(new ZaloClient(options), options);
@@ -69,17 +59,9 @@ class ZaloPollingLoop {
   }
 
   async run(): Promise<void> {
-    try {
-      while (!this.aborted) {
-        if (this.options.lease && !(await this.options.lease.hold().catch(() => false))) {
-          await this.wait(this.options.pollTimeoutSeconds !== undefined ? this.options.pollTimeoutSeconds * 1000 : 10_000);
-          continue;
-        }
-        const update = await this.fetch();
-        if (update) await this.store(update);
-      }
-    } finally {
-      await this.options.lease?.release().catch(() => undefined);
+    while (!this.aborted) {
+      const update = await this.fetch();
+      if (update) await this.store(update);
     }
   }
 
