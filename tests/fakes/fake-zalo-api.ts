@@ -3,13 +3,14 @@
  * as documented (shared docs `ZALO_BOT_API.md`): `POST /bot<TOKEN>/<method>` with JSON, answers
  * `{ok, result}` or `{ok:false, error_code, description}`. getUpdates hands out ONE update per
  * call and answers 408 when none came within `timeout` seconds, and refuses while a webhook is
- * set; sendMessage refuses texts over 2,000 characters. Photos children send are real files
- * (a tiny JPEG) served at the URL given in the update.
+ * set; sendMessage refuses texts over 2,000 characters. Photos and voice notes children send are
+ * real files (a tiny JPEG, a tiny ADTS AAC) served at the URL given in the update; `voiceUpdate`
+ * can also point at a file that is no recording (an HTML page) or one over the evidence limit.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tinyJpeg } from './media-files.js';
+import { tinyAac, tinyJpeg } from './media-files.js';
 
 export interface ZaloSent {
   chat_id: string;
@@ -101,6 +102,16 @@ export class FakeZaloApi {
     return this.update('message.image.received', chatId, { photo: `${this.apiRoot}/files/photo-${randomBytes(4).toString('hex')}.jpg`, ...(caption ? { caption } : {}) });
   }
 
+  /**
+   * A voice note. Zalo documents no shape for `message.voice.received` (shared docs: seen only in
+   * community code): the file's URL comes in `url`, as for stickers, or in `voice_url`.
+   */
+  voiceUpdate(chatId: string, options: { field?: 'url' | 'voice_url'; file?: 'voice' | 'page' | 'huge' } = {}): ZaloUpdate {
+    const file = options.file ?? 'voice';
+    const url = `${this.apiRoot}/files/${file}-${randomBytes(4).toString('hex')}.${file === 'page' ? 'html' : 'aac'}`;
+    return this.update('message.voice.received', chatId, { [options.field ?? 'url']: url });
+  }
+
   stickerUpdate(chatId: string): ZaloUpdate {
     return this.update('message.sticker.received', chatId, { sticker: 'bfe5c2d1a7e44ebd9b8b8f1e', url: 'https://zalo-api.zadn.vn/sticker.png' });
   }
@@ -125,6 +136,11 @@ export class FakeZaloApi {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (req.method === 'GET' && url.pathname.startsWith('/files/')) {
       this.downloads.push(url.pathname);
+      const name = url.pathname.slice('/files/'.length);
+      if (name.startsWith('voice-')) return void res.writeHead(200, { 'content-type': 'audio/aac' }).end(tinyAac());
+      // An error page served as if it were the file: the evidence job must see it is no recording.
+      if (name.startsWith('page-')) return void res.writeHead(200, { 'content-type': 'audio/aac' }).end('<!doctype html><p>File not found</p>');
+      if (name.startsWith('huge-')) return void res.writeHead(200, { 'content-type': 'audio/aac' }).end(Buffer.concat([tinyAac(), Buffer.alloc(9 * 1024 * 1024)]));
       res.writeHead(200, { 'content-type': 'image/jpeg' }).end(tinyJpeg());
       return;
     }

@@ -45,7 +45,7 @@ const sessionEnded = (res: express.Response) => res.status(410).json({ ok: false
 /** Why an upload is refused, for the page's developers; the page shows its own words. */
 const UPLOAD_REFUSALS: Record<string, string> = {
   empty_file: 'the file is empty',
-  unsupported_media_type: 'only photos (JPEG, PNG, WebP) and voice recordings (MP3, OGG, M4A/MP4, WebM) can be sent',
+  unsupported_media_type: 'only photos (JPEG, PNG, WebP) and voice recordings (MP3, OGG, M4A/MP4, WebM, AAC) can be sent',
   too_large: `a file can be at most ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB`,
 };
 

@@ -79,6 +79,30 @@ describe('Zalo, by polling (one update per getUpdates call, 408 when none)', () 
     expect(JSON.stringify(messages)).not.toContain(bot.fake.apiRoot);
   });
 
+  it('keeps voice notes as evidence like photos (url or voice_url), and refuses a file that is no recording or is too large', async () => {
+    const child = bot.child();
+    await child.says('chào');
+    await child.says('2');
+    const found = (await bot.app.store.collection(CaseModel).findOne({ code: codeIn(await skipAll(child)) }))!;
+    // After the receipt, each voice note goes to the open case at once, and the child is told so.
+    expect((await child.sendsVoice()).join('\n')).toContain(found.code);
+    await child.sendsVoice({ field: 'voice_url' });
+    await child.sendsVoice({ file: 'page' });
+    await child.sendsVoice({ file: 'huge' });
+    const blobs = bot.app.store.collection(EvidenceBlobModel);
+    const settled = async () => (await blobs.find({ caseId: found._id })).filter((b) => b.status !== 'pending');
+    await eventually(async () => (await settled()).length === 4, 15_000, async () => `voice notes not settled: ${JSON.stringify(await blobs.find({ caseId: found._id }))}`);
+    const byStatus = (await settled()).map((b) => [b.kind, b.status, b.mime ?? b.lastError]).sort();
+    expect(byStatus).toEqual([
+      ['voice', 'failed', 'file_too_large'],
+      ['voice', 'failed', 'unsupported_media_type'],
+      ['voice', 'stored', 'audio/aac'],
+      ['voice', 'stored', 'audio/aac'],
+    ]);
+    const messages = await bot.app.store.collection(MessageModel).find({ caseId: found._id });
+    expect(messages.flatMap((m) => m.attachments).filter((a) => a.kind === 'voice')).toHaveLength(4);
+  });
+
   it('delivers a counsellor reply, split under 2,000 characters at sentence boundaries', async () => {
     const child = bot.child();
     await child.says('chào');
