@@ -13,6 +13,7 @@ import { parseYearlyDates } from '../reports/report-reminders.js';
 import { StaffGroupNotifier } from '../reports/staff-group.notifier.js';
 import { ConversationEngine } from '../bot/conversation/conversation.engine.js';
 import { InboundService } from '../bot/inbound.service.js';
+import { FloodGuard } from '../bot/flood.guard.js';
 import {
   setTelegramWebhook,
   startTelegramPolling,
@@ -130,7 +131,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       return { provinceHotline, provinceName, webChatUrl: `${publicUrl}/chat` };
     },
   });
-  const inbound = new InboundService(store, cipher, engine, outbox, logger);
+  const flood = new FloodGuard(store, { limit: config.FLOOD_LIMIT, windowMs: config.FLOOD_WINDOW_SECONDS * 1000 });
+  const inbound = new InboundService(store, cipher, engine, outbox, logger, flood);
   outbox.startDelivery();
   const channels = new ChannelStatusService(store, channelSetups(config, () => `${publicUrl}/chat`));
   // A Zalo file URL may open the file for anyone: it travels sealed, opened only by ZaloFiles.

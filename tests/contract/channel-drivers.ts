@@ -17,7 +17,7 @@ import { FakeZaloApi } from '../fakes/fake-zalo-api.js';
 import { eventually, PROVINCE_HOTLINE, TEST_APP_OPTIONS } from '../helpers/telegram-child.js';
 
 const QUIET_MS = 10_000;
-const TELEGRAM_SECRET = 'contract_suite_webhook_secret_0123';
+export const TELEGRAM_SECRET = 'contract_suite_webhook_secret_0123';
 
 /** A child on one channel. Every action resolves with the bot's new texts. */
 export interface ChannelChild {
@@ -48,7 +48,8 @@ export interface ChannelWorld {
   close(): Promise<void>;
 }
 
-export async function startChannelWorld(): Promise<ChannelWorld> {
+/** `env` adds to or overrides the app's environment (e.g. a low flood limit). */
+export async function startChannelWorld(env: Record<string, string> = {}): Promise<ChannelWorld> {
   const [telegram, zalo] = await Promise.all([new FakeBotApi().start(), new FakeZaloApi().start()]);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'htx-channels-'));
   const config = loadConfig({
@@ -65,6 +66,7 @@ export async function startChannelWorld(): Promise<ChannelWorld> {
     TELEGRAM_WEBHOOK_SECRET: TELEGRAM_SECRET,
     ZALO_BOT_TOKEN: zalo.token,
     ZALO_API_ROOT: zalo.apiRoot,
+    ...env,
   });
   const app = await startApp(config, { ...TEST_APP_OPTIONS, zaloPoll: { pollTimeoutSeconds: 1, backoffMs: 50, maxBackoffMs: 200 } });
   return {
