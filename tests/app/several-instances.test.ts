@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type App } from '../../app/app.js';
 import { loadConfig } from '../../app/config.js';
 import { LOCKOUT_AFTER } from '../../backoffice/auth/lockout.js';
-import { LeaseModel, StaffModel } from '../../models/index.js';
+import { ContactModel, ConversationModel, InboundUpdateModel, LeaseModel, OutboxModel, StaffModel } from '../../models/index.js';
+import { tr } from '../../locales/i18n.js';
 import type { Store } from '../../store/index.js';
 import { FakeBotApi, waitUntil } from '../fakes/fake-bot-api.js';
 import { FakeZaloApi } from '../fakes/fake-zalo-api.js';
@@ -15,6 +16,8 @@ import { eventually, newId, newSession, type Entry } from '../helpers/web-chat.j
 
 const ADMIN = { email: 'admin@example.test', password: 'correct horse battery' };
 const LEASE_MS = 3000;
+/** A low flood limit, in a window of a day: the messages a test counts never straddle two windows. */
+const FLOOD_LIMIT = 3;
 
 /** One instance: its app and what it logged. */
 interface Instance {
@@ -55,6 +58,8 @@ describe('two instances on one store', () => {
       TELEGRAM_API_ROOT: fake.apiRoot,
       ZALO_BOT_TOKEN: zalo.token,
       ZALO_API_ROOT: zalo.apiRoot,
+      FLOOD_LIMIT: String(FLOOD_LIMIT),
+      FLOOD_WINDOW_SECONDS: '86400',
     });
     const app = await startApp(config, {
       ...TEST_APP_OPTIONS,
@@ -198,5 +203,31 @@ describe('two instances on one store', () => {
     expect(statuses.filter((s) => s === 429)).toEqual([]);
     expect((await post(a, 'một tin nữa')).status).toBe(429);
     expect((await post(b, 'một tin nữa')).status).toBe(429);
+  });
+
+  it('counts a chat writing through both instances toward one flood limit: one "wait a moment", then quiet, nothing lost', async () => {
+    const session = newSession();
+    const sessionKey = a.app.cipher.pseudonym('web', session);
+    const updates = store.collection(InboundUpdateModel);
+    // Each message is handled before the next is sent, alternately by each instance.
+    const send = async (i: Instance, text: string) => {
+      const id = newId();
+      const res = await fetch(`${i.app.url}/chat/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-chat-session': session }, body: JSON.stringify({ id, text }) });
+      expect(res.status).toBe(202);
+      await eventually(() => updates.findOne({ _id: `web:${sessionKey}:${id}` }), (u) => u?.status === 'done');
+    };
+    const story = (n: number) => `Em kể thêm chuyện ở lớp, phần ${n}`;
+    await send(a, 'chào');
+    for (let n = 2; n <= FLOOD_LIMIT + 3; n++) await send(n % 2 ? a : b, story(n));
+    await eventually(() => store.collection(OutboxModel).count({ recipientKey: `web:${sessionKey}`, status: { $in: ['pending', 'sending'] } }), (n) => n === 0);
+    const bot = (await (await fetch(`${b.app.url}/chat/api/messages?after=0`, { headers: { 'x-chat-session': session } })).json()) as { messages: Entry[] };
+    const said = bot.messages.filter((m) => m.from === 'bot').map((m) => m.text);
+    const wait = tr('vi')('bot.flood.wait');
+    // Counted per instance, neither would have reached the limit: each handled at most three.
+    expect(said.filter((t) => t === wait)).toHaveLength(1);
+    expect(said.at(-1)).toBe(wait);
+    const contact = await store.collection(ContactModel).findOne({ channel: 'web', pseudonym: sessionKey });
+    const conversation = await store.collection(ConversationModel).findOne({ contactId: contact!._id });
+    expect(conversation!.heldText).toEqual(Array.from({ length: FLOOD_LIMIT + 2 }, (_, i) => story(i + 2)));
   });
 });
