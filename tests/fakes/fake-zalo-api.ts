@@ -39,6 +39,9 @@ export class FakeZaloApi {
   readonly sent: ZaloSent[] = [];
   /** Every call of every method (name, parameters, when it arrived), in order. */
   readonly calls: { method: string; params: Record<string, unknown>; at: number }[] = [];
+  /** getUpdates calls answered with an update, and with 408 (none came in time). */
+  handedOut = 0;
+  timeouts = 0;
   /** getUpdates calls that arrived while another was still waiting (two pollers at once). */
   overlappingPolls = 0;
   /** Paths of files downloaded, in order. */
@@ -87,6 +90,7 @@ export class FakeZaloApi {
     if (poll) {
       this.pendingPoll = undefined;
       clearTimeout(poll.timer);
+      this.handedOut++;
       this.answer(poll.res, 200, { ok: true, result: this.queue.shift() });
     }
     return update;
@@ -175,12 +179,16 @@ export class FakeZaloApi {
   private getUpdates(res: ServerResponse, params: Record<string, unknown>) {
     if (this.webhook) return this.answer(res, 400, { ok: false, error_code: 400, description: 'Webhook is set: getUpdates is not available' });
     const next = this.queue.shift();
-    if (next) return this.answer(res, 200, { ok: true, result: next });
+    if (next) {
+      this.handedOut++;
+      return this.answer(res, 200, { ok: true, result: next });
+    }
     const seconds = Number(params.timeout ?? 30);
     if (this.pendingPoll) this.overlappingPolls++;
     if (this.pendingPoll) this.answer(this.pendingPoll.res, 408, { ok: false, error_code: 408, description: 'Request timeout' });
     const timer = setTimeout(() => {
       if (this.pendingPoll?.res === res) this.pendingPoll = undefined;
+      this.timeouts++;
       this.answer(res, 408, { ok: false, error_code: 408, description: 'Request timeout' });
     }, seconds * 1000);
     this.pendingPoll = { res, timer };

@@ -47,7 +47,8 @@ class ZaloPollingLoop {
   private readonly abort = new AbortController();
   private failures = 0;
   private webhookCleared = false;
-  private problem: string | null = null;
+  /** Unknown at start: the first call's outcome is reported, clearing a problem left by an earlier run. */
+  private problem: string | null | undefined = undefined;
 
   constructor(
     private readonly client: ZaloClient,

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ChannelStatusService } from '../../../../bot/channels/channel-status.service.js';
 import { splitText } from '../../../../bot/channels/zalo/zalo.adapter.js';
 import { ChildReplies } from '../../../../cases/child-reply.js';
 import { tr } from '../../../../locales/i18n.js';
@@ -119,7 +120,47 @@ describe('Zalo, by polling (one update per getUpdates call, 408 when none)', () 
     expect(parts[0]!.text.endsWith('.')).toBe(true);
   });
 
-  it('ignores a repeated update, and handled several queued ones one per call', async () => {
+  it('takes several updates queued at once one per getUpdates call, and keeps polling through 408s', async () => {
+    const timeouts = bot.fake.timeouts;
+    // Nobody wrote for a while: Zalo answered 408, and the loop simply asked again.
+    await eventually(() => bot.fake.timeouts >= timeouts + 2, 10_000, () => 'two empty polls (408)');
+    const children = [bot.child(), bot.child(), bot.child()];
+    const handedOut = bot.fake.handedOut;
+    const updates = children.map((c) => bot.fake.textUpdate(c.chatId, 'chào'));
+    for (const u of updates) bot.fake.push(u);
+    for (const [i, c] of children.entries()) await bot.quiet(c.chatId, updates[i]!);
+    for (const c of children) expect(c.received.map((m) => m.text).join('\n')).toContain('111');
+    expect(bot.fake.handedOut - handedOut).toBe(3);
+    expect(await channelProblem(bot)).toBeNull();
+  });
+
+  it('retries a send Zalo refuses with 401 (our token), shows it in settings, and clears it once polling works again', async () => {
+    const child = bot.child();
+    bot.fake.failNextSends({ code: 401, description: 'Unauthorized' });
+    expect((await child.says('chào')).join('\n')).toContain('111');
+    expect(await bot.app.store.collection(OutboxModel).count({ recipientKey: bot.recipientKey(child.chatId), status: 'undelivered' })).toBe(0);
+    expect(await channelProblem(bot)).toContain('401');
+
+    // The token refused for polling too (reset in Zalo Bot Creator), then working again.
+    const revokedAt = Date.now();
+    bot.fake.tokenRevoked = true;
+    const answer = child.says('menu');
+    await eventually(() => bot.fake.calls.some((c) => c.method === 'getUpdates' && c.at > revokedAt), 10_000, () => 'a poll with the refused token');
+    bot.fake.tokenRevoked = false;
+    expect((await answer).join('\n')).toContain(vi('bot.menu.report'));
+    await eventually(async () => (await channelProblem(bot)) === null, 10_000, () => 'the problem to clear');
+  });
+
+  it('clears a problem left from before a restart once polling works', async () => {
+    bot.fake.failNextSends({ code: 401, description: 'Unauthorized' });
+    await bot.child().says('chào');
+    expect(await channelProblem(bot)).toContain('401');
+    await bot.stopApp();
+    await bot.startApp();
+    await eventually(async () => (await channelProblem(bot)) === null, 10_000, () => 'the old problem to clear');
+  });
+
+  it('ignores a repeated update, and polls with the configured timeout', async () => {
     const child = bot.child();
     const update = bot.fake.textUpdate(child.chatId, 'chào');
     await child.act(update);
@@ -178,6 +219,12 @@ describe('splitting a long text for Zalo', () => {
     expect(parts[0]!.endsWith('.')).toBe(true);
   });
 });
+
+/** The receiving or sending problem the settings page shows for Zalo, if any. */
+async function channelProblem(bot: ZaloHarness): Promise<string | null> {
+  const [zalo] = await new ChannelStatusService(bot.app.store, [{ channel: 'zalo', mode: 'polling' }]).list();
+  return zalo!.problem?.error ?? null;
+}
 
 async function skipAll(child: ReturnType<ZaloHarness['child']>): Promise<string[]> {
   const seen: string[] = [];
