@@ -6,11 +6,9 @@ import type { Agenda } from 'agenda';
 import { CaseService } from '../cases/cases.service.js';
 import { LiveSettings } from '../cases/live-settings.js';
 import { RetentionService } from '../cases/retention.service.js';
-import { tr } from '../locales/i18n.js';
 import { reportCalendar } from '../reports/report-calendar.js';
 import { sendDueReportReminders } from '../reports/report-reminder.job.js';
 import { parseYearlyDates } from '../reports/report-reminders.js';
-import { StaffGroupNotifier } from '../reports/staff-group.notifier.js';
 import { ConversationEngine } from '../bot/conversation/conversation.engine.js';
 import { InboundService } from '../bot/inbound.service.js';
 import { FloodGuard } from '../bot/flood.guard.js';
@@ -77,6 +75,8 @@ export interface App {
   ladder: EscalationLadder;
   /** Erases what is past its retention period (the daily job calls it). */
   retention: RetentionService;
+  /** The daily retention job's run: the period in force (the admins' setting, else RETENTION_DAYS). */
+  eraseExpired(now?: Date): ReturnType<RetentionService['run']>;
   agenda: Agenda;
   server: http.Server;
   /** The URL the HTTP server listens on. */
@@ -184,15 +184,13 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   publicUrl ||= url.replace('0.0.0.0', '127.0.0.1');
 
   const retention = new RetentionService(store, cases, logger);
-  const staffGroup = () => {
-    const chatId = settings.current().staffTelegramChatId;
-    return chatId && config.TELEGRAM_BOT_TOKEN ? { channel: 'telegram' as const, chatId } : null;
-  };
+  const eraseExpired = (now?: Date) =>
+    retention.run({ closedCaseDays: settings.current().retentionDays ?? config.RETENTION_DAYS, shortDays: config.RETENTION_SHORT_DAYS }, now);
   const reminderDeps = {
+    store,
     calendar: reportCalendar(settings.current().workingDays),
     schedule: { daysBefore: config.REPORT_REMINDER_DAYS_BEFORE, yearly: parseYearlyDates(config.REPORT_YEARLY_DATES) },
-    notifier: new StaffGroupNotifier(outbox, cipher, staffGroup),
-    t: tr('vi'),
+    notifications,
   };
   const agenda = await startScheduler({
     store,
@@ -201,7 +199,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     outbox,
     inbound,
     evidence: cases.evidence,
-    eraseExpired: () => retention.run({ closedCaseDays: settings.current().retentionDays ?? config.RETENTION_DAYS, shortDays: config.RETENTION_SHORT_DAYS }),
+    eraseExpired: () => eraseExpired(),
     remindReports: () => sendDueReportReminders(reminderDeps),
     processEvery: options.processEvery,
     outboxEvery: options.outboxEvery,
@@ -261,6 +259,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     notifications,
     ladder,
     retention,
+    eraseExpired,
     agenda,
     server,
     url,

@@ -49,3 +49,13 @@ export async function recipientsFor(store: Store, audience: Audience, c: Pick<Ca
   if (people.length === 0) people = await admins(store);
   return [...new Map(people.map((p) => [p._id, p])).values()];
 }
+
+/**
+ * The people who owe the province's reports, reminded of them: the coordinators who cover a
+ * province (each reports on their own) and the admins. Counsellors have no reports.
+ */
+export async function reportRecipients(store: Store): Promise<Staff[]> {
+  const staff = store.collection(StaffModel);
+  const coordinators = (await staff.find({ ...active, role: 'coordinator' })).filter((p) => p.areas.length > 0);
+  return [...coordinators, ...(await admins(store))];
+}

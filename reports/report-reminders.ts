@@ -20,6 +20,8 @@ export interface DueReminder {
   period: string;
   /** The same reminder is sent once, whichever instance or run sends it. */
   dedupeKey: string;
+  /** The report page's query that shows this report (`report=opinions&period=quarter&year=2026&quarter=3`). */
+  query: string;
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -49,17 +51,20 @@ export function remindersDue(today: { year: number; month: number; day: number }
   const aheadMonth = ahead.getUTCMonth() + 1;
   if (aheadMonth % 3 === 0 && ahead.getUTCDate() === 25) {
     const [year, quarter] = [ahead.getUTCFullYear(), aheadMonth / 3];
-    out.push({ kind: 'quarterly', deadline: iso(ahead), period: `${quarter}/${year}`, dedupeKey: `report-reminder:quarterly:${year}-Q${quarter}` });
+    const query = `report=opinions&period=quarter&year=${year}&quarter=${quarter}`;
+    out.push({ kind: 'quarterly', deadline: iso(ahead), period: `${quarter}/${year}`, dedupeKey: `report-reminder:quarterly:${year}-Q${quarter}`, query });
   }
   if (today.day === 1) {
     const last = new Date(Date.UTC(today.year, today.month - 2, 1));
     const [year, month] = [last.getUTCFullYear(), pad(last.getUTCMonth() + 1)];
-    out.push({ kind: 'monthly', deadline: iso(day), period: `${month}/${year}`, dedupeKey: `report-reminder:monthly:${year}-${month}` });
+    const query = `report=incidents&period=month&year=${year}&month=${last.getUTCMonth() + 1}`;
+    out.push({ kind: 'monthly', deadline: iso(day), period: `${month}/${year}`, dedupeKey: `report-reminder:monthly:${year}-${month}`, query });
   }
   for (const y of schedule.yearly) {
     if (ahead.getUTCMonth() + 1 === y.month && ahead.getUTCDate() === y.day) {
       const period = String(ahead.getUTCFullYear());
-      out.push({ kind: 'yearly', deadline: iso(ahead), period, dedupeKey: `report-reminder:yearly:${iso(ahead)}` });
+      const query = `report=incidents&period=year&year=${period}`;
+      out.push({ kind: 'yearly', deadline: iso(ahead), period, dedupeKey: `report-reminder:yearly:${iso(ahead)}`, query });
     }
   }
   return out;

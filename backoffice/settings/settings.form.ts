@@ -43,9 +43,20 @@ export const SlaForm = z.object({
   forwardedOpinionDays: inRange('forwardedOpinionDays'),
 });
 
+/** One message for every way a retention period can be wrong: it says what is accepted. */
+const RETENTION_INVALID = 'errors.fields.retention_days';
+
 /** Days a closed case's words are kept; empty means the server configuration's RETENTION_DAYS. */
 export const RetentionForm = z.object({
-  retentionDays: z.preprocess(blankToNull, z.coerce.number().int().min(RETENTION_LIMITS.min).max(RETENTION_LIMITS.max).nullable()),
+  retentionDays: z.preprocess(
+    blankToNull,
+    z.coerce
+      .number({ error: RETENTION_INVALID })
+      .int(RETENTION_INVALID)
+      .min(RETENTION_LIMITS.min, RETENTION_INVALID)
+      .max(RETENTION_LIMITS.max, RETENTION_INVALID)
+      .nullable(),
+  ),
 });
 
 export const slaFromForm = (form: Record<string, number>): SlaSettings =>

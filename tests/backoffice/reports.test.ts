@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../app/config.js';
 import { startApp, type App } from '../../app/app.js';
 import { newCaseCode } from '../../cases/case-code.js';
+import { readSettings } from '../../cases/live-settings.js';
+import { tr } from '../../locales/i18n.js';
 import { AuditEventModel, CaseModel, MessageModel, type Case, type StaffRole } from '../../models/index.js';
 import { AdminClient, createStaffAccount } from '../helpers/admin-client.js';
 
@@ -14,6 +16,8 @@ const DB = 'Điện Biên';
 const LC = 'Lai Châu';
 const Q3 = 'report=opinions&period=quarter&year=2026&quarter=3';
 const vn = (local: string) => new Date(`${local}+07:00`);
+const vi = tr('vi');
+const DAY = 24 * 60 * 60_000;
 
 /** RFC 4180: quoted fields may hold commas, quotes ("") and line breaks. */
 function parseCsv(text: string): string[][] {
@@ -72,6 +76,7 @@ describe('the reports section, through the routes (the real app, in-process)', (
     app = await startApp(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', STAFF_2FA: 'optional' }), { processEvery: 200 });
     await person('coordDB', 'coordinator', [DB]);
     await person('lan', 'counsellor', [DB]);
+    await person('boss', 'admin', []);
     for (let i = 0; i < 7; i++) await opinion(DB, 'school_play', `Em muốn có thêm sân chơi ở trường, nói với thầy Hùng giúp em (số ${i}: 0912 345 67${i})`, i);
     for (let i = 0; i < 2; i++) await opinion(DB, 'dignity', 'Cô giáo Mai không nên mắng cả lớp', 10 + i);
     await opinion(LC, 'school_play', 'Ý kiến ở Lai Châu', 20);
@@ -151,5 +156,57 @@ describe('the reports section, through the routes (the real app, in-process)', (
     expect(page.status).toBe(400);
     expect(page.html).toContain('Ngày kết thúc phải sau ngày bắt đầu.');
     expect(page.html).not.toContain('<svg');
+  });
+
+  describe('the retention period in the settings', () => {
+    const retentionDays = async () => (await readSettings(app.store))?.retentionDays ?? null;
+    let closedLongAgo: Case;
+
+    beforeAll(async () => {
+      // A case closed 40 days ago: kept under the server's 365 days, past a 30-day period.
+      closedLongAgo = await app.store.collection(CaseModel).insertOne({
+        code: newCaseCode(), kind: 'report', channel: 'web', contactId: 'c-retention', area: { province: DB }, status: 'closed', closedAt: new Date(Date.now() - 40 * DAY),
+      } as Partial<Case>);
+      await app.store.collection(MessageModel).insertOne({ caseId: closedLongAgo._id, author: 'child', text: 'chú hàng xóm hay đánh em' });
+    });
+
+    it('when an admin saves a retention period, then it is shown, audited by name, and the daily erasure uses it', async () => {
+      expect((await app.eraseExpired()).cases).toBe(0);
+      const saved = await clients.boss!.postForm('/admin/settings/retention', { retentionDays: '30' });
+      expect(saved.status).toBe(303);
+      const page = await clients.boss!.follow(saved);
+      expect(page.html).toContain(vi('admin.settings.saved.retention'));
+      expect(page.html).toMatch(/name="retentionDays"[^>]*value="30"|value="30"[^>]*name="retentionDays"/);
+      expect(await retentionDays()).toBe(30);
+      const [audit] = await app.store.collection(AuditEventModel).find({ action: 'settings.updated' });
+      expect(audit!.details).toEqual({ fields: ['retentionDays'] });
+
+      expect((await app.eraseExpired()).cases).toBe(1);
+      expect((await app.store.collection(MessageModel).findOne({ caseId: closedLongAgo._id }))!.text).toBe('');
+    });
+
+    it('when an admin enters a period out of range or not a whole number, then the form says what is accepted and nothing is saved', async () => {
+      for (const bad of ['10', '4000', 'một năm', '45.5']) {
+        const refused = await clients.boss!.postForm('/admin/settings/retention', { retentionDays: bad });
+        expect(refused.status, bad).toBe(400);
+        expect(refused.html).toContain(vi('errors.fields.retention_days'));
+        expect(refused.html).toContain(`value="${bad}"`);
+      }
+      expect(await retentionDays()).toBe(30);
+    });
+
+    it('when an admin empties the field, then the server\'s RETENTION_DAYS is in force again', async () => {
+      expect((await clients.boss!.postForm('/admin/settings/retention', { retentionDays: '' })).status).toBe(303);
+      expect(await retentionDays()).toBeNull();
+      expect((await clients.boss!.postForm('/admin/settings/retention', { retentionDays: '30' })).status).toBe(303);
+    });
+
+    it('when a coordinator or a counsellor tries to change the period, then they are refused and it stays as it was', async () => {
+      for (const who of ['coordDB', 'lan']) {
+        expect((await clients[who]!.get('/admin/settings')).status, who).toBe(403);
+        expect((await clients[who]!.postForm('/admin/settings/retention', { retentionDays: '3650' })).status, who).toBe(403);
+      }
+      expect(await retentionDays()).toBe(30);
+    });
   });
 });

@@ -32,6 +32,7 @@
   var uploadError = document.getElementById('upload-error');
   var fileInput = document.getElementById('file');
   var header = document.querySelector('.top');
+  var bottom = document.querySelector('.bottom');
 
   var state = {
     token: null,
@@ -193,7 +194,8 @@
     var start = null;
     for (var node = list.lastElementChild; node && !/\bmsg-child\b/.test(node.className); node = node.previousElementSibling) start = node;
     if (!start) return scrollToEnd();
-    var room = window.innerHeight - header.offsetHeight - 8;
+    // The screen between the sticky header and the sticky text box.
+    var room = window.innerHeight - header.offsetHeight - bottom.offsetHeight - 8;
     // From the answer's first line, unless that would leave what just arrived below the screen.
     if (firstNew && firstNew !== start && firstNew.getBoundingClientRect().top - start.getBoundingClientRect().top > room - 80) start = firstNew;
     var top = start.getBoundingClientRect().top + window.pageYOffset - header.offsetHeight - 8;
@@ -391,13 +393,16 @@
         setOffline(false);
         if (followLang(body.lang)) return;
         if (body.messages.length) markActive();
-        append(body.messages);
-        full = body.messages.length >= 200;
-        // The server shows back what it accepted: the "sending" bubble is no longer needed.
+        // The server shows back what it accepted: the "sending" bubble is no longer needed. It
+        // goes before the new messages are added, so that the bot's answer is the last thing in
+        // the list and is scrolled to from its first line (a "sending" bubble left last made the
+        // page scroll to the end, and a long receipt's code ended under the sticky header).
         Object.keys(state.pendingBubbles).forEach(function (id) {
           var sentGen = state.pendingBubbles[id].sentGen;
           if (sentGen !== null && gen > sentGen) dropPending(id);
         });
+        append(body.messages);
+        full = body.messages.length >= 200;
       })
       .catch(function () {
         setOffline(true);
