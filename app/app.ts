@@ -101,7 +101,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     staffTelegramChatId: config.STAFF_TELEGRAM_CHAT_ID,
   }).start();
   let publicUrl = config.PUBLIC_URL ?? '';
-  const email = config.SMTP_URL && config.SMTP_FROM ? new EmailSender(config.SMTP_URL, config.SMTP_FROM) : null;
+  const email = config.SMTP_URL && config.SMTP_FROM ? new EmailSender(config.SMTP_URL, config.SMTP_FROM, (sealed) => cipher.decrypt(sealed)) : null;
   if (email) outbox.registerSender(email);
   const notifications = new NotificationService({
     store,
@@ -192,6 +192,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     schedule: { daysBefore: config.REPORT_REMINDER_DAYS_BEFORE, yearly: parseYearlyDates(config.REPORT_YEARLY_DATES) },
     notifications,
   };
+  await ladder.backfill();
   const agenda = await startScheduler({
     store,
     dataDir: config.DATA_DIR,

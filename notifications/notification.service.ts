@@ -24,6 +24,8 @@ export interface StaffAlert {
   recipients: Staff[];
   /** Also to the staff Telegram group (when one is set and the bot runs). */
   group: boolean;
+  /** False: not by e-mail either (the alert that an e-mail failed). By default, e-mail to those who keep it on. */
+  email?: boolean;
 }
 
 /** Which channels an alert went out on, and to how many people. */
@@ -88,7 +90,7 @@ export class NotificationService {
       await this.deps.outbox.enqueue([{ channel: 'telegram', addressEnc: this.deps.cipher.encrypt(group), recipientKey: `${STAFF_RECIPIENT}telegram`, message: { text: text('vi') }, dedupeKey: `group:${alert.key}` }]);
       channels.add('telegram');
     }
-    const mailed = this.deps.emailOn ? alert.recipients.filter((p) => p.emailAlerts !== false) : [];
+    const mailed = this.deps.emailOn && alert.email !== false ? alert.recipients.filter((p) => p.emailAlerts !== false) : [];
     await this.deps.outbox.enqueue(
       mailed.map((p) => ({
         channel: 'email' as const,
@@ -100,6 +102,25 @@ export class NotificationService {
     );
     if (mailed.length) channels.add('email');
     return { channels: [...channels], recipients: alert.recipients.length };
+  }
+
+  /**
+   * An e-mail about a person's own account (an invitation, a new set-password link, a reset of
+   * the second factor), through the outbox like the alerts: retried, a failure shown to admins,
+   * never blocking the caller. Its text waits sealed (it may carry a one-time link). Sent even to
+   * someone who turned alert e-mail off. False when SMTP is not set up (nothing is queued).
+   */
+  async mailStaff(person: Pick<Staff, '_id' | 'email'>, mail: { subject: string; text: string }): Promise<boolean> {
+    if (!this.deps.emailOn) return false;
+    await this.deps.outbox.enqueue([
+      {
+        channel: 'email',
+        addressEnc: this.deps.cipher.encrypt(person.email),
+        recipientKey: `${STAFF_RECIPIENT}email:${person._id}`,
+        message: { subject: mail.subject, text: this.deps.cipher.encrypt(mail.text), sealed: true },
+      },
+    ]);
+    return true;
   }
 
   /**
@@ -125,6 +146,11 @@ export class NotificationService {
     await this.deps.store
       .collection(StaffModel)
       .findOneAndUpdate({ _id: staffId, $or: [{ lastSeenAt: null }, { lastSeenAt: { $lt: new Date(now.getTime() - MINUTE_MS) } }] }, { $set: { lastSeenAt: now } });
+  }
+
+  /** A person's own choice: alert e-mails (urgent cases, the ladder) on or off. In-app stays on. */
+  async setEmailAlerts(staffId: string, on: boolean): Promise<void> {
+    await this.deps.store.collection(StaffModel).findOneAndUpdate({ _id: staffId }, { $set: { emailAlerts: on } });
   }
 
   unreadCount(staffId: string): Promise<number> {
@@ -156,19 +182,28 @@ export class NotificationService {
     return newest ? new Date(newest.updatedAt).toISOString() : null;
   }
 
-  /** Staff alerts by Telegram or e-mail that are being retried or were refused, newest first (for admins). */
-  failedDeliveries(limit = 20): Promise<OutboxItem[]> {
-    return this.deps.store.collection(OutboxModel).find(
+  /**
+   * Staff alerts and account e-mails by Telegram or e-mail that are being retried or were
+   * refused, newest first (for admins), each with the name of the person an e-mail was for.
+   */
+  async failedDeliveries(limit = 20): Promise<(OutboxItem & { recipientName: string | null })[]> {
+    const items = await this.deps.store.collection(OutboxModel).find(
       { recipientKey: { $regex: `^${STAFF_RECIPIENT}` }, $or: [{ status: 'undelivered' }, { status: 'pending', attempts: { $gt: 0 } }] },
       { sort: { updatedAt: -1 }, limit },
     );
+    const mailPrefix = `${STAFF_RECIPIENT}email:`;
+    const staffIdOf = (item: OutboxItem) => (item.recipientKey.startsWith(mailPrefix) ? item.recipientKey.slice(mailPrefix.length) : null);
+    const ids = [...new Set(items.map(staffIdOf).filter((id): id is string => id !== null))];
+    const people = ids.length ? await this.deps.store.collection(StaffModel).find({ _id: { $in: ids } }) : [];
+    const names = new Map(people.map((p) => [p._id, p.name]));
+    return items.map((item) => ({ ...item, recipientName: names.get(staffIdOf(item) ?? '') ?? null }));
   }
 
-  /** A staff alert refused for good: the admins are told in the back office. */
+  /** A staff alert refused for good: the admins are told in the back office (not by e-mail when e-mail is what failed). */
   private async onSettled(item: OutboxItem, status: 'sent' | 'undelivered') {
     if (status !== 'undelivered' || !item.recipientKey.startsWith(STAFF_RECIPIENT)) return;
     this.deps.logger.warn({ outboxId: item._id, channel: item.channel }, 'staff alert undelivered');
     const admins = await this.deps.store.collection(StaffModel).find({ active: true, role: 'admin' });
-    await this.send({ key: `failed:${item._id}`, event: 'alert_failed', params: { channel: item.channel }, caseId: null, link: '/admin/notifications#failed', urgent: false, recipients: admins, group: false });
+    await this.send({ key: `failed:${item._id}`, event: 'alert_failed', params: { channel: item.channel }, caseId: null, link: '/admin/notifications#failed', urgent: false, recipients: admins, group: false, email: item.channel !== 'email' });
   }
 }

@@ -27,8 +27,12 @@ export const DEFAULT_OUTBOX_OPTIONS: OutboxOptions = {
   concurrency: 8,
 };
 
-/** A message for the outbox: to a chat, or (with a subject) an e-mail to staff. */
-export type OutboxMessage = OutboundMessage & { subject?: string };
+/**
+ * A message for the outbox: to a chat, or (with a subject) an e-mail to staff. `sealed`: the
+ * text is encrypted with the data key while it waits (an e-mail carrying a one-time link); the
+ * sender opens it.
+ */
+export type OutboxMessage = OutboundMessage & { subject?: string; sealed?: boolean };
 
 /** Sends one kind of outbox message: a chat channel's sender, or staff e-mail. */
 export interface OutboxSender {

@@ -47,6 +47,21 @@ export class EscalationLadder {
     this.clock = deps.clock ?? (() => new Date());
   }
 
+  /**
+   * Cases and forwarded opinions written before the ladder existed (no `ladderSeq`) and still
+   * waiting for an answer get on it: their `nextReminderAt` is set to now, so the next sweep
+   * plans them like any other. Run at start; one indexed update per collection (open cases by
+   * status, unanswered referrals by `answeredAt`); a second run finds nothing, since the first
+   * gave each a `ladderSeq`.
+   */
+  async backfill(now: Date = this.clock()): Promise<{ cases: number; referrals: number }> {
+    const set = { $set: { nextReminderAt: now, ladderSeq: 0 } };
+    const cases = await this.deps.store.collection(CaseModel).updateMany({ status: { $in: [...OPEN_STATUSES] }, firstResponseAt: null, ladderSeq: null }, set);
+    const referrals = await this.deps.store.collection(ReferralModel).updateMany({ answeredAt: null, to: 'agency', dueAt: { $ne: null }, ladderSeq: null }, set);
+    if (cases || referrals) this.deps.logger.info({ cases, referrals }, 'ladder: cases and forwarded opinions from before the ladder put on it');
+    return { cases, referrals };
+  }
+
   /** Steps everything due at `now`; returns how many subjects were looked at and how many alerts fired. */
   async sweep(now: Date = this.clock()): Promise<{ looked: number; fired: number }> {
     const { escalation } = this.deps.settings();
@@ -89,7 +104,7 @@ export class EscalationLadder {
   private claim<T extends Case | Referral>(model: typeof CaseModel | typeof ReferralModel, doc: T, plan: LadderStep): Promise<T | null> {
     return this.deps.store
       .collection<T>(model as never)
-      .findOneAndUpdate({ _id: doc._id, ladderSeq: doc.ladderSeq ?? 0 }, { $set: { ladder: plan.state, nextReminderAt: plan.nextAt }, $inc: { ladderSeq: 1 } });
+      .findOneAndUpdate({ _id: doc._id, ladderSeq: doc.ladderSeq ?? null }, { $set: { ladder: plan.state, nextReminderAt: plan.nextAt }, $inc: { ladderSeq: 1 } });
   }
 
   /** An alert that fails (the store hiccups) is logged; the ladder goes on with the others. */

@@ -1,7 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { formatDate } from '../../app/time.js';
-import { StaffModel } from '../../models/index.js';
 import { notificationText } from '../../notifications/notification-text.js';
 import { ctx, type BackofficeDeps } from '../context.js';
 import { render } from '../render.js';
@@ -33,7 +32,7 @@ export function notificationRoutes(deps: BackofficeDeps): Router {
     const failed = staff!.role === 'admin' ? await service.failedDeliveries() : [];
     render(req, res, 'notifications/notifications.njk', {
       items: list.items.map((n) => ({ ...n, text: notificationText(n, lang), at: formatDate(n.createdAt, lang) })),
-      failed: failed.map((f) => ({ channel: f.channel, status: f.status, attempts: f.attempts, error: f.lastError, at: formatDate(f.updatedAt, lang) })),
+      failed: failed.map((f) => ({ channel: f.channel, who: f.recipientName, status: f.status, attempts: f.attempts, error: f.lastError, at: formatDate(f.updatedAt, lang) })),
       emailOn: deps.config.SMTP_URL !== undefined,
       emailAlerts: staff!.emailAlerts !== false,
       manager: staff!.role !== 'counsellor',
@@ -61,7 +60,7 @@ export function notificationRoutes(deps: BackofficeDeps): Router {
   router.post('/notifications/email', async (req, res) => {
     const { staff, t } = ctx(req);
     const on = (req.body as Record<string, unknown>)?.emailAlerts === 'on';
-    await deps.store.collection(StaffModel).findOneAndUpdate({ _id: staff!._id }, { $set: { emailAlerts: on } });
+    await service.setEmailAlerts(staff!._id, on);
     req.session.flash = t(on ? 'admin.notify.email_on' : 'admin.notify.email_off');
     res.redirect(303, '/admin/notifications');
   });

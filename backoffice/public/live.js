@@ -42,11 +42,13 @@
       .then(function (r) { return r.text(); })
       .then(function (html) {
         var doc = new DOMParser().parseFromString(html, 'text/html');
-        var fresh = doc.getElementById('inbox-live');
-        if (fresh && inbox) {
-          inbox.innerHTML = fresh.innerHTML;
-          version = fresh.getAttribute('data-cases-version');
-        }
+        // The list, the total and the counts per status: every part marked data-live, by id.
+        Array.prototype.forEach.call(document.querySelectorAll('[data-live][id]'), function (part) {
+          var fresh = doc.getElementById(part.id);
+          if (fresh) part.innerHTML = fresh.innerHTML;
+        });
+        var list = doc.getElementById('inbox-live');
+        if (list) version = list.getAttribute('data-cases-version');
       });
   }
 

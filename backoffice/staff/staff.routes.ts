@@ -8,6 +8,7 @@ import { hashPassword, PASSWORD_MIN_LENGTH } from '../auth/passwords.js';
 import { NewPasswordFields, passwordErrors } from '../auth/password.routes.js';
 import { ctx, type BackofficeDeps } from '../context.js';
 import { render } from '../render.js';
+import { accountMailText, type AccountMail } from '../../notifications/account-mail.js';
 import { areaNames, INVITATION_TTL_MS, inviteSchema, StaffService, staffFieldsSchema } from './staff.service.js';
 
 /** Field → message for a failed staff form: one plain sentence per field. */
@@ -45,11 +46,24 @@ const rowOf = (s: Staff, me: Staff | undefined) => ({
   lastLoginAt: s.lastLoginAt ?? null,
 });
 
-/** A `mailto:`-less world: the admin passes the link on. SMTP_URL is not a setting yet. */
-const smtpConfigured = (deps: BackofficeDeps) => Boolean((deps.config as { SMTP_URL?: string }).SMTP_URL);
+const baseUrl = (deps: BackofficeDeps, req: Request) => (deps.config.PUBLIC_URL ?? `${req.protocol}://${req.get('host')}`).replace(/\/$/, '');
+const linkFor = (deps: BackofficeDeps, req: Request, token: string) => `${baseUrl(deps, req)}/admin/invite/${token}`;
 
-const linkFor = (deps: BackofficeDeps, req: Request, token: string) =>
-  `${(deps.config.PUBLIC_URL ?? `${req.protocol}://${req.get('host')}`).replace(/\/$/, '')}/admin/invite/${token}`;
+/**
+ * Tells the person by e-mail when SMTP is set up (through the outbox: retried, a failure shown
+ * to admins). True when an e-mail was queued; false without SMTP, or when it could not be queued
+ * (logged) — the admin then passes the link on, as without SMTP.
+ */
+async function mailPerson(deps: BackofficeDeps, person: Staff, mail: AccountMail): Promise<boolean> {
+  try {
+    const queued = await deps.notifications.mailStaff(person, accountMailText(person, mail));
+    if (queued) deps.logger.info({ staffId: person._id, mail: mail.kind }, 'account e-mail queued');
+    return queued;
+  } catch (err) {
+    deps.logger.error({ err, staffId: person._id, mail: mail.kind }, 'account e-mail could not be queued');
+    return false;
+  }
+}
 
 /**
  * Staff admin, for admins only: list, invite (an account and a one-time link), edit role,
@@ -66,8 +80,13 @@ export function staffRoutes(deps: BackofficeDeps): Router {
     const target = data.target ? rowOf(data.target, ctx(req).staff) : null;
     render(req, res, 'staff/form.njk', { ...common, areas, target, values: data.values, errors: data.errors ?? {} }, status);
   };
-  const linkPage = (req: Request, res: Response, staff: Staff, token: string, status = 200) =>
-    render(req, res, 'staff/invited.njk', { person: rowOf(staff, ctx(req).staff), link: linkFor(deps, req, token), days: INVITATION_TTL_MS / 86_400_000, smtp: smtpConfigured(deps) }, status);
+  /** Shows the one-time link to the admin, after e-mailing it to the person when SMTP is set up. */
+  const linkPage = async (req: Request, res: Response, staff: Staff, token: string, kind: 'invitation' | 'new_link', status = 200) => {
+    const link = linkFor(deps, req, token);
+    const days = INVITATION_TTL_MS / 86_400_000;
+    const mailed = await mailPerson(deps, staff, { kind, link, days });
+    render(req, res, 'staff/invited.njk', { person: rowOf(staff, ctx(req).staff), link, days, mailed }, status);
+  };
   /** The admin's own account is never deactivated or demoted by mistake: back to the page with why. */
   const refuse = (req: Request, res: Response, id: string, err: unknown) => {
     if (!(err instanceof AppError) || !err.code.startsWith('cannot_')) throw err;
@@ -89,7 +108,7 @@ export function staffRoutes(deps: BackofficeDeps): Router {
     if (!form.success) return formPage(req, res, { values, errors: fieldErrors(form.error, t) }, 400);
     try {
       const { staff, token } = await service.invite(me!, form.data);
-      linkPage(req, res, staff, token, 201);
+      await linkPage(req, res, staff, token, 'invitation', 201);
     } catch (err) {
       if (err instanceof AppError && err.code === 'email_taken') {
         return formPage(req, res, { values, errors: { email: t('admin.staff.errors.email_taken') } }, 409);
@@ -139,7 +158,8 @@ export function staffRoutes(deps: BackofficeDeps): Router {
     const { t, staff: me } = ctx(req);
     try {
       const target = await service.resetTwoFactor(me!, req.params.id);
-      req.session.flash = t('admin.staff.two_factor_reset', { name: target.name });
+      const mailed = await mailPerson(deps, target, { kind: 'two_factor_reset', loginUrl: `${baseUrl(deps, req)}/admin/login` });
+      req.session.flash = [t('admin.staff.two_factor_reset', { name: target.name }), mailed ? t('admin.staff.two_factor_mailed') : ''].join(' ').trim();
       res.redirect(303, `/admin/staff/${encodeURIComponent(target._id)}`);
     } catch (err) {
       refuse(req, res, req.params.id, err);
@@ -148,7 +168,7 @@ export function staffRoutes(deps: BackofficeDeps): Router {
 
   router.post('/staff/:id/invitation', async (req, res) => {
     const { staff, token } = await service.reissueInvitation(ctx(req).staff!, req.params.id);
-    linkPage(req, res, staff, token);
+    await linkPage(req, res, staff, token, 'new_link');
   });
 
   return router;

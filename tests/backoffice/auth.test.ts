@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../app/config.js';
 import { startApp, type App } from '../../app/app.js';
 import { LOCKOUT_AFTER } from '../../backoffice/auth/lockout.js';
-import { AuditEventModel, StaffModel, StaffSessionModel } from '../../models/index.js';
+import { AuditEventModel, OutboxModel, StaffModel, StaffSessionModel } from '../../models/index.js';
 import { AdminClient, createStaffAccount, csrfTokenFrom, freshTotpCode, inviteLinkFrom, recoveryCodesFrom, totpCodeAt } from '../helpers/admin-client.js';
 
 const ADMIN = { email: 'admin@example.test', password: 'correct horse battery' };
@@ -181,6 +181,8 @@ describe('back-office sign-in, two-factor and staff admin (the real app, in-proc
     });
     expect(created.status).toBe(201);
     expect(created.html).toContain('SMTP_URL');
+    // Without SMTP nothing is e-mailed: the link is for the admin to pass on.
+    expect(await app.store.collection(OutboxModel).count({ channel: 'email' })).toBe(0);
     const link = inviteLinkFrom(created.html)!;
     expect(link).toMatch(new RegExp(`^${app.url}/admin/invite/[A-Za-z0-9_-]{43}$`));
     const token = link.split('/').pop()!;

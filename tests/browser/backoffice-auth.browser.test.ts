@@ -5,10 +5,12 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../app/config.js';
 import { startApp, type App } from '../../app/app.js';
-import { StaffModel } from '../../models/index.js';
-import { freshTotpCode } from '../helpers/admin-client.js';
+import { CaseModel, StaffModel } from '../../models/index.js';
+import { createStaffAccount, freshTotpCode } from '../helpers/admin-client.js';
 import { expectAccessible } from '../helpers/axe.js';
 import { chromiumSuiteTitle, DESKTOP, hasChromium, launchChromium, newPerson, PHONE, shotWithoutOverflow as shot, type StorageState, type Viewport } from '../helpers/browser.js';
+import { startSmtp, type LocalSmtp } from '../helpers/smtp.js';
+import { newId, newSession } from '../helpers/web-chat.js';
 
 const ADMIN = { email: 'admin@example.test', password: 'correct horse battery' };
 
@@ -16,11 +18,14 @@ describe.skipIf(!hasChromium)(chromiumSuiteTitle('back-office sign-in, two-facto
   let app: App;
   let dataDir: string;
   let browser: Browser;
+  let smtp: LocalSmtp;
   const problems: string[] = [];
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'htx-backoffice-browser-'));
-    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password });
+    smtp = await startSmtp();
+    const mail = { SMTP_URL: smtp.url, SMTP_FROM: 'Hộp Thư Xanh <no-reply@example.test>' };
+    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, ...mail });
     app = await startApp(config, { processEvery: 50 });
     browser = await launchChromium();
   }, 60_000);
@@ -28,6 +33,7 @@ describe.skipIf(!hasChromium)(chromiumSuiteTitle('back-office sign-in, two-facto
   afterAll(async () => {
     await browser?.close();
     await app?.stop();
+    await smtp?.stop();
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -79,6 +85,9 @@ describe.skipIf(!hasChromium)(chromiumSuiteTitle('back-office sign-in, two-facto
     await desk.page.getByRole('button', { name: 'Tạo lời mời' }).click();
     const link = await desk.page.locator('#invite-link').innerText();
     expect(link).toMatch(/\/admin\/invite\/[\w-]{43}$/);
+    // SMTP is set up: the link also went to the person by e-mail, and the page says so.
+    expect(await desk.page.locator('#invite-mailed').innerText()).toContain('thuha@example.test');
+    await expect.poll(() => smtp.mails.find((m) => m.to.includes('thuha@example.test'))?.text.includes(link) ?? false).toBe(true);
     await shot(desk.page, 'staff-invited-desktop');
 
     // The counsellor, on a phone, with a fresh profile.
@@ -124,5 +133,55 @@ describe.skipIf(!hasChromium)(chromiumSuiteTitle('back-office sign-in, two-facto
 
     expect(problems).toEqual([]);
     await Promise.all([desk.context.close(), phone.context.close(), adminPhone.context.close()]);
+  });
+
+  it('shows a new urgent case in an inbox already open, without a reload, and the bell counts it', async () => {
+    const watcher = { email: 'truc@example.test', password: 'một câu dài dễ nhớ nữa' };
+    const { totpSecret } = await createStaffAccount(app, { ...watcher, name: 'Người trực', role: 'admin' });
+    const desk = await newContext(DESKTOP);
+    // The page's timers run on a clock the test moves: the live script's 15-second poll comes at once.
+    await desk.page.clock.install();
+    await desk.page.goto(`${app.url}/admin/login`);
+    await desk.page.getByLabel('Email').fill(watcher.email);
+    await desk.page.getByLabel('Mật khẩu').fill(watcher.password);
+    await desk.page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await desk.page.getByLabel('Mã 6 chữ số hoặc mã khôi phục').fill(await freshTotpCode(totpSecret!));
+    await desk.page.getByRole('button', { name: 'Xác nhận', exact: true }).click();
+    await desk.page.waitForURL((url) => url.pathname === '/admin' || url.pathname === '/admin/cases');
+    await desk.page.goto(`${app.url}/admin/cases`);
+    const bell = desk.page.locator('#bell-count');
+    const before = Number(await bell.innerText());
+    await desk.page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+
+    // A child writes in the web chat that their father beats them: an urgent case opens.
+    const session = newSession();
+    const sent = await fetch(`${app.url}/chat/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-chat-session': session },
+      body: JSON.stringify({ id: newId(), text: 'bố đánh em' }),
+    });
+    expect(sent.status).toBeLessThan(300);
+    await expect.poll(async () => (await app.store.collection(CaseModel).findOne({ priority: 'urgent' }))?.code ?? null, { timeout: 10_000 }).not.toBeNull();
+    const urgent = (await app.store.collection(CaseModel).findOne({ priority: 'urgent' }))!;
+
+    const row = desk.page.locator('table.case-list tbody tr', { hasText: urgent.code });
+    await expect
+      .poll(async () => {
+        await desk.page.clock.runFor(16_000);
+        return (await row.count()) === 1 && Number(await bell.innerText()) === before + 1;
+      }, { timeout: 15_000, interval: 100 })
+      .toBe(true);
+    expect(await row.innerText()).toContain('KHẨN CẤP');
+    // The total and the counts per status are refreshed with the list.
+    expect(await desk.page.locator('#inbox-total').innerText()).toBe('1 hồ sơ');
+    expect(await desk.page.locator('#inbox-counts a', { hasText: 'Mới' }).innerText()).toMatch(/Mới\s*1/);
+    expect(await desk.page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    await shot(desk.page, 'live-inbox-urgent-desktop');
+    await desk.page.locator('#bell').click();
+    await desk.page.locator('.notify-list li.unread.urgent', { hasText: urgent.code }).waitFor();
+    await shot(desk.page, 'notifications-desktop');
+    await expectAccessible(desk.page, 'notifications');
+    expect(problems).toEqual([]);
+    await desk.context.close();
   });
 });

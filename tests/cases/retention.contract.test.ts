@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DataCipher } from '../../app/crypto.js';
 import { createLogger } from '../../app/logger.js';
 import { CaseWorkService } from '../../cases/case-work.service.js';
+import { ChildReplies } from '../../cases/child-reply.js';
 import { RetentionService } from '../../cases/retention.service.js';
 import {
   AuditEventModel,
@@ -13,10 +14,12 @@ import {
   EvidenceChunkModel,
   InboundUpdateModel,
   MessageModel,
+  OutboxModel,
   ReferralModel,
   WebTranscriptModel,
   type Case,
 } from '../../models/index.js';
+import { recipientKey } from '../../outbox/recipient-key.js';
 import { shown } from '../../reports/suppression.js';
 import type { IncidentsReport } from '../../reports/reports.service.js';
 import { tinyPng } from '../fakes/media-files.js';
@@ -26,6 +29,7 @@ import { people, reportWorld, vn } from '../reports/report-fixtures.js';
 const DAY = 24 * 60 * 60_000;
 const POLICY = { closedCaseDays: 365, shortDays: 7 };
 const SECRET_WORDS = 'bố dượng đánh em bằng thắt lưng mỗi tối';
+const REPLY_WORDS = 'Em hãy nói với cô Hạnh chủ nhiệm ở trường Mường Phăng';
 const Q3 = { period: 'quarter', year: 2026, quarter: 3 } as const;
 
 for (const engine of enginesUnderTest()) {
@@ -115,6 +119,66 @@ for (const engine of enginesUnderTest()) {
       await retention.run(POLICY, new Date(closedAt.getTime() + 366 * DAY));
       expect(await search('thắt lưng')).toEqual([]);
       expect(await search('các bạn trêu')).toEqual([open._id]);
+    });
+
+    describe('the outbox copies of what children were sent', () => {
+      const text = async (id: string) => ((await w.store.collection(OutboxModel).findOne({ _id: id }))!.payload as { text: string }).text;
+      const markSent = (ids: string[]) => w.store.collection(OutboxModel).updateMany({ _id: { $in: ids } }, { $set: { status: 'sent', sentAt: new Date() } });
+
+      /** A Telegram chat whose case was answered by a counsellor and then closed. */
+      async function answeredTelegramCase() {
+        const contact = await w.store.collection(ContactModel).insertOne({ channel: 'telegram', pseudonym: 'tg-pseudonym', addressEnc: w.cipher.encrypt('5550001') });
+        const c = await w.addCase({ kind: 'report', harmType: 'violence', status: 'closed', closedAt, contactId: contact._id, firstResponseAt: vn('2026-07-15T11:00:00'), text: SECRET_WORDS });
+        const reply = await new ChildReplies(w.store, w.outbox, w.cases, createLogger('silent')).send('couns-1', c, REPLY_WORDS, 'reply');
+        const [botAnswer] = await w.outbox.enqueue([{ channel: 'telegram', addressEnc: contact.addressEnc!, recipientKey: recipientKey(contact), message: { text: `Em đã kể: ${SECRET_WORDS}` } }]);
+        await markSent([botAnswer!._id]);
+        return { c, replyCopy: reply.outboxId!, botAnswer: botAnswer!._id };
+      }
+
+      it('erases a closed case\'s reply still waiting to leave, and what the bot sent its chat, once the period has passed; figures unchanged', async () => {
+        const { replyCopy, botAnswer } = await answeredTelegramCase();
+        expect(await text(replyCopy)).toContain(REPLY_WORDS);
+        const before = (await w.reports.view(people.coordDB, 'incidents', Q3, vn('2026-10-01T00:00:00'))) as IncidentsReport;
+
+        await retention.run(POLICY, new Date(closedAt.getTime() + 364 * DAY));
+        // Still within the period: the reply waiting to leave keeps its words and may still go.
+        expect(await text(replyCopy)).toContain(REPLY_WORDS);
+        expect((await w.store.collection(OutboxModel).findOne({ _id: replyCopy }))!.status).toBe('pending');
+
+        const counts = await retention.run(POLICY, new Date(closedAt.getTime() + 366 * DAY));
+        expect(counts.outboxTexts).toBeGreaterThanOrEqual(1);
+        expect(await text(replyCopy)).toBe('');
+        expect(await w.store.collection(OutboxModel).findOne({ _id: replyCopy })).toMatchObject({ status: 'undelivered', lastError: 'erased_by_retention' });
+        expect(await text(botAnswer)).toBe('');
+        const outbox = JSON.stringify(await w.store.collection(OutboxModel).find({}));
+        expect(outbox).not.toContain('Hạnh');
+        expect(outbox).not.toContain('thắt lưng');
+
+        const after = (await w.reports.view(people.coordDB, 'incidents', Q3, vn('2026-10-01T00:00:00'))) as IncidentsReport;
+        expect({ ...after, generatedAt: null }).toEqual({ ...before, generatedAt: null });
+        expect(shown(after.total)).toBe('9');
+      });
+
+      it('empties a sent copy after the short period wherever it went (the answers read with the code on another channel), keeping staff alerts and messages still waiting', async () => {
+        const t0 = new Date();
+        const zalo = { channel: 'zalo' as const, pseudonym: 'zalo-pseudonym' };
+        const [codeCheck, alert, waiting] = await w.outbox.enqueue([
+          { channel: 'zalo', addressEnc: w.cipher.encrypt('z-1'), recipientKey: recipientKey(zalo), message: { text: `💬 Anh chị tư vấn trả lời:\n${REPLY_WORDS}` } },
+          { channel: 'telegram', addressEnc: w.cipher.encrypt('-100123'), recipientKey: recipientKey({ staff: 'telegram' }), message: { text: `🚨 Hồ sơ KHẨN CẤP ${closed.code}` } },
+          { channel: 'web', addressEnc: w.cipher.encrypt('token-2'), recipientKey: recipientKey({ channel: 'web', pseudonym: 'other-child' }), message: { text: 'Chào em, anh chị đã đọc thư của em.' } },
+        ]);
+        await markSent([codeCheck!._id, alert!._id]);
+        expect((await retention.run(POLICY, new Date(t0.getTime() + 6 * DAY))).outboxTexts).toBe(0);
+        expect(await text(codeCheck!._id)).toContain(REPLY_WORDS);
+
+        expect((await retention.run(POLICY, new Date(t0.getTime() + 8 * DAY))).outboxTexts).toBe(1);
+        expect(await text(codeCheck!._id)).toBe('');
+        expect(await text(alert!._id)).toContain(closed.code);
+        expect(await text(waiting!._id)).toBe('Chào em, anh chị đã đọc thư của em.');
+        expect((await w.store.collection(OutboxModel).findOne({ _id: waiting!._id }))!.status).toBe('pending');
+        const [event] = await w.store.collection(AuditEventModel).find({ action: 'retention.erased' });
+        expect(event!.details).toMatchObject({ outboxTexts: 1 });
+      });
     });
   });
 }

@@ -47,6 +47,8 @@ export interface HarnessOptions {
   webhook?: boolean;
   /** More environment for the app's config. */
   env?: Record<string, string>;
+  /** More options for the app (e.g. a logger the test reads). */
+  appOptions?: AppOptions;
 }
 
 /** A case reference code as the receipt shows it. */
@@ -90,6 +92,7 @@ export class TelegramHarness {
     readonly dataDir: string,
     readonly webhook: boolean,
     private readonly env: Record<string, string>,
+    private readonly appOptions: AppOptions,
   ) {}
 
   /** Starts the fake Bot API and the app on a fresh DATA_DIR. */
@@ -107,7 +110,7 @@ export class TelegramHarness {
       ...(options.webhook ? { TELEGRAM_WEBHOOK_URL: `https://bot.example.test${WEBHOOK_PATH}`, TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET } : {}),
       ...options.env,
     };
-    const harness = new TelegramHarness(fake, dataDir, options.webhook ?? false, env);
+    const harness = new TelegramHarness(fake, dataDir, options.webhook ?? false, env, options.appOptions ?? {});
     await harness.startApp();
     return harness;
   }
@@ -125,7 +128,7 @@ export class TelegramHarness {
 
   async startApp(): Promise<App> {
     if (this.running) throw new Error('the app is already running');
-    this.running = await startApp(loadConfig(this.env), TEST_APP_OPTIONS);
+    this.running = await startApp(loadConfig(this.env), { ...TEST_APP_OPTIONS, ...this.appOptions });
     return this.running;
   }
 

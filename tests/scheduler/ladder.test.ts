@@ -1,6 +1,4 @@
 import crypto from 'node:crypto';
-import { SMTPServer } from 'smtp-server';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DataCipher } from '../../app/crypto.js';
 import { createLogger } from '../../app/logger.js';
@@ -15,35 +13,17 @@ import { EscalationLadder } from '../../scheduler/ladder.js';
 import { EmbeddedStore, type Store } from '../../store/index.js';
 import { FakeBotApi } from '../fakes/fake-bot-api.js';
 import { tempDir } from '../helpers/engines.js';
+import { startSmtp, type LocalSmtp } from '../helpers/smtp.js';
 
 const MIN = 60_000;
 const GROUP = '-1001234567890';
 const CHILD_WORDS = 'em bị đánh ở nhà mỗi tối';
 const T0 = new Date('2026-12-01T01:00:00Z');
 
-/** A real local SMTP server: the messages that arrived, whole. */
-async function startSmtp() {
-  const mails: { to: string[]; raw: string }[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, session, done) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
-        done();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { mails, url: `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`, stop: () => new Promise<void>((r) => server.close(() => r())) };
-}
-
 describe('the escalation ladder, with a clock the test moves', () => {
   let store: Store;
   let api: FakeBotApi;
-  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let smtp: LocalSmtp;
   let now = T0;
   const clock = () => now;
   const logger = createLogger('silent');
@@ -52,6 +32,7 @@ describe('the escalation ladder, with a clock the test moves', () => {
   let cases: CaseService;
   let ladder: EscalationLadder;
   let alerts: CaseAlerts;
+  let notifications: NotificationService;
   const people: Record<string, Staff> = {};
 
   const build = (s: Store) => {
@@ -61,14 +42,14 @@ describe('the escalation ladder, with a clock the test moves', () => {
     const n = new NotificationService({ store: s, outbox: o, cipher, logger, staffGroup: () => GROUP, publicUrl: () => 'https://htx.example.vn', emailOn: true, clock });
     const a = new CaseAlerts(s, n, logger);
     const l = new EscalationLadder({ store: s, alerts: a, logger, settings: () => ({ escalation: DEFAULT_ESCALATION }), clock });
-    return { outbox: o, alerts: a, ladder: l, cases: new CaseService(s, o, cipher, logger, undefined, a) };
+    return { outbox: o, alerts: a, ladder: l, notifications: n, cases: new CaseService(s, o, cipher, logger, undefined, a) };
   };
 
   beforeAll(async () => {
     api = await new FakeBotApi().start();
     smtp = await startSmtp();
     store = new EmbeddedStore(tempDir('htx-ladder-'));
-    ({ outbox, alerts, ladder, cases } = build(store));
+    ({ outbox, alerts, ladder, cases, notifications } = build(store));
     const staff = store.collection(StaffModel);
     const add = (key: string, role: Staff['role'], areas: string[], expertise: Staff['expertise'] = []) =>
       staff.insertOne({ email: `${key}@example.test`, name: key, role, areas, expertise, passwordHash: 'x' }).then((s) => (people[key] = s));
@@ -198,6 +179,23 @@ describe('the escalation ladder, with a clock the test moves', () => {
     const msg = api.sent.find((m) => m.text.includes(c.code))!;
     expect(msg.text).toContain('Quá hạn');
     expect(msg.text).toContain('trễ 5 phút');
+  });
+
+  it('shows admins a staff-group alert that Telegram refuses for good, while the ladder goes on', async () => {
+    const c = await openReport({ assignee: people.lan!._id });
+    api.failNext(1, { status: 400, description: 'Bad Request: chat not found' });
+    await at(720);
+    await outbox.deliverDue();
+    const failed = (await notifications.failedDeliveries()).filter((f) => f.channel === 'telegram');
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({ status: 'undelivered', lastError: expect.stringContaining('chat not found') });
+    const news = await store.collection(NotificationModel).find({ staffId: people.admin!._id, event: 'alert_failed' });
+    expect(news.map((n) => n.params.channel)).toEqual(['telegram']);
+    // The failure holds nothing up: the next rung still comes, and reaches the group.
+    await at(842);
+    await outbox.deliverDue();
+    expect(await whoGot(c, 'ladder_3')).toEqual(['admin']);
+    expect(api.sent.filter((m) => String(m.chat_id) === GROUP && m.text.includes(c.code) && m.text.includes('🆘'))).toHaveLength(1);
   });
 
   it('says which channels reach staff, and none when nothing is set up', async () => {
