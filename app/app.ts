@@ -88,7 +88,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const store = options.store ?? (await openStore({ mongodbUri: config.MONGODB_URI, dataDir: config.DATA_DIR, log: (message) => logger.info(message) }));
   // Every collection registered and every index built, awaited, before anything is served.
-  await ensureIndexes(store, ALL_MODELS).catch(async (err: unknown) => {
+  await ensureIndexes(store, ALL_MODELS, (message) => logger.info(message)).catch(async (err: unknown) => {
     if (!options.store) await store.close().catch(() => undefined);
     throw err;
   });

@@ -145,7 +145,8 @@ export class EvidenceService {
         if (!isDuplicateKey(err)) throw err;
       }
     }
-    if (queued) this.kick();
+    // The fetch job must find the files: not before the caller's transaction has committed.
+    if (queued) this.store.afterCommit(() => this.kick());
   }
 
   /** Where the file of each attachment of these messages stands, by `<messageId>:<index>`. */

@@ -96,6 +96,8 @@ export class RetentionService {
     const ids = batch.map((c) => c._id);
     const messageIds = (await this.store.collection(MessageModel).find({ caseId: { $in: ids } })).map((m) => m._id);
     counts.outboxTexts += await this.eraseOutbox({ messageId: { $in: messageIds } });
+    // A reply given up above will never leave: its case page says so rather than "sending".
+    await this.store.collection(MessageModel).updateMany({ caseId: { $in: ids }, delivery: 'pending' }, { $set: { delivery: 'undelivered' } });
     counts.messages += await this.store.collection(MessageModel).updateMany({ caseId: { $in: ids }, erasedAt: null }, { $set: { text: '', attachments: [], deliveryError: null, erasedAt: now } });
     counts.referralTexts += await this.store
       .collection(ReferralModel)

@@ -145,7 +145,9 @@ export class Outbox {
         if (!isDuplicateKey(err)) throw err;
       }
     }
-    this.lanes?.wake(new Set(stored.map((item) => item.recipientKey)));
+    // Not before the messages are there for every worker: a turn enqueues inside its transaction.
+    const recipients = new Set(stored.map((item) => item.recipientKey));
+    if (recipients.size) this.store.afterCommit(() => this.lanes?.wake(recipients));
     return stored;
   }
 

@@ -19,12 +19,15 @@ import {
 import type { FieldType, TypeOf } from './sqlite/filter-sql.js';
 import { isUniqueViolation, JsonTable, type Doc, type IndexSpec } from './sqlite/json-table.js';
 import { DATABASE_FILE, SqliteDatabase } from './sqlite/sqlite-database.js';
+import { defaultsOnRead, DocumentChecker, SchemaRefusal, validatedByUpdate } from './document-checker.js';
 
 /**
  * The embedded engine: one SQLite database file under DATA_DIR (in memory when no directory is
  * given), each collection a table of JSON documents with the schema's indexes. Filters and
  * updates mean what they mean in MongoDB (SQL answers the indexable part, mingo the rest), and
- * every write is validated by the collection's mongoose schema. For one process.
+ * every written document is checked once by the collection's mongoose schema (document-checker.ts:
+ * cast, defaults, validators; an update's validators on the paths it names, as MongoDB runs
+ * them). Reads fill in the defaults of fields added after a document was stored. For one process.
  */
 export class EmbeddedStore implements Store {
   readonly engine = 'embedded' as const;
@@ -43,6 +46,8 @@ export class EmbeddedStore implements Store {
       const model = this.mongoose.models[def.name] ?? this.mongoose.model(def.name, def.schema);
       c = new EmbeddedCollection<T>(this.database, model, def.search);
       this.collections.set(def.name, c);
+      // Its table, made inside an open transaction, goes if that rolls back: make it again then.
+      this.database.onRollback(() => this.collections.delete(def.name));
     }
     return c as EmbeddedCollection<T>;
   }
@@ -54,6 +59,10 @@ export class EmbeddedStore implements Store {
 
   transaction<R>(fn: () => Promise<R>): Promise<R> {
     return this.database.transaction(fn);
+  }
+
+  afterCommit(fn: () => void): void {
+    this.database.afterCommit(fn);
   }
 
   isReady() {
@@ -93,6 +102,9 @@ export function schemaIndexes(schema: Schema): IndexSpec[] {
 class EmbeddedCollection<T extends { _id: string }> implements Collection<T> {
   readonly table: JsonTable;
   private readonly name: string;
+  /** The schema applied to plain objects; null when it has a type the checker does not handle. */
+  private readonly checker: DocumentChecker | null;
+  private readonly onRead: <D>(doc: D) => D;
 
   constructor(
     private readonly database: SqliteDatabase,
@@ -103,17 +115,24 @@ class EmbeddedCollection<T extends { _id: string }> implements Collection<T> {
     const types = schemaTypeOf(model.schema);
     const indexes = schemaIndexes(model.schema).filter((i) => !i.fields.some(([p]) => p === SEARCH_WORDS_FIELD));
     this.table = new JsonTable(database, this.name, (p) => (p.startsWith('_id.') ? null : types(p)), indexes, search).create();
+    this.checker = DocumentChecker.compile(model.schema);
+    this.onRead = defaultsOnRead(model.schema, (doc) => model.hydrate(doc).toObject({ versionKey: false }));
   }
 
-  /** The document as the schema makes it: cast, defaults filled, unknown fields dropped, validated. */
-  private async validated(doc: Doc): Promise<Doc> {
-    const m = new this.model(doc);
+  /**
+   * The document as the schema makes it: cast, defaults filled, unknown fields dropped,
+   * validated — every path, or (`validate`) those an update names.
+   */
+  private async validated(doc: Doc, validate?: (path: string) => boolean): Promise<Doc> {
     try {
+      if (this.checker) return this.checker.check(doc, validate) as Doc;
+      const m = new this.model(doc);
       await m.validate();
+      return m.toObject({ versionKey: false, depopulate: true }) as Doc;
     } catch (err) {
-      throw new ValidationFailedError(this.name, { cause: err });
+      if (err instanceof SchemaRefusal || err instanceof mongoose.Error.ValidationError) throw new ValidationFailedError(this.name, { cause: err });
+      throw err;
     }
-    return m.toObject({ versionKey: false, depopulate: true }) as Doc;
   }
 
   private guard<R>(op: () => R): R {
@@ -135,15 +154,18 @@ class EmbeddedCollection<T extends { _id: string }> implements Collection<T> {
   }
 
   findOne(filter: Filter, options: { sort?: Sort } = {}): Promise<T | null> {
-    return this.database.read(() => (this.table.find(filter, { ...options, limit: 1 })[0] as T | undefined) ?? null);
+    return this.database.read(() => {
+      const [doc] = this.table.find(filter, { ...options, limit: 1 });
+      return doc ? this.onRead(doc as unknown as T) : null;
+    });
   }
 
   find(filter: Filter, options?: FindOptions): Promise<T[]> {
-    return this.database.read(() => this.table.find(filter, options) as unknown as T[]);
+    return this.database.read(() => this.table.find(filter, options).map((doc) => this.onRead(doc as unknown as T)));
   }
 
   findByWords(text: string, filter: Filter, options?: FindOptions): Promise<T[]> {
-    return this.database.read(() => this.table.findByWords(searchWords(text), filter, options) as unknown as T[]);
+    return this.database.read(() => this.table.findByWords(searchWords(text), filter, options).map((doc) => this.onRead(doc as unknown as T)));
   }
 
   count(filter: Filter): Promise<number> {
@@ -163,7 +185,7 @@ class EmbeddedCollection<T extends { _id: string }> implements Collection<T> {
         return full as unknown as T;
       }
       const before = structuredClone(current.doc);
-      const next = await this.validated({ ...applyUpdate(current.doc, update, false), updatedAt: new Date() });
+      const next = await this.validated({ ...applyUpdate(current.doc, update, false), updatedAt: new Date() }, validatedByUpdate(update, false));
       this.guard(() => this.table.replace(current.rowid, next, before));
       this.table.purgeErasedWords();
       return next as unknown as T;
@@ -176,7 +198,8 @@ class EmbeddedCollection<T extends { _id: string }> implements Collection<T> {
       const now = new Date();
       const next: Doc[] = [];
       const before = rows.map((row) => (this.table.search ? structuredClone(row.doc) : undefined));
-      for (const row of rows) next.push(await this.validated({ ...applyUpdate(row.doc, update, false), updatedAt: now }));
+      const validate = validatedByUpdate(update, false);
+      for (const row of rows) next.push(await this.validated({ ...applyUpdate(row.doc, update, false), updatedAt: now }, validate));
       this.guard(() => this.database.atomically(() => rows.forEach((row, i) => this.table.replace(row.rowid, next[i]!, before[i]))));
       this.table.purgeErasedWords();
       return rows.length;

@@ -33,10 +33,11 @@ export async function openStore(options: { mongodbUri?: string | undefined; data
 /**
  * Registers every collection and builds every index the schemas declare, awaited: run at start,
  * before the app serves anything. An index that cannot be built raises an IndexBuildError whose
- * one-line message names the collection and the index.
+ * one-line message names the collection and the index. On MongoDB, documents stored before word
+ * search existed then get their folded words (`log` says how many).
  */
-export async function ensureIndexes(store: Store, defs: readonly ModelDef<any>[]): Promise<void> {
-  if (store instanceof MongoStore) return store.ensureIndexes(defs);
+export async function ensureIndexes(store: Store, defs: readonly ModelDef<any>[], log?: (message: string) => void): Promise<void> {
+  if (store instanceof MongoStore) return store.ensureIndexes(defs, log);
   // The embedded engine builds a collection's indexes when the collection is first used.
   for (const def of defs) {
     try {

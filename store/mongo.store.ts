@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import mongoose, { type Connection, type Model } from 'mongoose';
 import {
   DuplicateKeyError,
@@ -13,20 +14,26 @@ import {
 } from './store.js';
 import { SEARCH_WORDS_FIELD } from '../models/define.js';
 import { searchWords } from '../models/search-words.js';
+import { defaultsOnRead } from './document-checker.js';
+import { backfillSearchWords } from './mongo-backfill.js';
 import { declaredIndexes, duplicatesPipeline, IndexBuildError, indexName, mongoshListCommand, type DeclaredIndex } from './indexes.js';
 
 /**
  * The MongoDB engine: each call is one mongoose model call, kept this thin on purpose so that
- * what the embedded engine proves about our queries holds here too.
+ * what the embedded engine proves about our queries holds here too. Updates run mongoose's
+ * update validators (`runValidators`), and reads (lean) fill in the defaults of fields a stored
+ * document lacks — the same schema semantics as the embedded engine.
  */
 export class MongoStore implements Store {
   readonly engine = 'mongodb' as const;
   private readonly collections = new Map<string, Collection<any>>();
+  /** What runs once the caller's transaction has committed (see afterCommit). */
+  private readonly committed = new AsyncLocalStorage<(() => void)[]>();
 
   private constructor(
     readonly connection: Connection,
     /** A replica set or a sharded cluster: the deployments that support transactions. */
-    private readonly transactional: boolean,
+    readonly transactional: boolean,
   ) {}
 
   static async connect(uri: string): Promise<MongoStore> {
@@ -38,10 +45,32 @@ export class MongoStore implements Store {
     return new MongoStore(connection, Boolean(hello.setName) || hello.msg === 'isdbgrid');
   }
 
-  transaction<T>(fn: () => Promise<T>): Promise<T> {
+  /**
+   * A session transaction on a replica set; elsewhere `fn` simply runs (its writes are not
+   * undone when it throws). Note that MongoDB aborts a transaction at its first failed write —
+   * a duplicate key included, even one the caller catches — so `fn` then fails as a whole.
+   */
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
     // Inside a transaction already: join it.
-    if (!this.transactional || openSession()) return fn();
-    return this.connection.transaction(() => fn());
+    if (this.committed.getStore()) return fn();
+    const after: (() => void)[] = [];
+    const value = await this.committed.run(after, () =>
+      this.transactional && !openSession()
+        ? this.connection.transaction(() => {
+            // A retried attempt starts afresh.
+            after.length = 0;
+            return fn();
+          })
+        : fn(),
+    );
+    for (const run of after) run();
+    return value;
+  }
+
+  afterCommit(fn: () => void): void {
+    const after = this.committed.getStore();
+    if (after) after.push(fn);
+    else fn();
   }
 
   collection<T extends { _id: string }>(def: ModelDef<T>): Collection<T> {
@@ -58,9 +87,10 @@ export class MongoStore implements Store {
    * Registers every collection and builds each index its schema declares, one at a time and
    * awaited (run once at start, before traffic). An index that cannot be built raises an
    * IndexBuildError naming the collection and the index; for a unique index that documents
-   * already break, how many and the mongosh command that lists them.
+   * already break, how many and the mongosh command that lists them. Then fills in the folded
+   * words of searchable documents stored before word search existed (once; `log` says how many).
    */
-  async ensureIndexes(defs: readonly ModelDef<any>[]): Promise<void> {
+  async ensureIndexes(defs: readonly ModelDef<any>[], log?: (message: string) => void): Promise<void> {
     for (const def of defs) {
       this.collection(def);
       const model = this.connection.models[def.name]!;
@@ -71,6 +101,9 @@ export class MongoStore implements Store {
           throw await indexError(model, index, err);
         }
       }
+      // Documents stored before word search existed get their words, so that search finds them.
+      const filled = def.search ? await backfillSearchWords(model.collection, def.search) : 0;
+      if (filled) log?.(`mongodb: folded words filled in for ${filled} ${def.name} document(s) stored before word search existed`);
     }
   }
 
@@ -98,11 +131,20 @@ async function indexError(model: Model<any>, index: DeclaredIndex, err: unknown)
 }
 
 class MongoCollection<T extends { _id: string }> implements Collection<T> {
+  /** Fills in the defaults of fields a stored document lacks (lean reads do not). */
+  private readonly onRead: <D>(doc: D) => D;
+
   constructor(
     private readonly model: Model<any>,
     /** The field searched by words; its folded words are kept beside it. */
     private readonly search?: string,
-  ) {}
+  ) {
+    this.onRead = defaultsOnRead(model.schema, (doc) => model.hydrate(doc).toObject({ versionKey: false }));
+  }
+
+  private read(doc: T | null): T | null {
+    return doc ? this.onRead(doc) : null;
+  }
 
   /** The update, plus the folded words of the search field when it changes. */
   private withWords(update: Update): Update {
@@ -147,14 +189,14 @@ class MongoCollection<T extends { _id: string }> implements Collection<T> {
   }
 
   findOne(filter: Filter, options: { sort?: Sort } = {}): Promise<T | null> {
-    return this.guard(() => this.model.findOne(filter).sort(options.sort ?? {}).lean<T>().exec());
+    return this.guard(async () => this.read(await this.model.findOne(filter).sort(options.sort ?? {}).lean<T>().exec()));
   }
 
   find(filter: Filter, options: FindOptions = {}): Promise<T[]> {
     let q = this.model.find(filter).sort(options.sort ?? {});
     if (options.skip) q = q.skip(options.skip);
     if (options.limit) q = q.limit(options.limit);
-    return this.guard(() => q.lean<T[]>().exec());
+    return this.guard(async () => (await q.lean<T[]>().exec()).map((doc) => this.onRead(doc)));
   }
 
   count(filter: Filter): Promise<number> {
@@ -162,17 +204,19 @@ class MongoCollection<T extends { _id: string }> implements Collection<T> {
   }
 
   findOneAndUpdate(filter: Filter, update: Update, options: { upsert?: boolean; sort?: Sort } = {}): Promise<T | null> {
-    return this.guard(() =>
-      this.model
-        .findOneAndUpdate(filter, this.withWords(update), {
-          returnDocument: 'after',
-          upsert: options.upsert ?? false,
-          sort: options.sort,
-          runValidators: true,
-          setDefaultsOnInsert: true,
-        })
-        .lean<T>()
-        .exec(),
+    return this.guard(async () =>
+      this.read(
+        await this.model
+          .findOneAndUpdate(filter, this.withWords(update), {
+            returnDocument: 'after',
+            upsert: options.upsert ?? false,
+            sort: options.sort,
+            runValidators: true,
+            setDefaultsOnInsert: true,
+          })
+          .lean<T>()
+          .exec(),
+      ),
     );
   }
 

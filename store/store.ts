@@ -58,6 +58,13 @@ export interface Store {
    * else `fn` simply runs.
    */
   transaction<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` once the transaction the caller is in has committed — never when it rolls back —
+   * or at once when the caller is in none: for work that must not start before the writes are
+   * there for everyone (waking the delivery of a message just enqueued). `fn` runs outside the
+   * transaction.
+   */
+  afterCommit(fn: () => void): void;
   /** True while the engine can serve requests (for `/readyz`). */
   isReady(): boolean;
   close(): Promise<void>;

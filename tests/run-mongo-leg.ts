@@ -6,29 +6,9 @@
  */
 import crypto from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import { MongoClient } from 'mongodb';
 import { TEST_DB_PREFIX } from './helpers/engines.js';
-
-/** Suites that never open a store: pure functions, the fake Bot API, the Telegram client alone, configuration, strings. */
-const STORE_FREE = new Set([
-  'tests/app/config.test.ts',
-  'tests/bot/risk/risk-detector.test.ts',
-  'tests/locales/locales.test.ts',
-  'tests/bot/channels/telegram/fake-bot-api.test.ts',
-  'tests/bot/channels/telegram/telegram.files.test.ts',
-  'tests/bot/channels/telegram/telegram.inbound.test.ts',
-  'tests/bot/channels/telegram/telegram.polling.test.ts',
-  'tests/bot/channels/telegram/telegram.sender.test.ts',
-  'tests/bot/channels/telegram/telegram.webhook.test.ts',
-]);
-
-/** Every test file, minus the store-free ones: a new suite is on the leg unless it is named above. */
-export function storeSuites(root = 'tests'): string[] {
-  const files = (fs.readdirSync(root, { recursive: true }) as string[]).map((f) => path.join(root, f).split(path.sep).join('/'));
-  return files.filter((f) => f.endsWith('.test.ts') && !STORE_FREE.has(f)).sort();
-}
+import { storeSuites } from './helpers/store-suites.js';
 
 async function dropRunDatabases(uri: string, run: string) {
   const client = await new MongoClient(uri, { serverSelectionTimeoutMS: 10_000 }).connect();

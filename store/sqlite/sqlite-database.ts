@@ -13,6 +13,10 @@ export class DatabaseRefusedError extends Error {
 /** An open transaction: its own queue of writes, and a promise settled when it ends. */
 class Tx {
   chain: Promise<unknown> = Promise.resolve();
+  /** What runs once it has committed. */
+  readonly committed: (() => void)[] = [];
+  /** What runs if it rolls back. */
+  readonly rolledBack: (() => void)[] = [];
   ended!: () => void;
   readonly done = new Promise<void>((resolve) => (this.ended = resolve));
 }
@@ -108,22 +112,41 @@ export class SqliteDatabase {
       const tx = new Tx();
       this.open = tx;
       this.db.exec('BEGIN IMMEDIATE');
+      let value: R;
       try {
-        const value = await this.context.run(tx, fn);
+        value = await this.context.run(tx, fn);
         await tx.chain;
         this.db.exec('COMMIT');
-        return value;
       } catch (err) {
         await tx.chain;
         if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        for (const undo of tx.rolledBack) undo();
         throw err;
       } finally {
         this.open = null;
         tx.ended();
       }
+      // Outside the transaction's context: what these start is no part of it.
+      for (const after of tx.committed) after();
+      return value;
     });
     this.writes = result.catch(() => undefined);
     return result;
+  }
+
+  /**
+   * Runs `fn` if the transaction open now (whoever's it is: statements on this one connection
+   * join it) rolls back. For what a statement did outside the data, such as creating a table.
+   */
+  onRollback(fn: () => void): void {
+    if (this.db.inTransaction) this.open?.rolledBack.push(fn);
+  }
+
+  /** Runs `fn` once the caller's transaction has committed (never if it rolls back), or at once outside one. */
+  afterCommit(fn: () => void): void {
+    const tx = this.current();
+    if (tx) tx.committed.push(fn);
+    else fn();
   }
 
   /** Runs several statements as one unit: a savepoint inside a transaction, else its own. */

@@ -8,6 +8,7 @@ import { startApp, type App } from '../../app/app.js';
 import { LOCKOUT_AFTER } from '../../backoffice/auth/lockout.js';
 import { AuditEventModel, OutboxModel, StaffModel, StaffSessionModel } from '../../models/index.js';
 import { AdminClient, createStaffAccount, csrfTokenFrom, freshTotpCode, inviteLinkFrom, recoveryCodesFrom, totpCodeAt } from '../helpers/admin-client.js';
+import { engineEnv } from '../helpers/engines.js';
 
 const ADMIN = { email: 'admin@example.test', password: 'correct horse battery' };
 
@@ -20,7 +21,7 @@ async function wrongCode(secret: string): Promise<string> {
 
 async function startTestApp(prefix: string, env: Record<string, string> = {}): Promise<{ app: App; dataDir: string }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, ...env });
+  const config = loadConfig({ ...engineEnv(), PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, ...env });
   return { app: await startApp(config, { processEvery: 50 }), dataDir };
 }
 

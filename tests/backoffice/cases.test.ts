@@ -8,6 +8,7 @@ import { startApp, type App } from '../../app/app.js';
 import { tr } from '../../locales/i18n.js';
 import { CaseModel, ContactModel, MessageModel, ReferralModel, SettingsModel, StaffModel, type Case, type Expertise, type StaffRole } from '../../models/index.js';
 import { AdminClient, createStaffAccount } from '../helpers/admin-client.js';
+import { engineEnv } from '../helpers/engines.js';
 
 const vi = tr('vi');
 const ADMIN = { email: 'admin@example.test', password: 'correct horse battery' };
@@ -79,7 +80,7 @@ describe('back-office cases and settings, through the routes (the real app, in-p
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'htx-cases-routes-'));
-    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: process.env.TEST_LOG ?? "silent", ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, STAFF_2FA: 'optional' });
+    const config = loadConfig({ ...engineEnv(), PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: process.env.TEST_LOG ?? "silent", ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, STAFF_2FA: 'optional' });
     app = await startApp(config, { processEvery: 50, outboxEvery: '1 second' });
     const admin = new AdminClient(app.url);
     expect((await admin.signIn(ADMIN.email, ADMIN.password)).status).toBe(303);

@@ -8,6 +8,7 @@ import { readWorkSettings } from '../../cases/work-settings.js';
 import { tr } from '../../locales/i18n.js';
 import { SettingsModel } from '../../models/index.js';
 import { AdminClient, createStaffAccount } from '../helpers/admin-client.js';
+import { engineEnv } from '../helpers/engines.js';
 
 const vi = tr('vi');
 
@@ -18,7 +19,7 @@ describe('the ladder and holiday settings, through the back office', () => {
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'htx-remset-'));
-    app = await startApp(loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', STAFF_2FA: 'optional' }), { processEvery: 50 });
+    app = await startApp(loadConfig({ ...engineEnv(), DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', STAFF_2FA: 'optional' }), { processEvery: 50 });
     await createStaffAccount(app, { email: 'boss@example.test', password: 'a long enough password', role: 'admin', twoFactor: false });
     admin = new AdminClient(app.url);
     expect((await admin.signIn('boss@example.test', 'a long enough password')).status).toBe(303);

@@ -10,6 +10,7 @@ import { readSettings } from '../../cases/live-settings.js';
 import { tr } from '../../locales/i18n.js';
 import { AuditEventModel, CaseModel, MessageModel, type Case, type StaffRole } from '../../models/index.js';
 import { AdminClient, createStaffAccount } from '../helpers/admin-client.js';
+import { engineEnv } from '../helpers/engines.js';
 
 const PASSWORD = 'a long enough password';
 const DB = 'Điện Biên';
@@ -73,7 +74,7 @@ describe('the reports section, through the routes (the real app, in-process)', (
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'htx-reports-routes-'));
-    app = await startApp(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', STAFF_2FA: 'optional' }), { processEvery: 200 });
+    app = await startApp(loadConfig({ ...engineEnv(), PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', STAFF_2FA: 'optional' }), { processEvery: 200 });
     await person('coordDB', 'coordinator', [DB]);
     await person('lan', 'counsellor', [DB]);
     await person('boss', 'admin', []);

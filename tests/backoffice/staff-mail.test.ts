@@ -11,7 +11,7 @@ import { startApp, type App } from '../../app/app.js';
 import { tr } from '../../locales/i18n.js';
 import { NotificationModel, OutboxModel, StaffModel } from '../../models/index.js';
 import { AdminClient, createStaffAccount, inviteLinkFrom } from '../helpers/admin-client.js';
-import { tempDir } from '../helpers/engines.js';
+import { engineEnv, tempDir } from '../helpers/engines.js';
 import { startSmtp, type LocalSmtp, type ReceivedMail } from '../helpers/smtp.js';
 import { eventually } from '../helpers/telegram-child.js';
 
@@ -30,7 +30,7 @@ describe('staff e-mail through a real local SMTP server', () => {
   beforeAll(async () => {
     smtp = await startSmtp({ refuse: [REFUSED] });
     dataDir = tempDir('htx-staff-mail-');
-    const env = { DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', STAFF_2FA: 'optional', SMTP_URL: smtp.url, SMTP_FROM: FROM };
+    const env = { ...engineEnv(), DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', STAFF_2FA: 'optional', SMTP_URL: smtp.url, SMTP_FROM: FROM };
     app = await startApp(loadConfig(env), { processEvery: 50, outbox: { baseDelayMs: 20, maxDelayMs: 50 } });
     await createStaffAccount(app, { email: 'boss@example.test', name: 'Quản trị', password: PASSWORD, role: 'admin', twoFactor: false });
     admin = new AdminClient(app.url);

@@ -9,6 +9,7 @@ import { CaseModel, StaffModel } from '../../models/index.js';
 import { createStaffAccount, freshTotpCode } from '../helpers/admin-client.js';
 import { expectAccessible } from '../helpers/axe.js';
 import { chromiumSuiteTitle, DESKTOP, hasChromium, launchChromium, newPerson, PHONE, shotWithoutOverflow as shot, type StorageState, type Viewport } from '../helpers/browser.js';
+import { engineEnv } from '../helpers/engines.js';
 import { startSmtp, type LocalSmtp } from '../helpers/smtp.js';
 import { newId, newSession } from '../helpers/web-chat.js';
 
@@ -25,7 +26,7 @@ describe.skipIf(!hasChromium)(chromiumSuiteTitle('back-office sign-in, two-facto
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'htx-backoffice-browser-'));
     smtp = await startSmtp();
     const mail = { SMTP_URL: smtp.url, SMTP_FROM: 'Hộp Thư Xanh <no-reply@example.test>' };
-    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, ...mail });
+    const config = loadConfig({ ...engineEnv(), PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, ...mail });
     app = await startApp(config, { processEvery: 50 });
     browser = await launchChromium();
   }, 60_000);

@@ -20,6 +20,7 @@ import { freshTotpCode } from '../helpers/admin-client.js';
 import { expectAccessible } from '../helpers/axe.js';
 import { chromiumSuiteTitle, DESKTOP, hasChromium, launchChromium, newPerson, PHONE, saveScreenshot, shotWithoutOverflow, type StorageState, type Viewport } from '../helpers/browser.js';
 import { buttonsOf } from '../helpers/telegram-child.js';
+import { engineEnv } from '../helpers/engines.js';
 
 const ADMIN = { email: 'admin@example.test', password: 'correct horse battery' };
 const COUNSELLOR = { email: 'lan@example.test', password: 'một câu dài dễ nhớ', name: 'Nguyễn Thị Lan' };
@@ -41,7 +42,7 @@ describe.skipIf(!hasChromium)(chromiumSuiteTitle('the whole path through the bac
   beforeAll(async () => {
     fake = await new FakeBotApi().start();
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'htx-walk-browser-'));
-    const config = loadConfig({
+    const config = loadConfig({ ...engineEnv(),
       PORT: '0',
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,

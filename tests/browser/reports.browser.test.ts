@@ -15,6 +15,7 @@ import { newCaseCode } from '../../cases/case-code.js';
 import { CaseModel, HARM_TYPES, MessageModel, TOPICS, type Case } from '../../models/index.js';
 import { createStaffAccount } from '../helpers/admin-client.js';
 import { chromiumSuiteTitle, DESKTOP, hasChromium, launchChromium, newPerson, PHONE, saveScreenshot, SHOTS, shotWithoutOverflow } from '../helpers/browser.js';
+import { engineEnv } from '../helpers/engines.js';
 
 const COORDINATOR = { email: 'coord@example.test', password: 'một câu dài dễ nhớ' };
 const DB = 'Điện Biên';
@@ -45,7 +46,7 @@ describe.skipIf(!hasChromium)(chromiumSuiteTitle('the report page in Chromium: c
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'htx-reports-browser-'));
-    app = await startApp(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', STAFF_2FA: 'optional', ADMIN_PASSWORD: 'correct horse battery' }), { processEvery: 200 });
+    app = await startApp(loadConfig({ ...engineEnv(), PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', STAFF_2FA: 'optional', ADMIN_PASSWORD: 'correct horse battery' }), { processEvery: 200 });
     await createStaffAccount(app, { ...COORDINATOR, name: 'Lò Văn Minh', role: 'coordinator', areas: [DB], twoFactor: false });
     const weights = [9, 3, 14, 6, 8, 11, 7, 2, 1, 5];
     let i = 0;

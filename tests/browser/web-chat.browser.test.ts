@@ -13,6 +13,7 @@ import viConvo from '../../locales/vi.convo.json' with { type: 'json' };
 import { tinyPng } from '../fakes/media-files.js';
 import { expectAccessible } from '../helpers/axe.js';
 import { chromiumSuiteTitle, hasChromium, launchChromium, newPerson, PHONE, saveScreenshot, shotWithoutOverflow, type Person } from '../helpers/browser.js';
+import { engineEnv } from '../helpers/engines.js';
 
 const CASE_CODE = /HTX-[2-9A-HJKMNP-Z]{5}-[2-9A-HJKMNP-Z]{5}/;
 
@@ -42,7 +43,7 @@ describe.skipIf(!hasChromium)(chromiumSuiteTitle('web chat in Chromium on a phon
     neutral = await startNeutralSite(() => app.url);
     neutralOrigin = `http://127.0.0.1:${(neutral.address() as AddressInfo).port}`;
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'htx-webchat-browser-'));
-    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', QUICK_EXIT_URL: `${neutralOrigin}/neutral` });
+    const config = loadConfig({ ...engineEnv(), PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', QUICK_EXIT_URL: `${neutralOrigin}/neutral` });
     app = await startApp(config, { processEvery: 50, outboxEvery: '1 second' });
     browser = await launchChromium();
   }, 60_000);

@@ -136,7 +136,7 @@ for (const engine of enginesUnderTest()) {
       }
 
       it('erases a closed case\'s reply still waiting to leave, and what the bot sent its chat, once the period has passed; figures unchanged', async () => {
-        const { replyCopy, botAnswer } = await answeredTelegramCase();
+        const { c, replyCopy, botAnswer } = await answeredTelegramCase();
         expect(await text(replyCopy)).toContain(REPLY_WORDS);
         const before = (await w.reports.view(people.coordDB, 'incidents', Q3, vn('2026-10-01T00:00:00'))) as IncidentsReport;
 
@@ -150,6 +150,8 @@ for (const engine of enginesUnderTest()) {
         expect(await text(replyCopy)).toBe('');
         expect(await w.store.collection(OutboxModel).findOne({ _id: replyCopy })).toMatchObject({ status: 'undelivered', lastError: 'erased_by_retention' });
         expect(await text(botAnswer)).toBe('');
+        // The case page no longer shows the erased reply as being sent.
+        expect((await w.store.collection(MessageModel).findOne({ caseId: c._id, author: 'counsellor' }))!.delivery).toBe('undelivered');
         const outbox = JSON.stringify(await w.store.collection(OutboxModel).find({}));
         expect(outbox).not.toContain('Hạnh');
         expect(outbox).not.toContain('thắt lưng');

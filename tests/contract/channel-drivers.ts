@@ -15,6 +15,7 @@ import { InboundUpdateModel, OutboxModel, WebTranscriptModel, type Channel } fro
 import { FakeBotApi } from '../fakes/fake-bot-api.js';
 import { FakeZaloApi } from '../fakes/fake-zalo-api.js';
 import { eventually, PROVINCE_HOTLINE, TEST_APP_OPTIONS } from '../helpers/telegram-child.js';
+import { engineEnv } from '../helpers/engines.js';
 
 const QUIET_MS = 10_000;
 export const TELEGRAM_SECRET = 'contract_suite_webhook_secret_0123';
@@ -52,7 +53,7 @@ export interface ChannelWorld {
 export async function startChannelWorld(env: Record<string, string> = {}): Promise<ChannelWorld> {
   const [telegram, zalo] = await Promise.all([new FakeBotApi().start(), new FakeZaloApi().start()]);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'htx-channels-'));
-  const config = loadConfig({
+  const config = loadConfig({ ...engineEnv(),
     PORT: '0',
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,

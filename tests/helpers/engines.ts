@@ -25,6 +25,11 @@ export interface EngineUnderTest {
   name: EngineName;
   /** A fresh, empty store (a new directory or a new database) with its indexes built. */
   open(): Promise<Store>;
+  /**
+   * A fresh, empty place (a directory or a database) that several stores can open at once:
+   * what one of them wrote, another reads (e.g. with a newer version of a schema).
+   */
+  place(): { open(): Promise<Store> };
 }
 
 export const tempDir = (prefix = 'htx-') => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -46,6 +51,16 @@ export async function openTestStore(): Promise<Store> {
   return MongoStore.connect(freshMongoUri());
 }
 
+/** A fresh directory or database, which each `open()` opens again. */
+export function testPlace(): { open(): Promise<Store> } {
+  if (TEST_ENGINE === 'embedded') {
+    const dir = tempDir();
+    return { open: async () => new EmbeddedStore(dir) };
+  }
+  const uri = freshMongoUri();
+  return { open: () => MongoStore.connect(uri) };
+}
+
 /**
  * What an app under test adds to its environment to run on this run's engine: a fresh
  * database on MongoDB (and the data key it requires); nothing for the embedded engine, whose
@@ -57,8 +72,11 @@ export function engineEnv(): Record<string, string> {
 
 /** The engines a contract suite runs against in this run: the run's one engine. */
 export function enginesUnderTest(): EngineUnderTest[] {
-  return [{ name: TEST_ENGINE, open: openTestStore }];
+  return [{ name: TEST_ENGINE, open: openTestStore, place: testPlace }];
 }
+
+/** True when the store undoes a failed transaction's writes (the embedded engine; MongoDB on a replica set). */
+export const undoesFailedTransactions = (store: Store) => !(store instanceof MongoStore) || store.transactional;
 
 /** True in a run on the embedded engine: the contract suites say the MongoDB leg is not this run. */
 export const mongoLegSkipped = TEST_ENGINE !== 'mongodb';

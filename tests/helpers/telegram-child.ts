@@ -23,6 +23,7 @@ import {
   type Case,
 } from '../../models/index.js';
 import { FakeBotApi, type SentMessage } from '../fakes/fake-bot-api.js';
+import { engineEnv } from './engines.js';
 
 /** Short intervals so retries and restarts take milliseconds, not seconds. */
 export const TEST_APP_OPTIONS: AppOptions = {
@@ -99,7 +100,9 @@ export class TelegramHarness {
   static async start(options: HarnessOptions = {}): Promise<TelegramHarness> {
     const fake = await new FakeBotApi().start();
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'htx-telegram-'));
+    // The run's engine, chosen once: a restart finds the same database.
     const env: Record<string, string> = {
+      ...engineEnv(),
       PORT: '0',
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,

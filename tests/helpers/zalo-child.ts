@@ -11,6 +11,7 @@ import { startApp, type App } from '../../app/app.js';
 import { loadConfig } from '../../app/config.js';
 import { InboundUpdateModel, OutboxModel } from '../../models/index.js';
 import { FakeZaloApi, type ZaloSent, type ZaloUpdate } from '../fakes/fake-zalo-api.js';
+import { engineEnv } from './engines.js';
 import { eventually, PROVINCE_HOTLINE, TEST_APP_OPTIONS } from './telegram-child.js';
 
 export const ZALO_WEBHOOK_PATH = '/webhooks/zalo';
@@ -36,7 +37,9 @@ export class ZaloHarness {
   static async start(options: ZaloHarnessOptions = {}): Promise<ZaloHarness> {
     const fake = await new FakeZaloApi().start();
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'htx-zalo-'));
+    // The run's engine, chosen once: a restart finds the same database.
     const env: Record<string, string> = {
+      ...engineEnv(),
       PORT: '0',
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,

@@ -7,7 +7,7 @@ import { OutboxModel } from '../../models/index.js';
 import { Outbox, type OutboxOptions } from '../../outbox/outbox.service.js';
 import type { Store } from '../../store/index.js';
 import { eventually } from '../helpers/telegram-child.js';
-import { enginesUnderTest } from '../helpers/engines.js';
+import { enginesUnderTest, undoesFailedTransactions } from '../helpers/engines.js';
 
 const logger = createLogger('silent');
 const cipher = new DataCipher(crypto.randomBytes(32));
@@ -81,6 +81,33 @@ describe.each(enginesUnderTest())('Outbox delivery ($name engine)', (engine) => 
     await eventually(() => platform.received.length === 1, 5000, () => 'the message to arrive');
     expect(platform.received).toEqual([{ recipient: 'chat-1', text: 'Chào em', by: 'a' }]);
     await eventually(async () => (await store.collection(OutboxModel).findOne({ _id: item!._id }))?.status === 'sent', 5000, () => 'the item to be marked sent');
+  });
+
+  it('sends a message enqueued in a transaction (a turn) only once the transaction has committed, and then at once', async () => {
+    const outbox = started('a');
+    let receivedInside = -1;
+    await store.transaction(async () => {
+      await outbox.enqueue([message('chat-tx', 'Anh chị đã nhận được thư của em')]);
+      // Every chance for a delivery woken too early to run: it would find the message inside the transaction.
+      for (let i = 0; i < 50; i++) await new Promise((resolve) => setImmediate(resolve));
+      receivedInside = platform.received.length;
+    });
+    expect(receivedInside).toBe(0);
+    await eventually(() => platform.received.length === 1, 5000, () => 'the message to arrive after the commit');
+    expect(platform.textsOf('chat-tx')).toEqual(['Anh chị đã nhận được thư của em']);
+  });
+
+  it('never sends a message whose transaction rolled back', async (context) => {
+    if (!undoesFailedTransactions(store)) context.skip();
+    const outbox = started('a');
+    const failed = store.transaction(async () => {
+      await outbox.enqueue([message('chat-undone', 'never sent')]);
+      throw new Error('the turn failed');
+    });
+    await expect(failed).rejects.toThrow('the turn failed');
+    await outbox.deliverDue();
+    expect(platform.received).toEqual([]);
+    expect(await store.collection(OutboxModel).count({ recipientKey: 'telegram:chat-undone' })).toBe(0);
   });
 
   it('keeps each recipient\'s messages in order and one at a time, while serving several recipients at once', async () => {

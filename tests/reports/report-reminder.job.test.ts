@@ -5,6 +5,7 @@ import { createLogger } from '../../app/logger.js';
 import { WorkingDays } from '../../app/working-days.js';
 import { TelegramSender } from '../../bot/channels/telegram/telegram.sender.js';
 import { NotificationModel, StaffModel, type Staff } from '../../models/index.js';
+import { EmailSender } from '../../notifications/email.sender.js';
 import { notificationText } from '../../notifications/notification-text.js';
 import { NotificationService } from '../../notifications/notification.service.js';
 import { Outbox } from '../../outbox/outbox.service.js';
@@ -13,6 +14,7 @@ import { sendDueReportReminders, type ReportReminderDeps } from '../../reports/r
 import type { Store } from '../../store/index.js';
 import { FakeBotApi } from '../fakes/fake-bot-api.js';
 import { enginesUnderTest } from '../helpers/engines.js';
+import { startSmtp, type LocalSmtp } from '../helpers/smtp.js';
 
 const vn = (local: string) => new Date(`${local}+07:00`);
 const STAFF_GROUP = '-1001234567890';
@@ -21,6 +23,8 @@ const PUBLIC_URL = 'https://hopthuxanh.example.vn';
 for (const engine of enginesUnderTest()) {
   describe(`report reminders through the staff notifications on the ${engine.name} engine`, () => {
     let api: FakeBotApi;
+    let smtp: LocalSmtp;
+    let email: EmailSender;
     let store: Store;
     let outbox: Outbox;
     let deps: ReportReminderDeps;
@@ -29,22 +33,28 @@ for (const engine of enginesUnderTest()) {
 
     beforeAll(async () => {
       api = await new FakeBotApi().start();
+      smtp = await startSmtp();
+      email = new EmailSender(smtp.url, 'Hộp Thư Xanh <no-reply@example.test>');
     });
     afterAll(async () => {
+      email?.close();
       await api?.stop();
+      await smtp?.stop();
     });
 
     beforeEach(async () => {
       store = await engine.open();
       api.sent.length = 0;
+      smtp.mails.length = 0;
       const cipher = new DataCipher(crypto.randomBytes(32));
       outbox = new Outbox(store, cipher, logger, { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1, sendTimeoutMs: 60_000 });
       outbox.registerSender(new TelegramSender({ token: api.token, apiRoot: api.apiRoot }));
-      const notifications = new NotificationService({ store, outbox, cipher, logger, staffGroup: () => STAFF_GROUP, publicUrl: () => PUBLIC_URL, emailOn: false });
+      outbox.registerSender(email);
+      const notifications = new NotificationService({ store, outbox, cipher, logger, staffGroup: () => STAFF_GROUP, publicUrl: () => PUBLIC_URL, emailOn: true });
       const add = (key: string, role: Staff['role'], areas: string[], more: Partial<Staff> = {}) =>
         store.collection(StaffModel).insertOne({ email: `${key}@example.test`, name: key, role, areas, expertise: [], passwordHash: 'x', ...more }).then((s) => (people[key] = s));
       await add('coordDB', 'coordinator', ['Điện Biên']);
-      await add('coordLC', 'coordinator', ['Lai Châu']);
+      await add('coordLC', 'coordinator', ['Lai Châu'], { emailAlerts: false });
       await add('admin', 'admin', []);
       await add('lan', 'counsellor', ['Điện Biên']);
       await add('leftCoord', 'coordinator', ['Điện Biên'], { active: false });
@@ -77,6 +87,10 @@ for (const engine of enginesUnderTest()) {
       expect(api.sent.map((m) => String(m.chat_id))).toEqual([STAFF_GROUP]);
       expect(api.sent[0]!.text).toContain('quý 3/2026 cần gửi trước ngày 25/09/2026');
       expect(api.sent[0]!.text).toContain(`${PUBLIC_URL}/admin/reports?report=opinions&period=quarter&year=2026&quarter=3`);
+
+      // By e-mail to those who keep it on (not coordLC), once each.
+      expect(smtp.mails.map((m) => m.to.join()).sort()).toEqual(['admin@example.test', 'coorddb@example.test']);
+      expect(smtp.mails[0]!.subject).toContain('quý 3/2026');
     });
 
     it('reminds of the yearly report before 15 November and of the monthly figures on the 1st, never naming a case', async () => {

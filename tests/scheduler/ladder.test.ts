@@ -10,9 +10,9 @@ import { EmailSender } from '../../notifications/email.sender.js';
 import { NotificationService } from '../../notifications/notification.service.js';
 import { Outbox } from '../../outbox/outbox.service.js';
 import { EscalationLadder } from '../../scheduler/ladder.js';
-import { EmbeddedStore, type Store } from '../../store/index.js';
+import type { Store } from '../../store/index.js';
 import { FakeBotApi } from '../fakes/fake-bot-api.js';
-import { tempDir } from '../helpers/engines.js';
+import { openTestStore, testPlace } from '../helpers/engines.js';
 import { startSmtp, type LocalSmtp } from '../helpers/smtp.js';
 
 const MIN = 60_000;
@@ -48,7 +48,7 @@ describe('the escalation ladder, with a clock the test moves', () => {
   beforeAll(async () => {
     api = await new FakeBotApi().start();
     smtp = await startSmtp();
-    store = new EmbeddedStore(tempDir('htx-ladder-'));
+    store = await openTestStore();
     ({ outbox, alerts, ladder, cases, notifications } = build(store));
     const staff = store.collection(StaffModel);
     const add = (key: string, role: Staff['role'], areas: string[], expertise: Staff['expertise'] = []) =>
@@ -155,15 +155,15 @@ describe('the escalation ladder, with a clock the test moves', () => {
   });
 
   it('picks the ladder up again after a restart (a new process on the same files)', async () => {
-    const dir = tempDir('htx-ladder-restart-');
-    let first: Store = new EmbeddedStore(dir);
+    const place = testPlace();
+    let first: Store = await place.open();
     for (const p of Object.values(people)) await first.collection(StaffModel).insertOne(p);
     const one = build(first);
     const c = await one.cases.openCase({ kind: 'advice', channel: 'web', contactId: 'x', fields: {}, urgentReasons: [], texts: [], attachments: [] });
     await first.collection(CaseModel).findOneAndUpdate({ _id: c._id }, { $set: { createdAt: T0, firstResponseDueAt: new Date(T0.getTime() + 60 * MIN), nextReminderAt: T0 } });
     await one.ladder.sweep(new Date(T0.getTime() + 50 * MIN));
     await first.close();
-    first = new EmbeddedStore(dir);
+    first = await place.open();
     const two = build(first);
     now = new Date(T0.getTime() + 61 * MIN);
     await two.ladder.sweep(now);

@@ -7,6 +7,7 @@ import { loadConfig } from '../../../../app/config.js';
 import { startApp, type App } from '../../../../app/app.js';
 import * as models from '../../../../models/index.js';
 import { ContactModel, InboundUpdateModel, WebTranscriptModel, type ModelDef } from '../../../../models/index.js';
+import { engineEnv } from '../../../helpers/engines.js';
 
 describe('web chat API (the real app, in-process)', () => {
   let app: App;
@@ -14,7 +15,7 @@ describe('web chat API (the real app, in-process)', () => {
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'htx-webchat-api-'));
-    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', QUICK_EXIT_URL: 'http://127.0.0.1:1/neutral' });
+    const config = loadConfig({ ...engineEnv(), PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', QUICK_EXIT_URL: 'http://127.0.0.1:1/neutral' });
     app = await startApp(config, { processEvery: 50, outboxEvery: '1 second' });
   });
   afterAll(async () => {

@@ -7,6 +7,7 @@ import { loadConfig } from '../../../../app/config.js';
 import { tr } from '../../../../locales/i18n.js';
 import { CaseModel } from '../../../../models/index.js';
 import { eventually, newId, newSession, type Entry } from '../../../helpers/web-chat.js';
+import { engineEnv } from '../../../helpers/engines.js';
 
 const vi = tr('vi');
 const en = tr('en');
@@ -17,7 +18,7 @@ describe('Danger in the web chat, in both languages (the real app, in-process)',
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'htx-webchat-risk-'));
-    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', QUICK_EXIT_URL: 'http://127.0.0.1:1/neutral' });
+    const config = loadConfig({ ...engineEnv(), PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', QUICK_EXIT_URL: 'http://127.0.0.1:1/neutral' });
     app = await startApp(config, { processEvery: 50, outboxEvery: '1 second' });
   });
   afterAll(async () => {

@@ -10,6 +10,7 @@ import { startApp, type App } from '../../../../app/app.js';
 import { tr } from '../../../../locales/i18n.js';
 import { CaseModel, EvidenceBlobModel, EvidenceChunkModel, InboundUpdateModel, MessageModel, WebTranscriptModel, type Case } from '../../../../models/index.js';
 import { tinyMp3, tinyOgg, tinyPng } from '../../../fakes/media-files.js';
+import { engineEnv } from '../../../helpers/engines.js';
 
 const vi = tr('vi');
 const CASE_CODE = /HTX-[2-9A-HJKMNP-Z]{5}-[2-9A-HJKMNP-Z]{5}/;
@@ -20,7 +21,7 @@ describe('web chat uploads: photos and voice recordings kept as evidence (the re
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'htx-webchat-uploads-'));
-    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
+    const config = loadConfig({ ...engineEnv(), PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
     app = await startApp(config, { processEvery: 50, outboxEvery: '1 second' });
   });
   afterAll(async () => {
