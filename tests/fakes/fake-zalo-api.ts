@@ -78,6 +78,11 @@ export class FakeZaloApi {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
+  /** True while a getUpdates call is waiting for an update. */
+  get waiting(): boolean {
+    return this.pendingPoll !== undefined;
+  }
+
   /** Makes the next `n` sendMessage calls fail with `fault`. */
   failNextSends(fault: ZaloFault, n = 1): void {
     for (let i = 0; i < n; i++) this.faults.push(fault);

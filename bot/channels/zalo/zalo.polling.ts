@@ -7,7 +7,7 @@ export interface ZaloPollingOptions extends ZaloClientOptions {
   sink: InboundSink;
   sealRef: (url: string) => string;
   logger: ZaloLogger;
-  /** Seconds Zalo holds an empty getUpdates open (default 30, as documented). */
+  /** Seconds Zalo holds an empty getUpdates open (default 20: Zalo's is 30, but stopping waits for the call). */
   pollTimeoutSeconds?: number | undefined;
   /** First wait after a failure, doubled up to `maxBackoffMs` (defaults 1 000 and 30 000 ms). */
   backoffMs?: number | undefined;
@@ -17,7 +17,7 @@ export interface ZaloPollingOptions extends ZaloClientOptions {
 }
 
 export interface ZaloPolling {
-  /** Stops fetching; an update in hand is stored first. */
+  /** Stops fetching: the getUpdates call in flight is waited for (at most its timeout), and its update stored. */
   stop(): Promise<void>;
   readonly done: Promise<void>;
 }
@@ -78,7 +78,9 @@ class ZaloPollingLoop {
         await this.client.deleteWebhook();
         this.webhookCleared = true;
       }
-      const raw = await this.client.getUpdates(this.options.pollTimeoutSeconds ?? 30, this.abort.signal);
+      // Not aborted on stop: Zalo has no offset to confirm, so an update handed to a call we
+      // walked away from would be lost. Stopping waits for the call instead (at most its timeout).
+      const raw = await this.client.getUpdates(this.options.pollTimeoutSeconds ?? 20);
       this.failures = 0;
       this.setProblem(null);
       if (raw === null) return null;

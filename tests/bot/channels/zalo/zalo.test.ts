@@ -160,6 +160,17 @@ describe('Zalo, by polling (one update per getUpdates call, 408 when none)', () 
     await eventually(async () => (await channelProblem(bot)) === null, 10_000, () => 'the old problem to clear');
   });
 
+  it('loses no update handed to the call in flight while the app stops (Zalo has no offset to confirm)', async () => {
+    const child = bot.child();
+    await eventually(() => bot.fake.waiting, 10_000, () => 'a getUpdates call waiting');
+    const stopping = bot.stopApp();
+    const update = bot.fake.push(bot.fake.textUpdate(child.chatId, 'chào'));
+    await stopping;
+    await bot.startApp();
+    await bot.quiet(child.chatId, update);
+    expect(child.received.map((m) => m.text).join('\n')).toContain('111');
+  });
+
   it('ignores a repeated update, and polls with the configured timeout', async () => {
     const child = bot.child();
     const update = bot.fake.textUpdate(child.chatId, 'chào');
