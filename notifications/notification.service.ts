@@ -125,19 +125,31 @@ export class NotificationService {
 
   /**
    * The channels an urgent alert would reach someone through right now: the staff Telegram
-   * group (set and the bot running), e-mail (SMTP set and a coordinator or admin keeping it
-   * on), the back office (a coordinator or admin has it open: it asked for news within 10
-   * minutes). Empty: nobody will hear of it soon, and the child must be told so.
+   * group (set, the bot running, and its last alert not refused), e-mail (SMTP set and a
+   * coordinator or admin keeping it on), the back office (a coordinator or admin has it open:
+   * it asked for news within 10 minutes). Empty: nobody will hear of it soon, and the child
+   * must be told so.
    */
   async reach(): Promise<AlertChannel[]> {
     const out: AlertChannel[] = [];
-    if (this.deps.staffGroup() && this.deps.outbox.connectedChannels().includes('telegram')) out.push('telegram');
+    if (this.deps.staffGroup() && this.deps.outbox.connectedChannels().includes('telegram') && !(await this.groupRefusedLast())) out.push('telegram');
     const staff = this.deps.store.collection(StaffModel);
     const managers = { active: true, passwordHash: { $ne: null }, role: { $in: ['coordinator', 'admin'] } };
     if (this.deps.emailOn && (await staff.count({ ...managers, emailAlerts: { $ne: false } })) > 0) out.push('email');
     const since = new Date(this.clock().getTime() - WATCHING_MS);
     if ((await staff.count({ ...managers, lastSeenAt: { $gte: since } })) > 0) out.push('backoffice');
     return out;
+  }
+
+  /**
+   * True when the staff group's last alert that settled was refused for good (a wrong chat id,
+   * the bot removed from the group): the group reaches nobody until an alert gets through again.
+   */
+  private async groupRefusedLast(): Promise<boolean> {
+    const last = await this.deps.store
+      .collection(OutboxModel)
+      .findOne({ recipientKey: `${STAFF_RECIPIENT}telegram`, status: { $in: ['sent', 'undelivered'] } }, { sort: { seq: -1 } });
+    return last?.status === 'undelivered';
   }
 
   /** Notes that a staff member's back office is open (the bell asked for news); written at most once a minute. */

@@ -100,11 +100,16 @@ export class EscalationLadder {
     return true;
   }
 
-  /** Saves the step only if nobody stepped this subject since it was read; null when someone did. */
+  /**
+   * Saves the step only if nobody stepped this subject since it was read; null when someone did.
+   * Never stepped: `ladderSeq` 0, or absent from a document stored before the ladder (a read
+   * fills in the default 0, the stored document still lacks it).
+   */
   private claim<T extends Case | Referral>(model: typeof CaseModel | typeof ReferralModel, doc: T, plan: LadderStep): Promise<T | null> {
+    const seq = doc.ladderSeq ? doc.ladderSeq : { $in: [0, null] };
     return this.deps.store
       .collection<T>(model as never)
-      .findOneAndUpdate({ _id: doc._id, ladderSeq: doc.ladderSeq ?? null }, { $set: { ladder: plan.state, nextReminderAt: plan.nextAt }, $inc: { ladderSeq: 1 } });
+      .findOneAndUpdate({ _id: doc._id, ladderSeq: seq }, { $set: { ladder: plan.state, nextReminderAt: plan.nextAt }, $inc: { ladderSeq: 1 } });
   }
 
   /** An alert that fails (the store hiccups) is logged; the ladder goes on with the others. */

@@ -184,7 +184,7 @@ class EmbeddedCollection<T extends { _id: string }> implements Collection<T> {
         this.guard(() => this.table.insert(full));
         return full as unknown as T;
       }
-      const before = structuredClone(current.doc);
+      const before = this.table.search ? structuredClone(current.doc) : undefined;
       const next = await this.validated({ ...applyUpdate(current.doc, update, false), updatedAt: new Date() }, validatedByUpdate(update, false));
       this.guard(() => this.table.replace(current.rowid, next, before));
       this.table.purgeErasedWords();

@@ -28,7 +28,7 @@ export class MongoStore implements Store {
   readonly engine = 'mongodb' as const;
   private readonly collections = new Map<string, Collection<any>>();
   /** What runs once the caller's transaction has committed (see afterCommit). */
-  private readonly committed = new AsyncLocalStorage<(() => void)[]>();
+  private readonly committed = new AsyncLocalStorage<{ open: boolean; after: (() => void)[] }>();
 
   private constructor(
     readonly connection: Connection,
@@ -52,24 +52,30 @@ export class MongoStore implements Store {
    */
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
     // Inside a transaction already: join it.
-    if (this.committed.getStore()) return fn();
-    const after: (() => void)[] = [];
-    const value = await this.committed.run(after, () =>
-      this.transactional && !openSession()
-        ? this.connection.transaction(() => {
-            // A retried attempt starts afresh.
-            after.length = 0;
-            return fn();
-          })
-        : fn(),
-    );
-    for (const run of after) run();
-    return value;
+    if (this.committed.getStore()?.open) return fn();
+    const tx = { open: true, after: [] as (() => void)[] };
+    try {
+      const value = await this.committed.run(tx, () =>
+        this.transactional && !openSession()
+          ? this.connection.transaction(() => {
+              // A retried attempt starts afresh.
+              tx.after = [];
+              return fn();
+            })
+          : fn(),
+      );
+      tx.open = false;
+      for (const run of tx.after) run();
+      return value;
+    } finally {
+      tx.open = false;
+    }
   }
 
   afterCommit(fn: () => void): void {
-    const after = this.committed.getStore();
-    if (after) after.push(fn);
+    const tx = this.committed.getStore();
+    // Work still running in an ended transaction's context is outside any transaction.
+    if (tx?.open) tx.after.push(fn);
     else fn();
   }
 

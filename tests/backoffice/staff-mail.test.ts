@@ -19,6 +19,7 @@ const vi = tr('vi');
 const PASSWORD = 'a long enough password';
 const FROM = 'Hộp Thư Xanh <no-reply@htx.example.vn>';
 const REFUSED = 'nobody@refused.example.test';
+const BUSY = 'busy@example.test';
 const URL_PATTERN = /https?:\/\/[^\s<>"]+/g;
 
 describe('staff e-mail through a real local SMTP server', () => {
@@ -28,7 +29,7 @@ describe('staff e-mail through a real local SMTP server', () => {
   let admin: AdminClient;
 
   beforeAll(async () => {
-    smtp = await startSmtp({ refuse: [REFUSED] });
+    smtp = await startSmtp({ refuse: [REFUSED], defer: { [BUSY]: 2 } });
     dataDir = tempDir('htx-staff-mail-');
     const env = { ...engineEnv(), DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', STAFF_2FA: 'optional', SMTP_URL: smtp.url, SMTP_FROM: FROM };
     app = await startApp(loadConfig(env), { processEvery: 50, outbox: { baseDelayMs: 20, maxDelayMs: 50 } });
@@ -119,6 +120,17 @@ describe('staff e-mail through a real local SMTP server', () => {
     const got = await mailsTo('coord@example.test');
     expect(got).toHaveLength(1);
     expect(got[0]!.text).toContain(loud.code);
+  });
+
+  it('retries an invitation the mail server defers, and it arrives; the admin was not kept waiting', async () => {
+    const created = await invite('Đỗ Bận', BUSY);
+    expect(created.status).toBe(201);
+    const [mail] = await mailsTo(BUSY);
+    expect(mail!.text.match(URL_PATTERN)).toEqual([inviteLinkFrom(created.html)]);
+    const person = (await app.store.collection(StaffModel).findOne({ email: BUSY }))!;
+    const item = () => app.store.collection(OutboxModel).findOne({ recipientKey: `staff:email:${person._id}` });
+    await eventually(async () => (await item())?.status === 'sent', 10_000, async () => JSON.stringify(await item()));
+    expect((await item())!.attempts).toBeGreaterThanOrEqual(2);
   });
 
   it('shows a refused e-mail to the admins, in the bell and on the notifications page, without blocking the invitation', async () => {

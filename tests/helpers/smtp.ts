@@ -2,7 +2,8 @@
  * A real local SMTP server (the `smtp-server` package) on loopback: it keeps every message that
  * arrived, whole, and reads it back as a person's mail program would (the subject's encoded
  * words and the quoted-printable or base64 body decoded as UTF-8). `refuse` lists addresses it
- * answers 550 (no such mailbox), a refusal for good.
+ * answers 550 (no such mailbox), a refusal for good; `defer` answers 451 (try again later) the
+ * first n times an address is tried.
  */
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
@@ -48,15 +49,22 @@ export function readMail(raw: string): { subject: string; text: string } {
   return { subject: decodeWords(header('Subject')), text: text.replace(/\r\n/g, '\n') };
 }
 
-export async function startSmtp(options: { refuse?: string[] } = {}): Promise<LocalSmtp> {
+export async function startSmtp(options: { refuse?: string[]; defer?: Record<string, number> } = {}): Promise<LocalSmtp> {
   const mails: ReceivedMail[] = [];
   const refused = new Set((options.refuse ?? []).map((a) => a.toLowerCase()));
+  const deferred = new Map(Object.entries(options.defer ?? {}).map(([a, n]) => [a.toLowerCase(), n]));
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
     onRcptTo(address, _session, callback) {
-      if (!refused.has(address.address.toLowerCase())) return callback();
+      const to = address.address.toLowerCase();
+      const later = deferred.get(to) ?? 0;
+      if (later > 0) {
+        deferred.set(to, later - 1);
+        return callback(Object.assign(new Error('4.3.0 Try again later'), { responseCode: 451 }));
+      }
+      if (!refused.has(to)) return callback();
       callback(Object.assign(new Error('5.1.1 No such mailbox'), { responseCode: 550 }));
     },
     onData(stream, session, done) {

@@ -13,7 +13,7 @@ import { startApp, type App } from '../../app/app.js';
 import { loadConfig } from '../../app/config.js';
 import { newCaseCode } from '../../cases/case-code.js';
 import { CaseModel, NotificationModel, ReferralModel } from '../../models/index.js';
-import { engineEnv, tempDir } from '../helpers/engines.js';
+import { tempDir } from '../helpers/engines.js';
 import { eventually } from '../helpers/telegram-child.js';
 
 const Datastore = ((NedbModule as unknown as { default?: unknown }).default ?? NedbModule) as typeof NedbModule.default;
@@ -62,12 +62,15 @@ describe('the escalation ladder as an agenda job on the embedded engine, started
       oldCase('waiting'),
       oldCase('answered', { status: 'in_progress', firstResponseAt: at(5) }),
       oldCase('closed', { status: 'closed', closedAt: at(5) }),
+      // Answered before the ladder, then triaged after the upgrade: due for a look, yet without `ladderSeq`.
+      oldCase('touched', { status: 'in_progress', firstResponseAt: at(5), nextReminderAt: T0 }),
       oldCase('opinion', { kind: 'opinion', status: 'referred', firstResponseAt: at(-9 * 24 * 60) }),
     ]);
     await nedbFile(dataDir, 'referrals', [
       { _id: 'forwarded', caseId: 'opinion', to: 'agency', agencyName: 'Sở Giáo dục', sentAt: new Date(T0.getTime() - 10 * DAY), dueAt: T0, answeredAt: null, staffId: 'coord', createdAt: T0, updatedAt: T0 },
     ]);
-    app = await startApp(loadConfig({ ...engineEnv(), DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' }), { processEvery: 50, ladderEvery: '1 second', clock: () => now });
+    // The embedded engine on purpose, whatever the run's engine: the data comes from its NeDB files.
+    app = await startApp(loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' }), { processEvery: 50, ladderEvery: '1 second', clock: () => now });
   }, 30_000);
   afterAll(async () => {
     await app?.stop();
@@ -91,6 +94,12 @@ describe('the escalation ladder as an agenda job on the embedded engine, started
   it('puts an old forwarded opinion whose agency answer is overdue on the ladder too', async () => {
     await waitFor('opinion', 'agency_2', 1);
     expect((await app.store.collection(ReferralModel).findOne({ _id: 'forwarded' }))!.ladderSeq).toBeGreaterThan(0);
+  });
+
+  it('steps an old case that is due but has no ladderSeq (nothing to say: it was answered) and lets it be', async () => {
+    const touched = () => app.store.collection(CaseModel).findOne({ _id: 'touched' });
+    await eventually(async () => (await touched())!.nextReminderAt === null, 10_000, async () => JSON.stringify(await touched()));
+    expect(await app.store.collection(NotificationModel).count({ caseId: 'touched' })).toBe(0);
   });
 
   it('leaves old cases that were answered or closed alone, and a second backfill finds nothing to do', async () => {

@@ -191,11 +191,14 @@ describe('the escalation ladder, with a clock the test moves', () => {
     expect(failed[0]).toMatchObject({ status: 'undelivered', lastError: expect.stringContaining('chat not found') });
     const news = await store.collection(NotificationModel).find({ staffId: people.admin!._id, event: 'alert_failed' });
     expect(news.map((n) => n.params.channel)).toEqual(['telegram']);
+    // While the group refuses, it is not counted as reaching anyone (the child is told so).
+    expect(await alerts.reach()).not.toContain('telegram');
     // The failure holds nothing up: the next rung still comes, and reaches the group.
     await at(842);
     await outbox.deliverDue();
     expect(await whoGot(c, 'ladder_3')).toEqual(['admin']);
     expect(api.sent.filter((m) => String(m.chat_id) === GROUP && m.text.includes(c.code) && m.text.includes('🆘'))).toHaveLength(1);
+    expect(await alerts.reach()).toContain('telegram');
   });
 
   it('says which channels reach staff, and none when nothing is set up', async () => {
