@@ -110,15 +110,18 @@ export class InboundService {
       const { contact, created } = await this.contactFor(claimed.channel, chatId, msg.lang);
       // Counted once, outside the turn's transaction: a retried turn is not counted again.
       const flooded = await this.floodOf(claimed, msg, created);
-      // One turn, one transaction: the conversation, the case, the alerts, the replies and the
-      // update marked done are stored together or not at all (a failed turn is retried whole),
-      // and the replies leave once it has committed.
-      await this.store.transaction(async () => {
+      const turn = async () => {
         const replies = await this.engine.handle(contact, msg, flooded);
         await this.reply(claimed, chatId, replies);
         // The words now live in the case or the conversation; the dedupe record keeps no copy.
         await this.updates.findOneAndUpdate({ _id: updateId }, { $set: { status: 'done', lockedUntil: null, event: { handled: true } } });
-      });
+      };
+      // One turn, one transaction: the conversation, the case, the alerts, the replies and the
+      // update marked done are stored together or not at all (a failed turn is retried whole),
+      // and the replies leave once it has committed. The last attempt runs step by step instead:
+      // should it fail again, what it got done first — staff alerted of danger, the child's
+      // words kept — stays.
+      await (claimed.attempts < MAX_ATTEMPTS ? this.store.transaction(turn) : turn());
     } catch (err) {
       await this.onFailure(claimed, chatId, err);
     }

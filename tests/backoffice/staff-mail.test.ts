@@ -56,6 +56,7 @@ describe('staff e-mail through a real local SMTP server', () => {
     const created = await invite('Phạm Thu Hà', 'thuha@example.test');
     expect(created.status).toBe(201);
     expect(created.html).toContain(vi('admin.staff.link_mailed', { email: 'thuha@example.test' }));
+    expect(created.html).toContain(vi('admin.staff.link_intro_mailed', { name: 'Phạm Thu Hà', email: 'thuha@example.test', days: 7 }));
     const link = inviteLinkFrom(created.html)!;
     const token = link.split('/').pop()!;
 

@@ -13,7 +13,7 @@ import { startApp, type App } from '../../app/app.js';
 import { loadConfig } from '../../app/config.js';
 import { newCaseCode } from '../../cases/case-code.js';
 import { CaseModel, NotificationModel, ReferralModel } from '../../models/index.js';
-import { tempDir } from '../helpers/engines.js';
+import { engineEnv, TEST_ENGINE, tempDir } from '../helpers/engines.js';
 import { eventually } from '../helpers/telegram-child.js';
 
 const Datastore = ((NedbModule as unknown as { default?: unknown }).default ?? NedbModule) as typeof NedbModule.default;
@@ -47,7 +47,11 @@ const oldCase = (_id: string, fields: Record<string, unknown> = {}) => ({
   ...fields,
 });
 
-describe('the escalation ladder as an agenda job on the embedded engine, started on data from before the ladder', () => {
+// The data comes from the embedded engine's former NeDB files: on the MongoDB leg this suite says it is skipped.
+const onMongo = TEST_ENGINE === 'mongodb';
+const TITLE = 'the escalation ladder as an agenda job on the embedded engine, started on data from before the ladder';
+
+describe.skipIf(onMongo)(onMongo ? `${TITLE} — SKIPPED on the MongoDB leg (the old data is NeDB files)` : TITLE, () => {
   let dataDir: string;
   let app: App;
   let now = new Date(T0.getTime() + 61 * MIN);
@@ -69,8 +73,7 @@ describe('the escalation ladder as an agenda job on the embedded engine, started
     await nedbFile(dataDir, 'referrals', [
       { _id: 'forwarded', caseId: 'opinion', to: 'agency', agencyName: 'Sở Giáo dục', sentAt: new Date(T0.getTime() - 10 * DAY), dueAt: T0, answeredAt: null, staffId: 'coord', createdAt: T0, updatedAt: T0 },
     ]);
-    // The embedded engine on purpose, whatever the run's engine: the data comes from its NeDB files.
-    app = await startApp(loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' }), { processEvery: 50, ladderEvery: '1 second', clock: () => now });
+    app = await startApp(loadConfig({ ...engineEnv(), DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' }), { processEvery: 50, ladderEvery: '1 second', clock: () => now });
   }, 30_000);
   afterAll(async () => {
     await app?.stop();
