@@ -3,7 +3,7 @@ import type { Filter, Sort, Store } from '../store/index.js';
 import { caseCodeStart, findCaseCode } from './case-code.js';
 import type { CaseListQuery } from './case-work.schemas.js';
 import { OPEN_STATUSES } from './case-workflow.js';
-import { scopeFilter, type StaffPrincipal } from './scope.js';
+import { scopedTo, scopeFilter, type StaffPrincipal } from './scope.js';
 
 /** A case as the inbox shows it: no contact, and of the child's words only the first few. */
 export interface CaseListItem
@@ -116,7 +116,7 @@ export class CaseQuery {
     if (code) return { code };
     const hits = await this.store
       .collection(MessageModel)
-      .findByWords(text, { author: 'child' }, { sort: { seq: -1 }, limit: SEARCH_MESSAGE_LIMIT });
+      .findByWords(text, { author: 'child' }, { sort: { seq: -1 }, limit: SEARCH_MESSAGE_LIMIT, fields: ['caseId'] });
     const byWords = { _id: { $in: [...new Set(hits.map((m) => m.caseId))] } };
     const start = caseCodeStart(text);
     return start ? { $or: [{ code: { $gte: start, $lt: `${start}\uffff` } }, byWords] } : byWords;
@@ -131,7 +131,8 @@ export class CaseQuery {
     for (const priority of PRIORITY_ORDER) {
       if (out.length >= q.pageSize) break;
       const f = { $and: [filter, { priority }] };
-      const n = await this.cases.count(f);
+      // Counted only to skip past it (the first page never counts).
+      const n = toSkip > 0 ? await this.cases.count(f) : Infinity;
       if (toSkip >= n) {
         toSkip -= n;
         continue;
@@ -143,8 +144,7 @@ export class CaseQuery {
   }
 
   private async countsByStatus(actor: StaffPrincipal): Promise<Record<CaseStatus, number>> {
-    const scope = scopeFilter(actor);
-    const counts = await Promise.all(CASE_STATUSES.map((status) => this.cases.count({ $and: [scope, { status }] })));
+    const counts = await Promise.all(CASE_STATUSES.map((status) => this.cases.count(scopedTo(actor, { status }))));
     return Object.fromEntries(CASE_STATUSES.map((s, i) => [s, counts[i] ?? 0])) as Record<CaseStatus, number>;
   }
 

@@ -106,7 +106,10 @@ export const CaseModel = defineModel<Case>(
   },
   (s) => {
     s.index({ code: 1 }, { unique: true });
-    s.index({ status: 1, priority: 1, createdAt: -1 });
+    // The inbox's default order (cases/case-query.ts): one priority at a time, those waiting for a
+    // first answer first, the least time left first — over all cases, or within a status.
+    s.index({ priority: 1, firstResponseAt: 1, firstResponseDueAt: 1, createdAt: 1, _id: 1 });
+    s.index({ status: 1, priority: 1, firstResponseAt: 1, firstResponseDueAt: 1, createdAt: 1, _id: 1 });
     s.index({ contactId: 1, createdAt: -1 });
     s.index({ assigneeId: 1, status: 1 });
     s.index({ nextReminderAt: 1 });
@@ -114,6 +117,8 @@ export const CaseModel = defineModel<Case>(
     s.index({ createdAt: -1 });
     s.index({ status: 1, createdAt: -1 });
     s.index({ 'area.province': 1, createdAt: -1 });
+    // A coordinator's counts per status (their provinces, and cases with none yet).
+    s.index({ 'area.province': 1, status: 1 });
     // Reports: one kind of case over a period.
     s.index({ kind: 1, createdAt: 1 });
     // Retention: closed cases by when they were closed.

@@ -169,7 +169,8 @@ class EmbeddedCollection<T extends { _id: string }> implements Collection<T> {
   }
 
   findByWords(text: string, filter: Filter, options?: FindOptions): Promise<T[]> {
-    return this.database.read(() => this.table.findByWords(searchWords(text), filter, options).map((doc) => this.onRead(doc as unknown as T)));
+    const docs = () => this.table.findByWords(searchWords(text), filter, options) as unknown as T[];
+    return this.database.read(() => (options?.fields ? docs() : docs().map((doc) => this.onRead(doc))));
   }
 
   count(filter: Filter): Promise<number> {
