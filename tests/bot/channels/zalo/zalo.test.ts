@@ -6,6 +6,7 @@ import { tr } from '../../../../locales/i18n.js';
 import { CaseModel, EvidenceBlobModel, InboundUpdateModel, MessageModel, OutboxModel } from '../../../../models/index.js';
 import { caseCodeIn, eventually } from '../../../helpers/telegram-child.js';
 import { ZaloHarness } from '../../../helpers/zalo-child.js';
+import { AdminClient, createStaffAccount } from '../../../helpers/admin-client.js';
 
 const vi = tr('vi');
 const codeIn = (texts: string[]) => caseCodeIn(texts.map((text) => ({ text, chat_id: 0, message_id: 0 })));
@@ -148,6 +149,27 @@ describe('Zalo, by polling (one update per getUpdates call, 408 when none)', () 
     await eventually(() => bot.fake.calls.some((c) => c.method === 'getUpdates' && c.at > revokedAt), 10_000, () => 'a poll with the refused token');
     bot.fake.tokenRevoked = false;
     expect((await answer).join('\n')).toContain(vi('bot.menu.report'));
+    await eventually(async () => (await channelProblem(bot)) === null, 10_000, () => 'the problem to clear');
+  });
+
+  it("shows Zalo's real state on the settings page: polling, the last update, the last delivery error and a receiving problem", async () => {
+    const child = bot.child();
+    bot.fake.failNextSends({ code: 403, description: 'user blocked the bot' });
+    await child.says('chào');
+    const revokedAt = Date.now();
+    bot.fake.tokenRevoked = true;
+    await eventually(async () => (await channelProblem(bot))?.includes('401') === true && bot.fake.calls.some((c) => c.method === 'getUpdates' && c.at > revokedAt), 10_000, () => 'the refused token reported');
+    const { totpSecret } = await createStaffAccount(bot.app, { email: 'settings-admin@example.test', password: 'correct horse battery', role: 'admin' });
+    const admin = new AdminClient(bot.app.url);
+    await admin.signIn('settings-admin@example.test', 'correct horse battery', totpSecret!);
+    const page = await admin.get('/admin/settings');
+    bot.fake.tokenRevoked = false;
+    expect(page.status).toBe(200);
+    const row = /<tr>\s*<td>Zalo<\/td>[\s\S]*?<\/tr>/.exec(page.html)?.[0] ?? '';
+    expect(row).toContain(vi('admin.settings.channels.mode.polling'));
+    expect(row).toContain(vi('admin.settings.channels.last_update', { at: '' }).trim().slice(0, 20));
+    expect(row).toContain('zalo 403: user blocked the bot');
+    expect(row).toMatch(/zalo 401/);
     await eventually(async () => (await channelProblem(bot)) === null, 10_000, () => 'the problem to clear');
   });
 
