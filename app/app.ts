@@ -11,6 +11,7 @@ import { sendDueReportReminders } from '../reports/report-reminder.job.js';
 import { parseYearlyDates } from '../reports/report-reminders.js';
 import { ConversationEngine } from '../bot/conversation/conversation.engine.js';
 import { InboundService } from '../bot/inbound.service.js';
+import { FloodGuard } from '../bot/flood.guard.js';
 import {
   setTelegramWebhook,
   startTelegramPolling,
@@ -21,7 +22,7 @@ import {
 import { Lease } from '../coordination/lease.js';
 import { runWhileLeased, type LeasedRunner } from '../coordination/leased-task.js';
 import { WebChatSender } from '../bot/channels/web/web.sender.js';
-import { startZaloPolling, ZaloClient, ZaloFiles, ZaloSender, zaloWebhookRouter, type ZaloPolling } from '../bot/channels/zalo/zalo.adapter.js';
+import { startZaloPolling, ZaloClient, ZaloFiles, ZaloSender, zaloWebhookRouter } from '../bot/channels/zalo/zalo.adapter.js';
 import { ChannelStatusService, type ChannelSetup } from '../bot/channels/channel-status.service.js';
 import { webChatRouter } from '../bot/channels/web/web.routes.js';
 import { backofficeRouter } from '../backoffice/backoffice.router.js';
@@ -48,7 +49,7 @@ export interface AppOptions {
   processEvery?: string | number;
   outboxEvery?: string;
   telegramPoll?: { pollTimeoutSeconds?: number; backoffMs?: number; maxBackoffMs?: number; leaseMs?: number };
-  zaloPoll?: { pollTimeoutSeconds?: number; backoffMs?: number; maxBackoffMs?: number };
+  zaloPoll?: { pollTimeoutSeconds?: number; backoffMs?: number; maxBackoffMs?: number; leaseMs?: number };
   /**
    * A store already open, shared with another instance in this process (tests of several
    * instances); it is left open on stop. By default the app opens the configured one.
@@ -130,7 +131,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       return { provinceHotline, provinceName, webChatUrl: `${publicUrl}/chat` };
     },
   });
-  const inbound = new InboundService(store, cipher, engine, outbox, logger);
+  const flood = new FloodGuard(store, { limit: config.FLOOD_LIMIT, windowMs: config.FLOOD_WINDOW_SECONDS * 1000 });
+  const inbound = new InboundService(store, cipher, engine, outbox, logger, flood);
   outbox.startDelivery();
   const channels = new ChannelStatusService(store, channelSetups(config, () => `${publicUrl}/chat`));
   // A Zalo file URL may open the file for anyone: it travels sealed, opened only by ZaloFiles.
@@ -224,7 +226,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     }
   }
 
-  let zaloPolling: ZaloPolling | null = null;
+  let zaloPolling: LeasedRunner | null = null;
   if (config.ZALO_BOT_TOKEN) {
     const zalo = { token: config.ZALO_BOT_TOKEN, apiRoot: config.ZALO_API_ROOT };
     if (config.ZALO_WEBHOOK_URL && config.ZALO_WEBHOOK_SECRET) {
@@ -237,8 +239,11 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       );
       logger.info('zalo: webhook mode');
     } else {
-      zaloPolling = await startZaloPolling({ ...zalo, sink, sealRef: zaloRef.seal, logger, onProblem: zaloProblem, ...options.zaloPoll });
-      logger.info('zalo: polling');
+      // Zalo hands each update to one getUpdates call: one instance polls, by lease.
+      const { leaseMs = 30_000, ...pollOptions } = options.zaloPoll ?? {};
+      const lease = new Lease(store, `zalo-polling:${zalo.token.split(':')[0]}`, { ttlMs: leaseMs });
+      zaloPolling = runWhileLeased(lease, () => startZaloPolling({ ...zalo, sink, sealRef: zaloRef.seal, logger, onProblem: zaloProblem, ...pollOptions }), { logger });
+      logger.info('zalo: polling (in the instance that holds the lease)');
     }
   }
 

@@ -55,6 +55,13 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16-256 characters of A-Z, a-z, 0-9, _ and -')
     .optional(),
+  /**
+   * Flood protection, per contact on every channel: past FLOOD_LIMIT messages in a window of
+   * FLOOD_WINDOW_SECONDS, one kind "wait a moment", then further messages are kept without an
+   * answer (never a first message, never one that trips risk detection).
+   */
+  FLOOD_LIMIT: z.coerce.number().int().min(3).max(1000).default(30),
+  FLOOD_WINDOW_SECONDS: z.coerce.number().int().min(10).max(86_400).default(60),
   PROVINCE_HOTLINE: z
     .string()
     .regex(/^[0-9 +.-]{3,20}$/, 'must be a phone number such as 1800 8079')

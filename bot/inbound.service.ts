@@ -7,6 +7,7 @@ import { recipientKey } from '../outbox/recipient-key.js';
 import { isDuplicateKey, type Store } from '../store/index.js';
 import type { InboundMessage, OutboundMessage } from './channels/channel.js';
 import type { ConversationEngine } from './conversation/conversation.engine.js';
+import type { FloodGuard, Flooded } from './flood.guard.js';
 
 /** After this many failed attempts an update is given up, and the child gets a kind error with 111. */
 const MAX_ATTEMPTS = 5;
@@ -24,6 +25,8 @@ interface StoredEvent {
  * have it, and a repeat is recognised), then runs it through the conversation and puts the
  * replies in the outbox. Messages of one chat are handled one at a time, in order. A crash
  * between storing and handling loses nothing: the sweep picks up what is still pending.
+ * Flood protection for every channel is applied here, once: each message is counted against
+ * its contact's limit (`FloodGuard`), and the conversation keeps a message past it quietly.
  */
 export class InboundService {
   private readonly chains = new Map<string, Promise<void>>();
@@ -35,6 +38,7 @@ export class InboundService {
     private readonly engine: ConversationEngine,
     private readonly outbox: Outbox,
     private readonly logger: Logger,
+    private readonly flood: FloodGuard | null = null,
   ) {}
 
   private get updates() {
@@ -103,9 +107,11 @@ export class InboundService {
     const msg = JSON.parse(this.cipher.decrypt(event.sealed)) as InboundMessage;
     const chatId = msg.chatId;
     try {
-      const contact = await this.contactFor(claimed.channel, chatId, msg.lang);
+      const { contact, created } = await this.contactFor(claimed.channel, chatId, msg.lang);
+      // Counted once, outside the turn's transaction: a retried turn is not counted again.
+      const flooded = await this.floodOf(claimed, msg, created);
       const turn = async () => {
-        const replies = await this.engine.handle(contact, msg);
+        const replies = await this.engine.handle(contact, msg, flooded);
         await this.reply(claimed, chatId, replies);
         // The words now live in the case or the conversation; the dedupe record keeps no copy.
         await this.updates.findOneAndUpdate({ _id: updateId }, { $set: { status: 'done', lockedUntil: null, event: { handled: true } } });
@@ -147,16 +153,26 @@ export class InboundService {
     }
   }
 
+  /**
+   * Counts the message against its contact's flood limit (once: not again when handling is
+   * retried). A contact's first message is never held back, nor the end of a web chat.
+   */
+  private async floodOf(update: InboundUpdate, msg: InboundMessage, firstMessage: boolean): Promise<Flooded | undefined> {
+    if (!this.flood || update.attempts > 1 || msg.endSession) return undefined;
+    const flooded = await this.flood.count(this.recipientKey(update.channel, msg.chatId));
+    return flooded && !firstMessage ? flooded : undefined;
+  }
+
   /** The contact for a chat, created on first contact; found by pseudonym, never by the clear id. */
-  private async contactFor(channel: InboundUpdate['channel'], chatId: string, lang: InboundMessage['lang']): Promise<Contact> {
+  private async contactFor(channel: InboundUpdate['channel'], chatId: string, lang: InboundMessage['lang']): Promise<{ contact: Contact; created: boolean }> {
     const pseudonym = this.cipher.pseudonym(channel, chatId);
     const found = await this.contacts.findOne({ channel, pseudonym });
-    if (found) return found;
+    if (found) return { contact: found, created: false };
     try {
-      return await this.contacts.insertOne({ channel, pseudonym, addressEnc: this.cipher.encrypt(chatId), lang: lang ?? 'vi' });
+      return { contact: await this.contacts.insertOne({ channel, pseudonym, addressEnc: this.cipher.encrypt(chatId), lang: lang ?? 'vi' }), created: true };
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
-      return (await this.contacts.findOne({ channel, pseudonym }))!;
+      return { contact: (await this.contacts.findOne({ channel, pseudonym }))!, created: false };
     }
   }
 }

@@ -1,5 +1,5 @@
 /** The files kept as evidence: photos and voice recordings, told apart by their first bytes. */
-export const EVIDENCE_MIMES = ['image/jpeg', 'image/png', 'image/webp', 'audio/mpeg', 'audio/ogg', 'audio/mp4', 'audio/webm'] as const;
+export const EVIDENCE_MIMES = ['image/jpeg', 'image/png', 'image/webp', 'audio/mpeg', 'audio/ogg', 'audio/mp4', 'audio/webm', 'audio/aac'] as const;
 export type EvidenceMime = (typeof EVIDENCE_MIMES)[number];
 
 /** What a file is, as evidence: a photo or a voice recording, and its MIME type. */
@@ -12,7 +12,7 @@ const ascii = (bytes: Buffer, at: number, text: string) => bytes.length >= at + 
 
 /**
  * The type of a file from its magic bytes, or null when it is not a photo (JPEG, PNG, WebP)
- * or a recording (MP3, Ogg, MP4/M4A, WebM) — whatever its name or the sender said it was.
+ * or a recording (MP3, Ogg, MP4/M4A, WebM, AAC) — whatever its name or the sender said it was.
  */
 export function detectEvidenceType(bytes: Buffer): EvidenceType | null {
   const mime = detectMime(bytes);
@@ -29,7 +29,24 @@ function detectMime(b: Buffer): EvidenceMime | null {
   // EBML, with the WebM doctype in its header (Matroska's other files are left out).
   if (b.length >= 4 && b.readUInt32BE(0) === 0x1a45dfa3 && b.subarray(0, 64).includes('webm', 0, 'latin1')) return 'audio/webm';
   if (ascii(b, 0, 'ID3') || isMpegAudioFrame(b)) return 'audio/mpeg';
+  // Raw AAC (ADTS), as Zalo's voice notes are (its sendVoice takes .aac).
+  if (isAdtsStream(b)) return 'audio/aac';
   return null;
+}
+
+/** The length of the ADTS frame whose header starts at `at` (sync, layer 00, a real rate), or 0. */
+function adtsFrameLength(b: Buffer, at: number): number {
+  if (b.length < at + 7 || b[at] !== 0xff || (b[at + 1]! & 0xf6) !== 0xf0) return 0;
+  if (((b[at + 2]! >> 2) & 0x0f) > 12) return 0; // sampling frequency index 13-15 are reserved
+  const length = ((b[at + 3]! & 0x03) << 11) | (b[at + 4]! << 3) | (b[at + 5]! >> 5);
+  return length >= 7 ? length : 0;
+}
+
+/** An AAC stream in ADTS frames: a valid first header, and the next frame's where the file goes on. */
+function isAdtsStream(b: Buffer): boolean {
+  const first = adtsFrameLength(b, 0);
+  if (!first) return false;
+  return b.length < first + 7 || adtsFrameLength(b, first) > 0;
 }
 
 /** An MPEG audio frame header (an MP3 without ID3 tag): sync bits, and no reserved values. */
@@ -53,6 +70,7 @@ export const EXTENSIONS: Record<EvidenceMime, string> = {
   'audio/ogg': 'ogg',
   'audio/mp4': 'm4a',
   'audio/webm': 'webm',
+  'audio/aac': 'aac',
 };
 
 export const isEvidenceMime = (mime: string | null | undefined): mime is EvidenceMime => (EVIDENCE_MIMES as readonly string[]).includes(mime ?? '');

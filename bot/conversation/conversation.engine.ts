@@ -1,6 +1,7 @@
 import { findCaseCode } from '../../cases/case-code.js';
 import { ContactModel, ConversationModel, type Contact } from '../../models/index.js';
 import type { InboundMessage, OutboundMessage } from '../channels/channel.js';
+import type { Flooded } from '../flood.guard.js';
 import { detectRisk } from '../risk/risk-detector.js';
 import { showCase } from './case-lookup.js';
 import { onIntent } from './commands.js';
@@ -9,7 +10,7 @@ import { endChat, onForgetAnswer } from './forget.js';
 import { onFirstMessage, onHeld, onIdle } from './idle.js';
 import { decodeChoice, FALLBACK_CHOICE, matchTyped, type Choice } from './choices.js';
 import { isChatter, isGlobalIntent, typedIntent } from './intents.js';
-import { flushToCase, keepAttachments, keepText } from './keeping.js';
+import { flushToCase, keepAttachments, keepFlooded, keepText } from './keeping.js';
 import { ask, offeredOptions, reask } from './prompts.js';
 import { isStep, type StepId } from './questions.js';
 import { onCrisisMessage } from './crisis.js';
@@ -45,7 +46,12 @@ export class ConversationEngine {
     return this.deps.store.collection(ContactModel);
   }
 
-  async handle(contact: Contact, msg: InboundMessage): Promise<OutboundMessage[]> {
+  /**
+   * One message, and the replies to it. `flooded` when the contact is past its flood limit: the
+   * message is kept without an answer (one "wait a moment" per window) — unless it trips risk
+   * detection, asks for the emergency numbers, or comes in crisis mode, which are answered as ever.
+   */
+  async handle(contact: Contact, msg: InboundMessage, flooded?: Flooded): Promise<OutboundMessage[]> {
     // A read, not an upsert: on most turns the conversation exists, and an upsert is a write.
     const conv = ((await this.conversations.findOne({ contactId: contact._id })) ??
       (await this.conversations.findOneAndUpdate(
@@ -72,12 +78,17 @@ export class ConversationEngine {
       turn.replies.push(turn.r.text(turn.t('bot.blocked')));
       return turn.replies;
     }
+    const early = this.choiceOf(turn, msg.payload, text);
+    const intent = early?.type === 'command' && isGlobalIntent(early.command) ? early.command : null;
+    const asksForNumbers = intent === 'emergency' || (early?.type === 'menu' && early.item === 'emergency');
+    if (flooded && !risk && !asksForNumbers && !turn.conv.crisis) {
+      await keepFlooded(this.deps, turn, text, msg.attachments, flooded);
+      return this.saved(turn, contactAsLoaded);
+    }
     if (msg.unsupported) {
       await this.onUnreadable(turn);
       return turn.replies;
     }
-    const early = this.choiceOf(turn, msg.payload, text);
-    const intent = early?.type === 'command' && isGlobalIntent(early.command) ? early.command : null;
     const crisisMsg = { text, payload: msg.payload, attachments: msg.attachments, intent, risk };
     if (turn.conv.crisis && (await onCrisisMessage(this.deps, turn, crisisMsg))) return this.saved(turn, contactAsLoaded);
     if (risk) await raiseRisk(this.deps, turn, risk, text);

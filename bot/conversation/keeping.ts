@@ -1,5 +1,6 @@
 import type { IntakeFields, RiskSignal } from '../../cases/cases.service.js';
 import type { Attachment, CaseKind, Contact } from '../../models/index.js';
+import type { Flooded } from '../flood.guard.js';
 import { heldPrompt } from './prompts.js';
 import type { Draft } from './questions.js';
 import { inFlow, type EngineDeps, type Turn } from './turn.js';
@@ -40,6 +41,28 @@ export async function keepAttachments(deps: EngineDeps, turn: Turn, attachments:
   }
   // No flow and no case yet: hold the files with any held text until the child says what it is.
   conv.draft = { attachments: [...(conv.draft.attachments ?? []), ...attachments] };
+}
+
+/**
+ * A message past the contact's flood limit: nothing is lost — its words go where the
+ * conversation keeps them (the flow's draft, the open case, or held until the child says what
+ * they are about), its files too — but it gets no answer, except one kind "wait a moment" (with
+ * the 111 option) per window.
+ */
+export async function keepFlooded(deps: EngineDeps, turn: Turn, text: string | undefined, attachments: Attachment[], flooded: Flooded) {
+  if (text) await keepQuietly(deps, turn, text);
+  if (attachments.length) await keepAttachments(deps, turn, attachments);
+  if (await flooded.noticeOnce()) turn.replies.push({ text: turn.t('bot.flood.wait'), options: [[turn.r.nav('sos')]] });
+}
+
+async function keepQuietly(deps: EngineDeps, turn: Turn, text: string) {
+  const { conv } = turn;
+  if (inFlow(turn) || conv.caseId) return keepText(turn, text);
+  const openCase = conv.step === 'held' ? null : await openCaseOf(deps, turn.contact);
+  turn.textKept = true;
+  if (openCase) return void (await deps.cases.addChildMessage(openCase._id, { text, attachments: [] }));
+  conv.heldText = [...conv.heldText, text];
+  if (conv.step === 'idle' || conv.step === 'start') conv.step = 'held';
 }
 
 /** Starts a flow's draft from whatever the child wrote or sent before choosing it. */

@@ -195,7 +195,7 @@ describe.skipIf(!hasChromium)(chromiumSuiteTitle('web chat in Chromium on a phon
     const attach = page.getByRole('button', { name: vi.webchat.attach });
     expect(await attach.isVisible()).toBe(true);
     expect((await attach.boundingBox())!.height).toBeGreaterThanOrEqual(44);
-    expect(await page.locator('#file').getAttribute('accept')).toBe('image/jpeg,image/png,image/webp,audio/mpeg,audio/ogg,audio/mp4,audio/webm');
+    expect(await page.locator('#file').getAttribute('accept')).toBe('image/jpeg,image/png,image/webp,audio/mpeg,audio/ogg,audio/mp4,audio/webm,audio/aac');
     await press(page, vi.bot.menu.report);
     await asked(page, vi.bot.q.danger);
     for (const next of [vi.bot.q.about, vi.bot.q.age_self, vi.bot.q.gender_self, vi.bot.q.province, vi.bot.q.commune, vi.bot.q.harm, vi.bot.q.story_report, vi.bot.q.media]) {

@@ -7,7 +7,7 @@ import { detectEvidenceType } from '../../cases/evidence-types.js';
 import { EvidenceService, MAX_EVIDENCE_BYTES, type FileFetch, type FileSource } from '../../cases/evidence.service.js';
 import { EVIDENCE_CHUNK_CHARS, EvidenceBlobModel, EvidenceChunkModel, MessageModel, type Attachment } from '../../models/index.js';
 import type { Store } from '../../store/index.js';
-import { tinyJpeg, tinyMp3, tinyOgg, tinyPng } from '../fakes/media-files.js';
+import { tinyAac, tinyJpeg, tinyMp3, tinyOgg, tinyPng } from '../fakes/media-files.js';
 import { enginesUnderTest } from '../helpers/engines.js';
 
 describe('what a file is, told by its first bytes', () => {
@@ -26,6 +26,7 @@ describe('what a file is, told by its first bytes', () => {
     ['an MP3 without a tag', mp3WithoutTag, { kind: 'voice', mime: 'audio/mpeg' }],
     ['an M4A recording', m4a, { kind: 'voice', mime: 'audio/mp4' }],
     ['a WebM recording', webm, { kind: 'voice', mime: 'audio/webm' }],
+    ['an AAC voice note (ADTS, as Zalo sends)', tinyAac(), { kind: 'voice', mime: 'audio/aac' }],
   ])('recognises %s', (_name, bytes, type) => {
     expect(detectEvidenceType(bytes)).toEqual(type);
   });
@@ -35,7 +36,8 @@ describe('what a file is, told by its first bytes', () => {
     ['an HTML page', Buffer.from('<!doctype html><script>alert(1)</script>')],
     ['a PDF', Buffer.from('%PDF-1.7\n')],
     ['a Matroska video', mkv],
-    ['an AAC stream (ADTS)', Buffer.from([0xff, 0xf1, 0x50, 0x80, 0, 0, 0])],
+    ['a broken AAC header (frame length 0)', Buffer.from([0xff, 0xf1, 0x50, 0x80, 0, 0, 0])],
+    ['an AAC frame followed by no frame', Buffer.concat([tinyAac().subarray(0, 11), Buffer.from('not audio at all')])],
     ['nothing', Buffer.alloc(0)],
   ])('refuses %s', (_name, bytes) => {
     expect(detectEvidenceType(bytes)).toBeNull();

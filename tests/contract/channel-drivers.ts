@@ -18,7 +18,7 @@ import { eventually, PROVINCE_HOTLINE, TEST_APP_OPTIONS } from '../helpers/teleg
 import { engineEnv } from '../helpers/engines.js';
 
 const QUIET_MS = 10_000;
-const TELEGRAM_SECRET = 'contract_suite_webhook_secret_0123';
+export const TELEGRAM_SECRET = 'contract_suite_webhook_secret_0123';
 
 /** A child on one channel. Every action resolves with the bot's new texts. */
 export interface ChannelChild {
@@ -49,7 +49,8 @@ export interface ChannelWorld {
   close(): Promise<void>;
 }
 
-export async function startChannelWorld(): Promise<ChannelWorld> {
+/** `env` adds to or overrides the app's environment (e.g. a low flood limit). */
+export async function startChannelWorld(env: Record<string, string> = {}): Promise<ChannelWorld> {
   const [telegram, zalo] = await Promise.all([new FakeBotApi().start(), new FakeZaloApi().start()]);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'htx-channels-'));
   const config = loadConfig({ ...engineEnv(),
@@ -66,6 +67,7 @@ export async function startChannelWorld(): Promise<ChannelWorld> {
     TELEGRAM_WEBHOOK_SECRET: TELEGRAM_SECRET,
     ZALO_BOT_TOKEN: zalo.token,
     ZALO_API_ROOT: zalo.apiRoot,
+    ...env,
   });
   const app = await startApp(config, { ...TEST_APP_OPTIONS, zaloPoll: { pollTimeoutSeconds: 1, backoffMs: 50, maxBackoffMs: 200 } });
   return {

@@ -3,13 +3,14 @@
  * as documented (shared docs `ZALO_BOT_API.md`): `POST /bot<TOKEN>/<method>` with JSON, answers
  * `{ok, result}` or `{ok:false, error_code, description}`. getUpdates hands out ONE update per
  * call and answers 408 when none came within `timeout` seconds, and refuses while a webhook is
- * set; sendMessage refuses texts over 2,000 characters. Photos children send are real files
- * (a tiny JPEG) served at the URL given in the update.
+ * set; sendMessage refuses texts over 2,000 characters. Photos and voice notes children send are
+ * real files (a tiny JPEG, a tiny ADTS AAC) served at the URL given in the update; `voiceUpdate`
+ * can also point at a file that is no recording (an HTML page) or one over the evidence limit.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tinyJpeg } from './media-files.js';
+import { tinyAac, tinyJpeg } from './media-files.js';
 
 export interface ZaloSent {
   chat_id: string;
@@ -36,8 +37,13 @@ export class FakeZaloApi {
   readonly token = '1234567890:fake-zalo-token-for-tests';
   /** Every sendMessage accepted, in order. */
   readonly sent: ZaloSent[] = [];
-  /** Every call of every method (name and parameters), in order. */
-  readonly calls: { method: string; params: Record<string, unknown> }[] = [];
+  /** Every call of every method (name, parameters, when it arrived), in order. */
+  readonly calls: { method: string; params: Record<string, unknown>; at: number }[] = [];
+  /** getUpdates calls answered with an update, and with 408 (none came in time). */
+  handedOut = 0;
+  timeouts = 0;
+  /** getUpdates calls that arrived while another was still waiting (two pollers at once). */
+  overlappingPolls = 0;
   /** Paths of files downloaded, in order. */
   readonly downloads: string[] = [];
   webhook: { url: string; secret_token: string } | null = null;
@@ -72,6 +78,11 @@ export class FakeZaloApi {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
+  /** True while a getUpdates call is waiting for an update. */
+  get waiting(): boolean {
+    return this.pendingPoll !== undefined;
+  }
+
   /** Makes the next `n` sendMessage calls fail with `fault`. */
   failNextSends(fault: ZaloFault, n = 1): void {
     for (let i = 0; i < n; i++) this.faults.push(fault);
@@ -84,6 +95,7 @@ export class FakeZaloApi {
     if (poll) {
       this.pendingPoll = undefined;
       clearTimeout(poll.timer);
+      this.handedOut++;
       this.answer(poll.res, 200, { ok: true, result: this.queue.shift() });
     }
     return update;
@@ -97,6 +109,16 @@ export class FakeZaloApi {
 
   imageUpdate(chatId: string, caption?: string): ZaloUpdate {
     return this.update('message.image.received', chatId, { photo: `${this.apiRoot}/files/photo-${randomBytes(4).toString('hex')}.jpg`, ...(caption ? { caption } : {}) });
+  }
+
+  /**
+   * A voice note. Zalo documents no shape for `message.voice.received` (shared docs: seen only in
+   * community code): the file's URL comes in `url`, as for stickers, or in `voice_url`.
+   */
+  voiceUpdate(chatId: string, options: { field?: 'url' | 'voice_url'; file?: 'voice' | 'page' | 'huge' } = {}): ZaloUpdate {
+    const file = options.file ?? 'voice';
+    const url = `${this.apiRoot}/files/${file}-${randomBytes(4).toString('hex')}.${file === 'page' ? 'html' : 'aac'}`;
+    return this.update('message.voice.received', chatId, { [options.field ?? 'url']: url });
   }
 
   stickerUpdate(chatId: string): ZaloUpdate {
@@ -123,6 +145,11 @@ export class FakeZaloApi {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (req.method === 'GET' && url.pathname.startsWith('/files/')) {
       this.downloads.push(url.pathname);
+      const name = url.pathname.slice('/files/'.length);
+      if (name.startsWith('voice-')) return void res.writeHead(200, { 'content-type': 'audio/aac' }).end(tinyAac());
+      // An error page served as if it were the file: the evidence job must see it is no recording.
+      if (name.startsWith('page-')) return void res.writeHead(200, { 'content-type': 'audio/aac' }).end('<!doctype html><p>File not found</p>');
+      if (name.startsWith('huge-')) return void res.writeHead(200, { 'content-type': 'audio/aac' }).end(Buffer.concat([tinyAac(), Buffer.alloc(9 * 1024 * 1024)]));
       res.writeHead(200, { 'content-type': 'image/jpeg' }).end(tinyJpeg());
       return;
     }
@@ -130,7 +157,7 @@ export class FakeZaloApi {
     if (!match || req.method !== 'POST') return this.answer(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
     const [, token, method] = match as unknown as [string, string, string];
     const params = await readJson(req);
-    this.calls.push({ method, params });
+    this.calls.push({ method, params, at: Date.now() });
     if (token !== this.token || this.tokenRevoked) return this.answer(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
     switch (method) {
       case 'getMe':
@@ -157,11 +184,16 @@ export class FakeZaloApi {
   private getUpdates(res: ServerResponse, params: Record<string, unknown>) {
     if (this.webhook) return this.answer(res, 400, { ok: false, error_code: 400, description: 'Webhook is set: getUpdates is not available' });
     const next = this.queue.shift();
-    if (next) return this.answer(res, 200, { ok: true, result: next });
+    if (next) {
+      this.handedOut++;
+      return this.answer(res, 200, { ok: true, result: next });
+    }
     const seconds = Number(params.timeout ?? 30);
+    if (this.pendingPoll) this.overlappingPolls++;
     if (this.pendingPoll) this.answer(this.pendingPoll.res, 408, { ok: false, error_code: 408, description: 'Request timeout' });
     const timer = setTimeout(() => {
       if (this.pendingPoll?.res === res) this.pendingPoll = undefined;
+      this.timeouts++;
       this.answer(res, 408, { ok: false, error_code: 408, description: 'Request timeout' });
     }, seconds * 1000);
     this.pendingPoll = { res, timer };

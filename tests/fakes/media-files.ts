@@ -102,3 +102,15 @@ export function tinyMp3(): Buffer {
   frame.set([0xff, 0xfb, 0x90, 0x64], 0);
   return Buffer.concat([id3, frame, frame, frame]);
 }
+
+/**
+ * A raw AAC stream (ADTS, as Zalo's voice notes): three AAC-LC mono 44.1 kHz frames of silence,
+ * each a 7-byte header (no CRC) and its payload.
+ */
+export function tinyAac(): Buffer {
+  const payload = Buffer.from([0x01, 0x40, 0x20, 0x07]);
+  const length = 7 + payload.length;
+  const header = Buffer.from([0xff, 0xf1, 0x50, 0x40 | ((length >> 11) & 0x03), (length >> 3) & 0xff, ((length & 0x07) << 5) | 0x1f, 0xfc]);
+  const frame = Buffer.concat([header, payload]);
+  return Buffer.concat([frame, frame, frame]);
+}

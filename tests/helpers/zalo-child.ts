@@ -143,6 +143,10 @@ export class ZaloChild {
     return this.act(this.harness.fake.imageUpdate(this.chatId, caption));
   }
 
+  sendsVoice(options?: Parameters<FakeZaloApi['voiceUpdate']>[1]): Promise<string[]> {
+    return this.act(this.harness.fake.voiceUpdate(this.chatId, options));
+  }
+
   sendsSticker(): Promise<string[]> {
     return this.act(this.harness.fake.stickerUpdate(this.chatId));
   }

@@ -9,6 +9,7 @@ import { MAX_EVIDENCE_BYTES } from '../../../cases/evidence.service.js';
 import { LANGUAGES, tr } from '../../../locales/i18n.js';
 import { ContactModel, WebTranscriptModel } from '../../../models/index.js';
 import { isDuplicateKey, type Store } from '../../../store/index.js';
+import { detectRisk } from '../../risk/risk-detector.js';
 import type { FileKeeper, InboundSink } from '../channel.js';
 import { webSessionKey } from './web.sender.js';
 import { isRetiredWebSession, retireWebSession } from './web.sessions.js';
@@ -45,7 +46,7 @@ const sessionEnded = (res: express.Response) => res.status(410).json({ ok: false
 /** Why an upload is refused, for the page's developers; the page shows its own words. */
 const UPLOAD_REFUSALS: Record<string, string> = {
   empty_file: 'the file is empty',
-  unsupported_media_type: 'only photos (JPEG, PNG, WebP) and voice recordings (MP3, OGG, M4A/MP4, WebM) can be sent',
+  unsupported_media_type: 'only photos (JPEG, PNG, WebP) and voice recordings (MP3, OGG, M4A/MP4, WebM, AAC) can be sent',
   too_large: `a file can be at most ${MAX_EVIDENCE_BYTES / 1024 / 1024} MB`,
 };
 
@@ -82,6 +83,8 @@ export function webChatApi({ store, cipher, sink, keepFile }: WebChatApiOptions)
     legacyHeaders: false,
     store: new SharedRateLimitStore(store, 'web-chat-session'),
     keyGenerator: (req) => cipher.pseudonym('rate-limit', `s:${String(req.get('x-chat-session') ?? '').slice(0, 64)}`),
+    // A message that trips risk detection is never held back (the inbound flood rule exempts it too).
+    skip: (req) => typeof req.body?.text === 'string' && detectRisk(req.body.text).severity !== null,
     handler: tooMany,
   });
   const perPlace = rateLimit({

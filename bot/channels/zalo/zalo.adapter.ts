@@ -13,5 +13,5 @@ export type { ZaloLogger } from './zalo.inbound.js';
 export { ZaloSender, splitText, withOptions } from './zalo.sender.js';
 export { ZaloFiles } from './zalo.files.js';
 export { startZaloPolling } from './zalo.polling.js';
-export type { ZaloPolling, ZaloPollingOptions, PollingLease } from './zalo.polling.js';
+export type { ZaloPolling, ZaloPollingOptions } from './zalo.polling.js';
 export { zaloWebhookRouter, ZALO_WEBHOOK_PATH, ZALO_WEBHOOK_MAX_BODY } from './zalo.webhook.js';

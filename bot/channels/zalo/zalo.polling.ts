@@ -3,22 +3,11 @@ import type { InboundMessage, InboundSink } from '../channel.js';
 import { ZaloApiError, ZaloClient, type ZaloClientOptions } from './zalo.client.js';
 import { toInboundMessage, zaloBodySchema, type ZaloLogger } from './zalo.inbound.js';
 
-/**
- * Who may poll: Zalo hands each update to one getUpdates call only, so only one instance polls.
- * `hold()` takes or renews the lease and says whether this instance has it.
- */
-export interface PollingLease {
-  hold(): Promise<boolean>;
-  release(): Promise<void>;
-}
-
 export interface ZaloPollingOptions extends ZaloClientOptions {
   sink: InboundSink;
   sealRef: (url: string) => string;
   logger: ZaloLogger;
-  /** Without one, this instance polls as if it held the lease. */
-  lease?: PollingLease | undefined;
-  /** Seconds Zalo holds an empty getUpdates open (default 30, as documented). */
+  /** Seconds Zalo holds an empty getUpdates open (default 20: Zalo's is 30, but stopping waits for the call). */
   pollTimeoutSeconds?: number | undefined;
   /** First wait after a failure, doubled up to `maxBackoffMs` (defaults 1 000 and 30 000 ms). */
   backoffMs?: number | undefined;
@@ -28,7 +17,7 @@ export interface ZaloPollingOptions extends ZaloClientOptions {
 }
 
 export interface ZaloPolling {
-  /** Stops fetching; an update in hand is stored first. */
+  /** Stops fetching: the getUpdates call in flight is waited for (at most its timeout), and its update stored. */
   stop(): Promise<void>;
   readonly done: Promise<void>;
 }
@@ -38,7 +27,8 @@ export interface ZaloPolling {
  * came. There is no offset to confirm: an update Zalo handed out is not handed out again, so it
  * is stored before the next call, retried with backoff until the store takes it. Network
  * failures, 408, 429 and 5xx are waited out; 401 (a wrong token) too, loudly, since an admin may
- * fix it without a restart.
+ * fix it without a restart. Zalo hands each update to one getUpdates call only: the composition
+ * root runs this loop in one instance at a time, by lease (`runWhileLeased`), as for Telegram.
  */
 export async function startZaloPolling(options: ZaloPollingOptions): Promise<ZaloPolling> {
   const loop = new ZaloPollingLoop(new ZaloClient(options), options);
@@ -57,7 +47,8 @@ class ZaloPollingLoop {
   private readonly abort = new AbortController();
   private failures = 0;
   private webhookCleared = false;
-  private problem: string | null = null;
+  /** Unknown at start: the first call's outcome is reported, clearing a problem left by an earlier run. */
+  private problem: string | null | undefined = undefined;
 
   constructor(
     private readonly client: ZaloClient,
@@ -69,17 +60,9 @@ class ZaloPollingLoop {
   }
 
   async run(): Promise<void> {
-    try {
-      while (!this.aborted) {
-        if (this.options.lease && !(await this.options.lease.hold().catch(() => false))) {
-          await this.wait(this.options.pollTimeoutSeconds !== undefined ? this.options.pollTimeoutSeconds * 1000 : 10_000);
-          continue;
-        }
-        const update = await this.fetch();
-        if (update) await this.store(update);
-      }
-    } finally {
-      await this.options.lease?.release().catch(() => undefined);
+    while (!this.aborted) {
+      const update = await this.fetch();
+      if (update) await this.store(update);
     }
   }
 
@@ -95,7 +78,9 @@ class ZaloPollingLoop {
         await this.client.deleteWebhook();
         this.webhookCleared = true;
       }
-      const raw = await this.client.getUpdates(this.options.pollTimeoutSeconds ?? 30, this.abort.signal);
+      // Not aborted on stop: Zalo has no offset to confirm, so an update handed to a call we
+      // walked away from would be lost. Stopping waits for the call instead (at most its timeout).
+      const raw = await this.client.getUpdates(this.options.pollTimeoutSeconds ?? 20);
       this.failures = 0;
       this.setProblem(null);
       if (raw === null) return null;

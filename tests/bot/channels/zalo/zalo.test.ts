@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ChannelStatusService } from '../../../../bot/channels/channel-status.service.js';
 import { splitText } from '../../../../bot/channels/zalo/zalo.adapter.js';
 import { ChildReplies } from '../../../../cases/child-reply.js';
 import { tr } from '../../../../locales/i18n.js';
@@ -79,6 +80,30 @@ describe('Zalo, by polling (one update per getUpdates call, 408 when none)', () 
     expect(JSON.stringify(messages)).not.toContain(bot.fake.apiRoot);
   });
 
+  it('keeps voice notes as evidence like photos (url or voice_url), and refuses a file that is no recording or is too large', async () => {
+    const child = bot.child();
+    await child.says('chào');
+    await child.says('2');
+    const found = (await bot.app.store.collection(CaseModel).findOne({ code: codeIn(await skipAll(child)) }))!;
+    // After the receipt, each voice note goes to the open case at once, and the child is told so.
+    expect((await child.sendsVoice()).join('\n')).toContain(found.code);
+    await child.sendsVoice({ field: 'voice_url' });
+    await child.sendsVoice({ file: 'page' });
+    await child.sendsVoice({ file: 'huge' });
+    const blobs = bot.app.store.collection(EvidenceBlobModel);
+    const settled = async () => (await blobs.find({ caseId: found._id })).filter((b) => b.status !== 'pending');
+    await eventually(async () => (await settled()).length === 4, 15_000, async () => `voice notes not settled: ${JSON.stringify(await blobs.find({ caseId: found._id }))}`);
+    const byStatus = (await settled()).map((b) => [b.kind, b.status, b.mime ?? b.lastError]).sort();
+    expect(byStatus).toEqual([
+      ['voice', 'failed', 'file_too_large'],
+      ['voice', 'failed', 'unsupported_media_type'],
+      ['voice', 'stored', 'audio/aac'],
+      ['voice', 'stored', 'audio/aac'],
+    ]);
+    const messages = await bot.app.store.collection(MessageModel).find({ caseId: found._id });
+    expect(messages.flatMap((m) => m.attachments).filter((a) => a.kind === 'voice')).toHaveLength(4);
+  });
+
   it('delivers a counsellor reply, split under 2,000 characters at sentence boundaries', async () => {
     const child = bot.child();
     await child.says('chào');
@@ -95,7 +120,58 @@ describe('Zalo, by polling (one update per getUpdates call, 408 when none)', () 
     expect(parts[0]!.text.endsWith('.')).toBe(true);
   });
 
-  it('ignores a repeated update, and handled several queued ones one per call', async () => {
+  it('takes several updates queued at once one per getUpdates call, and keeps polling through 408s', async () => {
+    const timeouts = bot.fake.timeouts;
+    // Nobody wrote for a while: Zalo answered 408, and the loop simply asked again.
+    await eventually(() => bot.fake.timeouts >= timeouts + 2, 10_000, () => 'two empty polls (408)');
+    const children = [bot.child(), bot.child(), bot.child()];
+    const handedOut = bot.fake.handedOut;
+    const updates = children.map((c) => bot.fake.textUpdate(c.chatId, 'chào'));
+    for (const u of updates) bot.fake.push(u);
+    for (const [i, c] of children.entries()) await bot.quiet(c.chatId, updates[i]!);
+    for (const c of children) expect(c.received.map((m) => m.text).join('\n')).toContain('111');
+    expect(bot.fake.handedOut - handedOut).toBe(3);
+    expect(await channelProblem(bot)).toBeNull();
+  });
+
+  it('retries a send Zalo refuses with 401 (our token), shows it in settings, and clears it once polling works again', async () => {
+    const child = bot.child();
+    bot.fake.failNextSends({ code: 401, description: 'Unauthorized' });
+    expect((await child.says('chào')).join('\n')).toContain('111');
+    expect(await bot.app.store.collection(OutboxModel).count({ recipientKey: bot.recipientKey(child.chatId), status: 'undelivered' })).toBe(0);
+    expect(await channelProblem(bot)).toContain('401');
+
+    // The token refused for polling too (reset in Zalo Bot Creator), then working again.
+    const revokedAt = Date.now();
+    bot.fake.tokenRevoked = true;
+    const answer = child.says('menu');
+    await eventually(() => bot.fake.calls.some((c) => c.method === 'getUpdates' && c.at > revokedAt), 10_000, () => 'a poll with the refused token');
+    bot.fake.tokenRevoked = false;
+    expect((await answer).join('\n')).toContain(vi('bot.menu.report'));
+    await eventually(async () => (await channelProblem(bot)) === null, 10_000, () => 'the problem to clear');
+  });
+
+  it('clears a problem left from before a restart once polling works', async () => {
+    bot.fake.failNextSends({ code: 401, description: 'Unauthorized' });
+    await bot.child().says('chào');
+    expect(await channelProblem(bot)).toContain('401');
+    await bot.stopApp();
+    await bot.startApp();
+    await eventually(async () => (await channelProblem(bot)) === null, 10_000, () => 'the old problem to clear');
+  });
+
+  it('loses no update handed to the call in flight while the app stops (Zalo has no offset to confirm)', async () => {
+    const child = bot.child();
+    await eventually(() => bot.fake.waiting, 10_000, () => 'a getUpdates call waiting');
+    const stopping = bot.stopApp();
+    const update = bot.fake.push(bot.fake.textUpdate(child.chatId, 'chào'));
+    await stopping;
+    await bot.startApp();
+    await bot.quiet(child.chatId, update);
+    expect(child.received.map((m) => m.text).join('\n')).toContain('111');
+  });
+
+  it('ignores a repeated update, and polls with the configured timeout', async () => {
     const child = bot.child();
     const update = bot.fake.textUpdate(child.chatId, 'chào');
     await child.act(update);
@@ -154,6 +230,12 @@ describe('splitting a long text for Zalo', () => {
     expect(parts[0]!.endsWith('.')).toBe(true);
   });
 });
+
+/** The receiving or sending problem the settings page shows for Zalo, if any. */
+async function channelProblem(bot: ZaloHarness): Promise<string | null> {
+  const [zalo] = await new ChannelStatusService(bot.app.store, [{ channel: 'zalo', mode: 'polling' }]).list();
+  return zalo!.problem?.error ?? null;
+}
 
 async function skipAll(child: ReturnType<ZaloHarness['child']>): Promise<string[]> {
   const seen: string[] = [];
