@@ -115,8 +115,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   });
   const caseAlerts = new CaseAlerts(store, notifications, logger);
   const cases = new CaseService(store, outbox, cipher, logger, () => {
-    const { sla, staffTelegramChatId: staffChat } = settings.current();
-    return { sla, staffAlertTarget: staffChat && config.TELEGRAM_BOT_TOKEN ? { channel: 'telegram', chatId: staffChat } : null };
+    const { sla, escalation, staffTelegramChatId: staffChat } = settings.current();
+    return { sla, escalation, staffAlertTarget: staffChat && config.TELEGRAM_BOT_TOKEN ? { channel: 'telegram', chatId: staffChat } : null };
   }, caseAlerts);
   const ladder = new EscalationLadder({ store, alerts: caseAlerts, logger, settings: () => settings.current(), clock: options.clock });
   const areas = settings.areas;

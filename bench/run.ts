@@ -32,6 +32,7 @@ const ctx: BenchContext = {
   reps: Number(args.find((a) => a.startsWith('--reps='))?.slice('--reps='.length) ?? (quick ? 1 : 3)),
   root,
   profileDir,
+  cacheDir: path.join(root, 'bench', '.cache'),
   option: (name, fallback) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback,
   log: (message) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`),
   tempDir: (prefix) => {

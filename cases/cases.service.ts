@@ -10,6 +10,7 @@ import {
   type CaseArea,
   type CaseKind,
   type Channel,
+  type EscalationSettings,
   type Message,
   type OutboxItem,
   type Priority,
@@ -17,6 +18,7 @@ import {
 } from '../models/index.js';
 import type { Outbox } from '../outbox/outbox.service.js';
 import { recipientKey } from '../outbox/recipient-key.js';
+import { firstLook } from '../scheduler/ladder-plan.js';
 import { isDuplicateKey, type Store } from '../store/index.js';
 import { newCaseCode } from './case-code.js';
 import { OPEN_STATUSES } from './case-workflow.js';
@@ -75,6 +77,8 @@ function higherSeverity(a: RiskSeverity | null | undefined, b: RiskSeverity): Ri
 
 export interface CaseServiceSettings {
   sla: SlaPolicy;
+  /** The escalation ladder's timing: a new case's first look is planned as it is opened. */
+  escalation?: EscalationSettings;
   /** The staff Telegram group, for crisis updates (urgent alerts go through the notifications). */
   staffAlertTarget?: { channel: Channel; chatId: string } | null;
 }
@@ -122,7 +126,11 @@ export class CaseService {
     const now = new Date();
     const severity = input.severity ?? (input.urgentReasons.length > 0 ? 'serious' : null);
     const priority = priorityOf(severity);
+    const { sla, escalation } = this.settings();
+    const dueAt = firstResponseDue(now, input.kind, priority, sla);
     const created = await this.insertWithFreshCode({
+      // The deadline and the ladder count from this instant: the case's own creation time.
+      createdAt: now,
       kind: input.kind,
       channel: input.channel,
       contactId: input.contactId,
@@ -132,9 +140,9 @@ export class CaseService {
       riskRules: [...new Set(input.riskRules ?? [])],
       ...this.toCaseFields(input.fields),
       lastChildMessageAt: input.texts.length || input.attachments.length ? now : null,
-      firstResponseDueAt: firstResponseDue(now, input.kind, priority, this.settings().sla),
-      // The escalation ladder plans it at its next sweep (scheduler/ladder.ts).
-      nextReminderAt: now,
+      firstResponseDueAt: dueAt,
+      // The escalation ladder's sweep (scheduler/ladder.ts) first looks at it at its first rung.
+      nextReminderAt: escalation ? firstLook(now, dueAt, escalation) : now,
     });
     for (const [i, text] of input.texts.entries()) {
       await this.insertChildMessage(created._id, created.channel, text, i === 0 ? input.attachments : []);

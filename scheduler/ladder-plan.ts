@@ -1,4 +1,5 @@
-import type { LadderState } from '../models/index.js';
+import { MINUTE_MS } from '../app/time.js';
+import type { EscalationSettings, LadderState } from '../models/index.js';
 
 /**
  * The escalation ladder, as a pure function of the time (no clock of its own, so tests drive
@@ -69,4 +70,19 @@ export function planLadder(subject: LadderSubject, timing: LadderTiming, now: Da
   if (state.rung > 0 && state.firedAt) candidates.push(new Date(state.firedAt).getTime() + timing.repeatMs);
   const next = Math.max(t + 1, Math.min(...candidates));
   return { fire, state, nextAt: new Date(next) };
+}
+
+/** The timing of a case's ladder, from the settings. */
+export const caseTiming = (e: EscalationSettings): LadderTiming => ({
+  remindAtPercent: e.remindAtPercent,
+  repeatMs: e.repeatMinutes * MINUTE_MS,
+  adminAfterMs: e.adminAfterMinutes * MINUTE_MS,
+});
+
+/**
+ * When the sweep first needs to look at a case opened now with this deadline: its first rung.
+ * Set as the case is opened, so that a new case costs the ladder no write of its own.
+ */
+export function firstLook(openedAt: Date, dueAt: Date, escalation: EscalationSettings): Date {
+  return planLadder({ open: true, startAt: openedAt, dueAt, state: undefined }, caseTiming(escalation), openedAt).nextAt ?? openedAt;
 }

@@ -3,8 +3,8 @@ import { DAY_MS, MINUTE_MS } from '../app/time.js';
 import { OPEN_STATUSES } from '../cases/case-workflow.js';
 import { CaseModel, ReferralModel, type Case, type EscalationSettings, type Referral } from '../models/index.js';
 import type { CaseAlerts } from '../notifications/case-alerts.js';
-import type { Store } from '../store/index.js';
-import { planLadder, type LadderStep, type LadderTiming } from './ladder-plan.js';
+import type { Store, UpdateOne } from '../store/index.js';
+import { caseTiming, planLadder, type LadderStep, type LadderTiming } from './ladder-plan.js';
 
 /** Cases (or referrals) looked at per query; a sweep goes on until none is due. */
 const BATCH = 500;
@@ -17,13 +17,6 @@ export interface LadderDeps {
   clock?: () => Date;
 }
 
-/** The timing of a case's ladder, from the settings. */
-export const caseTiming = (e: EscalationSettings): LadderTiming => ({
-  remindAtPercent: e.remindAtPercent,
-  repeatMs: e.repeatMinutes * MINUTE_MS,
-  adminAfterMs: e.adminAfterMinutes * MINUTE_MS,
-});
-
 /** An agency has weeks to answer: its reminders repeat daily at most, the admins a day after at the soonest. */
 export const agencyTiming = (e: EscalationSettings): LadderTiming => ({
   remindAtPercent: e.remindAtPercent,
@@ -31,7 +24,19 @@ export const agencyTiming = (e: EscalationSettings): LadderTiming => ({
   adminAfterMs: Math.max(DAY_MS, e.adminAfterMinutes * MINUTE_MS),
 });
 
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 const isOpen = (c: Pick<Case, 'status'>) => OPEN_STATUSES.includes(c.status);
+
+/** What the sweep reads of a due case to plan it; a case whose rung fires is read whole when claimed. */
+const CASE_FIELDS = ['status', 'firstResponseAt', 'createdAt', 'firstResponseDueAt', 'ladder', 'ladderSeq', 'nextReminderAt'] as const;
+
+/** A step saved only if nobody stepped the subject since it was read (`ladderSeq`), so a rung fires once. */
+const claimOf = (doc: { _id: string; ladderSeq?: number | null }, plan: LadderStep): UpdateOne => ({
+  // Never stepped: ladderSeq 0, or absent from a document stored before the ladder.
+  filter: { _id: doc._id, ladderSeq: doc.ladderSeq ? doc.ladderSeq : { $in: [0, null] } },
+  update: { $set: { ladder: plan.state, nextReminderAt: plan.nextAt }, $inc: { ladderSeq: 1 } },
+});
 
 /**
  * The escalation ladder's sweep, run by one recurring agenda job: every case and forwarded
@@ -66,50 +71,59 @@ export class EscalationLadder {
   async sweep(now: Date = this.clock()): Promise<{ looked: number; fired: number }> {
     const { escalation } = this.deps.settings();
     const total = { looked: 0, fired: 0 };
-    for (const [collection, step] of [
-      [CaseModel, (c: Case) => this.stepCase(c, now, caseTiming(escalation))],
-      [ReferralModel, (r: Referral) => this.stepReferral(r, now, agencyTiming(escalation))],
-    ] as const) {
-      for (let more = true; more; ) {
-        const due = await this.deps.store.collection<Case | Referral>(collection).find({ nextReminderAt: { $lte: now } }, { sort: { nextReminderAt: 1 }, limit: BATCH });
-        for (const doc of due) {
-          total.looked++;
-          if (await (step as (d: Case | Referral) => Promise<boolean>)(doc)) total.fired++;
-        }
-        more = due.length === BATCH;
-      }
+    for (let more = true; more; ) {
+      const due = await this.deps.store.collection(CaseModel).find({ nextReminderAt: { $lte: now } }, { sort: { nextReminderAt: 1 }, limit: BATCH, fields: CASE_FIELDS });
+      const { stepped, fired } = await this.stepCases(due, now, caseTiming(escalation));
+      total.looked += due.length;
+      total.fired += fired;
+      // A batch of which nothing could be stepped (others stepped it all meanwhile) is not read again.
+      more = due.length === BATCH && stepped > 0;
+      // The embedded engine answers without waiting: let requests in between batches.
+      if (more) await yieldToEventLoop();
+    }
+    for (let more = true; more; ) {
+      const due = await this.deps.store.collection(ReferralModel).find({ nextReminderAt: { $lte: now } }, { sort: { nextReminderAt: 1 }, limit: BATCH });
+      for (const r of due) if (await this.stepReferral(r, now, agencyTiming(escalation))) total.fired++;
+      total.looked += due.length;
+      more = due.length === BATCH;
     }
     return total;
   }
 
-  private async stepCase(c: Case, now: Date, timing: LadderTiming): Promise<boolean> {
-    const plan = planLadder({ open: isOpen(c) && !c.firstResponseAt, startAt: c.createdAt, dueAt: c.firstResponseDueAt ?? null, state: c.ladder }, timing, now);
-    const claimed = await this.claim(CaseModel, c, plan);
-    if (!claimed || !plan.fire) return false;
-    await this.safely(() => this.deps.alerts.caseRung(claimed, plan.fire!.rung, plan.fire!.repeat, plan.state.count), c.code);
-    return true;
+  /**
+   * Plans a batch of cases. Most steps only move the next look (a case just opened, a rung not
+   * yet reached): they are saved together in one bulk update. A step that fires a rung is
+   * claimed alone, and alerted once claimed.
+   */
+  private async stepCases(due: Case[], now: Date, timing: LadderTiming): Promise<{ stepped: number; fired: number }> {
+    const steps = due.map((c) => ({ c, plan: planLadder({ open: isOpen(c) && !c.firstResponseAt, startAt: c.createdAt, dueAt: c.firstResponseDueAt ?? null, state: c.ladder ?? undefined }, timing, now) }));
+    let stepped = await this.deps.store.collection(CaseModel).updateEach(steps.filter((s) => !s.plan.fire).map((s) => claimOf(s.c, s.plan)));
+    let fired = 0;
+    for (const { c, plan } of steps.filter((s) => s.plan.fire)) {
+      const { filter, update } = claimOf(c, plan);
+      const claimed = await this.deps.store.collection(CaseModel).findOneAndUpdate(filter, update);
+      if (!claimed) continue;
+      stepped++;
+      await this.safely(() => this.deps.alerts.caseRung(claimed, plan.fire!.rung, plan.fire!.repeat, plan.state.count), claimed.code);
+      fired++;
+    }
+    return { stepped, fired };
   }
 
   private async stepReferral(r: Referral, now: Date, timing: LadderTiming): Promise<boolean> {
     const c = await this.deps.store.collection(CaseModel).findOne({ _id: r.caseId });
     const open = !!c && isOpen(c) && !r.answeredAt && r.to === 'agency';
     const plan = planLadder({ open, startAt: r.sentAt, dueAt: r.dueAt ?? null, state: r.ladder }, timing, now);
-    const claimed = await this.claim(ReferralModel, r, plan);
+    const claimed = await this.claim(r, plan);
     if (!claimed || !plan.fire || !c) return false;
     await this.safely(() => this.deps.alerts.agencyRung(claimed, c, plan.fire!.rung, plan.fire!.repeat, plan.state.count), c.code);
     return true;
   }
 
-  /**
-   * Saves the step only if nobody stepped this subject since it was read; null when someone did.
-   * Never stepped: `ladderSeq` 0, or absent from a document stored before the ladder (a read
-   * fills in the default 0, the stored document still lacks it).
-   */
-  private claim<T extends Case | Referral>(model: typeof CaseModel | typeof ReferralModel, doc: T, plan: LadderStep): Promise<T | null> {
-    const seq = doc.ladderSeq ? doc.ladderSeq : { $in: [0, null] };
-    return this.deps.store
-      .collection<T>(model as never)
-      .findOneAndUpdate({ _id: doc._id, ladderSeq: seq }, { $set: { ladder: plan.state, nextReminderAt: plan.nextAt }, $inc: { ladderSeq: 1 } });
+  /** Saves the step only if nobody stepped this subject since it was read; null when someone did. */
+  private claim(r: Referral, plan: LadderStep): Promise<Referral | null> {
+    const { filter, update } = claimOf(r, plan);
+    return this.deps.store.collection(ReferralModel).findOneAndUpdate(filter, update);
   }
 
   /** An alert that fails (the store hiccups) is logged; the ladder goes on with the others. */

@@ -15,9 +15,11 @@ import {
   type Sort,
   type Store,
   type Update,
+  type UpdateOne,
 } from './store.js';
 import type { FieldType, TypeOf } from './sqlite/filter-sql.js';
 import { isUniqueViolation, JsonTable, type Doc, type IndexSpec } from './sqlite/json-table.js';
+import { leanChange } from './sqlite/lean-update.js';
 import { DATABASE_FILE, SqliteDatabase } from './sqlite/sqlite-database.js';
 import { defaultsOnRead, DocumentChecker, SchemaRefusal, validatedByUpdate } from './document-checker.js';
 
@@ -161,6 +163,8 @@ class EmbeddedCollection<T extends { _id: string }> implements Collection<T> {
   }
 
   find(filter: Filter, options?: FindOptions): Promise<T[]> {
+    // A projection is read as stored (no defaults filled in for the fields left out).
+    if (options?.fields) return this.database.read(() => this.table.find(filter, options) as unknown as T[]);
     return this.database.read(() => this.table.find(filter, options).map((doc) => this.onRead(doc as unknown as T)));
   }
 
@@ -194,6 +198,8 @@ class EmbeddedCollection<T extends { _id: string }> implements Collection<T> {
 
   updateMany(filter: Filter, update: Update): Promise<number> {
     return this.database.write(async () => {
+      const inPlace = this.inPlace(filter, update, true);
+      if (inPlace !== null) return inPlace;
       const rows = this.table.rows(filter);
       const now = new Date();
       const next: Doc[] = [];
@@ -203,6 +209,30 @@ class EmbeddedCollection<T extends { _id: string }> implements Collection<T> {
       this.guard(() => this.database.atomically(() => rows.forEach((row, i) => this.table.replace(row.rowid, next[i]!, before[i]))));
       this.table.purgeErasedWords();
       return rows.length;
+    });
+  }
+
+  /** A plain update applied in SQL without reading the documents (see leanChange); null when it is not one. */
+  private inPlace(filter: Filter, update: Update, many: boolean): number | null {
+    let change;
+    try {
+      change = leanChange(this.model.schema, update, new Date());
+    } catch (err) {
+      throw new ValidationFailedError(this.name, { cause: err });
+    }
+    return change ? this.guard(() => this.table.updateInPlace(filter, change, many)) : null;
+  }
+
+  updateEach(ops: readonly UpdateOne[]): Promise<number> {
+    return this.database.transaction(async () => {
+      let matched = 0;
+      for (const op of ops) {
+        const done = await this.database.write(() => this.inPlace(op.filter, op.update, false));
+        // What SQL cannot do alone takes the general way: read, apply, validate the whole document.
+        if (done === null) matched += (await this.findOneAndUpdate(op.filter, op.update)) ? 1 : 0;
+        else matched += done;
+      }
+      return matched;
     });
   }
 

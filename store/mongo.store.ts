@@ -11,6 +11,7 @@ import {
   type Sort,
   type Store,
   type Update,
+  type UpdateOne,
 } from './store.js';
 import { SEARCH_WORDS_FIELD } from '../models/define.js';
 import { searchWords } from '../models/search-words.js';
@@ -202,6 +203,8 @@ class MongoCollection<T extends { _id: string }> implements Collection<T> {
     let q = this.model.find(filter).sort(options.sort ?? {});
     if (options.skip) q = q.skip(options.skip);
     if (options.limit) q = q.limit(options.limit);
+    // A projection is read as stored (no defaults filled in for the fields left out).
+    if (options.fields) return this.guard(() => q.select(['_id', ...options.fields!]).lean<T[]>().exec());
     return this.guard(async () => (await q.lean<T[]>().exec()).map((doc) => this.onRead(doc)));
   }
 
@@ -224,6 +227,22 @@ class MongoCollection<T extends { _id: string }> implements Collection<T> {
           .exec(),
       ),
     );
+  }
+
+  updateEach(ops: readonly UpdateOne[]): Promise<number> {
+    if (ops.length === 0) return Promise.resolve(0);
+    return this.guard(async () => {
+      // A bulk write casts but does not run validators: each change's paths are validated first.
+      for (const { update } of ops) {
+        const set = (update as { $set?: Record<string, unknown> }).$set;
+        if (set) await this.model.validate({ ...set }, Object.keys(set));
+      }
+      const result = await this.model.bulkWrite(
+        ops.map((op) => ({ updateOne: { filter: op.filter, update: this.withWords(op.update) as never } })),
+        { ordered: true },
+      );
+      return result.matchedCount;
+    });
   }
 
   updateMany(filter: Filter, update: Update): Promise<number> {

@@ -8,6 +8,18 @@ export interface FindOptions {
   sort?: Sort;
   skip?: number;
   limit?: number;
+  /**
+   * Only these top-level fields (and `_id`) are read, for a sweep over many documents that needs
+   * a few of their fields; a field the document lacks reads as absent or null (no defaults are
+   * filled in).
+   */
+  fields?: readonly string[];
+}
+
+/** One change of {@link Collection.updateEach}: the update applies to the first document the filter matches. */
+export interface UpdateOne {
+  filter: Filter;
+  update: Update;
 }
 
 export type { ModelDef } from '../models/define.js';
@@ -42,6 +54,14 @@ export interface Collection<T extends { _id: string }> {
   findByWords(text: string, filter: Filter, options?: FindOptions): Promise<T[]>;
   /** Returns how many documents matched. */
   updateMany(filter: Filter, update: Update): Promise<number>;
+  /**
+   * Many small updates at once, each to the first document its filter matches (a document no
+   * longer matching is left alone: the filter can hold a version to claim on); validated as
+   * every write. Returns how many matched. For sweeps that change thousands of documents: on
+   * the embedded engine one transaction, and plain `$set`/`$unset`/`$inc` of schema fields are
+   * applied in SQL without reading the documents; on MongoDB one bulk write.
+   */
+  updateEach(ops: readonly UpdateOne[]): Promise<number>;
   deleteMany(filter: Filter): Promise<number>;
 }
 

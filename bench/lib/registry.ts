@@ -17,6 +17,8 @@ export interface BenchContext {
   log(message: string): void;
   /** The value of `--<name>=<value>` on the command line, else `fallback`. */
   option(name: string, fallback: string): string;
+  /** Kept between runs (git-ignored): seeded stores that take minutes to make. */
+  cacheDir: string;
   /** A fresh temporary directory, removed when the bench ends. */
   tempDir(prefix: string): string;
 }

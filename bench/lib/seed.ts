@@ -1,9 +1,12 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { DataCipher } from '../../app/crypto.js';
 import { createLogger } from '../../app/logger.js';
 import { hashPassword } from '../../backoffice/auth/passwords.js';
 import { CaseService } from '../../cases/cases.service.js';
-import { CaseModel, ContactModel, StaffModel, type CaseStatus } from '../../models/index.js';
+import { DEFAULT_SLA } from '../../cases/sla-policy.js';
+import { CaseModel, ContactModel, DEFAULT_ESCALATION, StaffModel, type CaseStatus } from '../../models/index.js';
 import { Outbox } from '../../outbox/outbox.service.js';
 import { openStore, type Store } from '../../store/index.js';
 
@@ -12,6 +15,9 @@ export const BENCH_STAFF = { email: 'bench@hopthuxanh.local', password: 'bench-p
 
 /** One case in twenty tells of the dormitory: the word search finds about 5 % of cases. */
 export const RARE_WORDS = 'ký túc xá';
+
+/** Cases written per transaction while seeding. */
+const BATCH = 250;
 
 const STORIES = [
   'Các bạn trong lớp trêu chọc và lấy đồ của em mỗi ngày, em không muốn đi học nữa.',
@@ -50,15 +56,25 @@ export async function seedCases(target: SeedTarget, total: number, log: (m: stri
     await ensureBenchStaff(store);
     const cipher = new DataCipher(target.dataKey);
     const logger = createLogger('silent');
-    const cases = new CaseService(store, new Outbox(store, cipher, logger), cipher, logger);
+    const cases = new CaseService(store, new Outbox(store, cipher, logger), cipher, logger, () => ({ sla: DEFAULT_SLA, escalation: DEFAULT_ESCALATION }));
     const have = await store.collection(CaseModel).count({});
     const started = performance.now();
     let next = have;
-    const worker = async () => {
-      for (let i = next++; i < total; i = next++) await seedOne(store, cases, cipher, i);
-    };
     const progress = setInterval(() => log(`seeding: ${next} / ${total} cases`), 15_000);
-    await Promise.all(Array.from({ length: 8 }, worker)).finally(() => clearInterval(progress));
+    try {
+      // A few hundred cases per transaction: one commit for all their writes, as a bulk load does.
+      for (; next < total; ) {
+        const from = next;
+        next = Math.min(total, from + BATCH);
+        await store.transaction(async () => {
+          for (let i = from; i < next; i++) await seedOne(store, cases, cipher, i);
+        });
+        // The embedded engine never waits: let the progress timer run.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    } finally {
+      clearInterval(progress);
+    }
     if (total > have) log(`seeded ${total - have} cases in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     const sample = await store.collection(CaseModel).findOne({ status: 'in_progress' });
     if (!sample) throw new Error('no seeded case found');
@@ -110,3 +126,59 @@ async function ensureBenchStaff(store: Store) {
 }
 
 export const newDataKey = () => crypto.randomBytes(32);
+
+/**
+ * Seeded stores are kept between runs under `bench/.cache/` (git-ignored): seeding 100k cases
+ * through the case service takes minutes. Bump this when what `seedCases` writes changes, or
+ * delete the folder, to seed anew.
+ */
+export const SEED_VERSION = 2;
+
+/** A seeded store that scenarios copy and never change; `sample` is a case to look up. */
+export interface SeededTemplate extends SeedTarget {
+  size: number;
+  sample: SampleCase;
+}
+
+const COMPLETE = 'seeded.json';
+
+/**
+ * The template store of `size` cases, seeded the first time it is asked for (starting from the
+ * largest smaller template there is) and kept for the next runs.
+ */
+export async function seededTemplate(cacheRoot: string, size: number, log: (m: string) => void): Promise<SeededTemplate> {
+  const dirOf = (n: number) => path.join(cacheRoot, `cases-v${SEED_VERSION}-${n}`);
+  const dataDir = dirOf(size);
+  const done = path.join(dataDir, COMPLETE);
+  if (fs.existsSync(done)) {
+    const saved = JSON.parse(fs.readFileSync(done, 'utf8')) as { dataKey: string; sample: SampleCase };
+    log(`seeded store of ${size} cases reused from ${path.relative(process.cwd(), dataDir)}`);
+    return { size, dataDir, dataKey: Buffer.from(saved.dataKey, 'hex'), sample: saved.sample };
+  }
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  const smaller = fs.existsSync(cacheRoot)
+    ? fs
+        .readdirSync(cacheRoot)
+        .map((name) => new RegExp(`^cases-v${SEED_VERSION}-(\\d+)$`).exec(name))
+        .map((m) => Number(m?.[1] ?? NaN))
+        .filter((n) => n < size && fs.existsSync(path.join(dirOf(n), COMPLETE)))
+        .sort((a, b) => b - a)[0]
+    : undefined;
+  let dataKey = newDataKey();
+  if (smaller !== undefined) {
+    fs.cpSync(dirOf(smaller), dataDir, { recursive: true });
+    fs.rmSync(path.join(dataDir, COMPLETE));
+    dataKey = Buffer.from((JSON.parse(fs.readFileSync(path.join(dirOf(smaller), COMPLETE), 'utf8')) as { dataKey: string }).dataKey, 'hex');
+    log(`seeding ${size} cases, starting from the ${smaller} already seeded`);
+  }
+  const sample = await seedCases({ dataDir, dataKey }, size, log);
+  fs.writeFileSync(done, JSON.stringify({ dataKey: dataKey.toString('hex'), sample }));
+  return { size, dataDir, dataKey, sample };
+}
+
+/** A private copy of a template for one scenario to use (and change) freely. */
+export function copyOfTemplate(template: SeededTemplate, into: string): SeededTemplate {
+  fs.cpSync(template.dataDir, into, { recursive: true });
+  fs.rmSync(path.join(into, COMPLETE), { force: true });
+  return { ...template, dataDir: into };
+}

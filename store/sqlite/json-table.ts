@@ -165,7 +165,11 @@ export class JsonTable<D extends Doc = Doc> {
     const order = options.sort && Object.keys(options.sort).length > 0 ? compileSort(options.sort, this.typeOf) : 'rowid ASC';
     const skip = options.skip ?? 0;
     const limit = options.limit ?? 0;
-    const base = `SELECT rowid AS r, json(doc) AS d FROM "${this.name}" WHERE ${where}`;
+    const fields = options.fields;
+    if (fields?.some((f) => !SAFE_NAME.test(f))) throw new Error(`unsupported field list ${fields.join(', ')}`);
+    // Only the asked fields when SQL answers the whole filter (mingo needs whole documents).
+    const select = fields && !residual ? `json_object('_id', _id${fields.map((f) => `, '${f}', doc -> '$.${f}'`).join('')})` : 'json(doc)';
+    const base = `SELECT rowid AS r, ${select} AS d FROM "${this.name}" WHERE ${where}`;
     if (order !== null && !residual) {
       const page = limit > 0 || skip > 0 ? ` LIMIT ${limit > 0 ? limit : -1} OFFSET ${skip}` : '';
       return { mode: 'exact' as const, sql: `${base} ORDER BY ${order}${page}`, params, residual, skip, limit };
@@ -213,7 +217,35 @@ export class JsonTable<D extends Doc = Doc> {
   }
 
   find(filter: Filter, options?: FindOptions): D[] {
-    return this.rows(filter, options).map((row) => row.doc);
+    const docs = this.rows(filter, options).map((row) => row.doc);
+    const fields = options?.fields;
+    if (!fields || !compileFilter(filter, this.typeOf).residual) return docs;
+    return docs.map((doc) => Object.fromEntries([['_id', doc._id], ...fields.filter((f) => f in doc).map((f) => [f, doc[f]])]) as D);
+  }
+
+  /**
+   * Applies a plain update in SQL to the first row the filter matches (every one with `many`),
+   * without reading the documents: `set` (values already validated, as stored JSON), `unset`,
+   * `inc`. Null when the filter or the update is not one SQL can answer alone (the caller takes
+   * the general way); else how many rows matched.
+   */
+  updateInPlace(filter: Filter, change: { set: Record<string, string>; unset: string[]; inc: Record<string, number> }, many = false): number | null {
+    const paths = [...Object.keys(change.set), ...change.unset, ...Object.keys(change.inc)];
+    if (this.search && paths.includes(this.search)) return null;
+    if (paths.some((p) => !SAFE_NAME.test(p))) return null;
+    const { where, params, residual } = compileFilter(filter, this.typeOf);
+    if (residual) return null;
+    let expr = 'doc';
+    const values: unknown[] = [];
+    const sets = Object.entries(change.set);
+    const incs = Object.entries(change.inc);
+    if (sets.length || incs.length) {
+      expr = `jsonb_set(${expr}${sets.map(([p]) => `, '$.${p}', jsonb(?)`).join('')}${incs.map(([p]) => `, '$.${p}', coalesce(doc ->> '$.${p}', 0) + ?`).join('')})`;
+      values.push(...sets.map(([, v]) => v), ...incs.map(([, n]) => n));
+    }
+    if (change.unset.length) expr = `jsonb_remove(${expr}${change.unset.map((p) => `, '$.${p}'`).join('')})`;
+    const rows = many ? where : `rowid = (SELECT rowid FROM "${this.name}" WHERE ${where} LIMIT 1)`;
+    return Number(this.prepare(`UPDATE "${this.name}" SET doc = ${expr} WHERE ${rows}`).run(...values, ...params).changes);
   }
 
   /** Documents whose search field holds every one of the (folded) words, as a word or its start. */

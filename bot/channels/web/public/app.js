@@ -190,14 +190,21 @@
    * the child's last one), so that a long answer such as the receipt is read from its first line.
    * A message that arrives later on its own (a counsellor's answer) is shown from its first line.
    */
+  /** How long an answer stays put on screen before what arrives after it may take its place. */
+  var SETTLE_MS = 5000;
+
   function scrollToAnswer(firstNew) {
     var start = null;
     for (var node = list.lastElementChild; node && !/\bmsg-child\b/.test(node.className); node = node.previousElementSibling) start = node;
     if (!start) return scrollToEnd();
     // The screen between the sticky header and the sticky text box.
     var room = window.innerHeight - header.offsetHeight - bottom.offsetHeight - 8;
-    // From the answer's first line, unless that would leave what just arrived below the screen.
-    if (firstNew && firstNew !== start && firstNew.getBoundingClientRect().top - start.getBoundingClientRect().top > room - 80) start = firstNew;
+    // From the answer's first line, unless that would leave what just arrived below the screen
+    // and the answer has been on screen a while (its rest arriving a moment later, on a slow
+    // connection, must not push a receipt's code under the header before it was read).
+    var settled = !start.shownAt || Date.now() - start.shownAt > SETTLE_MS;
+    if (firstNew && firstNew !== start && settled && firstNew.getBoundingClientRect().top - start.getBoundingClientRect().top > room - 80) start = firstNew;
+    if (!start.shownAt) start.shownAt = Date.now();
     var top = start.getBoundingClientRect().top + window.pageYOffset - header.offsetHeight - 8;
     window.scrollTo(0, Math.min(top, document.body.scrollHeight - window.innerHeight));
   }
