@@ -115,6 +115,8 @@ export const CaseModel = defineModel<Case>(
     s.index({ nextReminderAt: 1 });
     // The inbox: newest first (all cases, or within a status), and a coordinator's provinces.
     s.index({ createdAt: -1 });
+    // The live inbox's version: the last change to any case (asked by every open back office).
+    s.index({ updatedAt: -1 });
     s.index({ status: 1, createdAt: -1 });
     s.index({ 'area.province': 1, createdAt: -1 });
     // A coordinator's counts per status (their provinces, and cases with none yet).

@@ -8,7 +8,8 @@ import { CaseService } from '../../cases/cases.service.js';
 import { DEFAULT_SLA } from '../../cases/sla-policy.js';
 import { CaseModel, ContactModel, DEFAULT_ESCALATION, StaffModel, type CaseStatus } from '../../models/index.js';
 import { Outbox } from '../../outbox/outbox.service.js';
-import { openStore, type Store } from '../../store/index.js';
+import { ALL_MODELS } from '../../models/all-models.js';
+import { ensureIndexes, openStore, type Store } from '../../store/index.js';
 
 /** The staff account the bench signs in with (an admin sees every case). */
 export const BENCH_STAFF = { email: 'bench@hopthuxanh.local', password: 'bench-password-0123456789' };
@@ -153,6 +154,9 @@ export async function seededTemplate(cacheRoot: string, size: number, log: (m: s
   if (fs.existsSync(done)) {
     const saved = JSON.parse(fs.readFileSync(done, 'utf8')) as { dataKey: string; sample: SampleCase };
     log(`seeded store of ${size} cases reused from ${path.relative(process.cwd(), dataDir)}`);
+    // Indexes the schemas gained since it was seeded are built now, not in the first start timed.
+    const store = await openStore({ dataDir });
+    await ensureIndexes(store, ALL_MODELS).finally(() => store.close());
     return { size, dataDir, dataKey: Buffer.from(saved.dataKey, 'hex'), sample: saved.sample };
   }
   fs.rmSync(dataDir, { recursive: true, force: true });
