@@ -82,7 +82,7 @@ export interface Store {
    * Runs `fn` once the transaction the caller is in has committed — never when it rolls back —
    * or at once when the caller is in none: for work that must not start before the writes are
    * there for everyone (waking the delivery of a message just enqueued). `fn` runs outside the
-   * transaction.
+   * transaction, synchronously after the commit: a wake-up that must not throw, not work.
    */
   afterCommit(fn: () => void): void;
   /** True while the engine can serve requests (for `/readyz`). */
