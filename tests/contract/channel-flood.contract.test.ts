@@ -57,6 +57,21 @@ describe.each(['telegram', 'zalo', 'web'] as const)('flood protection on %s', (n
     expect(await world.app.store.collection(CaseModel).findOne({ _id: found!.caseId })).toMatchObject({ channel: name, priority: 'urgent' });
   });
 
+  it('keeps the words of a flooded report in its draft, and they reach the case', async () => {
+    const child = driver(name).child();
+    const marker = crypto.randomBytes(4).toString('hex');
+    const story = (n: number) => `Chuyện ${marker} ở nhà, đoạn ${n}`;
+    await child.says('chào');
+    expect(joined(await child.says('1'))).toContain(vi('bot.q.danger'));
+    await child.says(story(3));
+    expect(joined(await child.says(story(4)))).toContain(vi('bot.q.danger'));
+    expect(joined(await child.says(story(5)))).toContain(vi('bot.flood.wait'));
+    expect(await child.says(story(6))).toEqual([]);
+    // Danger in the middle of the report opens its case with everything written so far.
+    expect(joined(await child.says('chú hàng xóm sờ vào người em'))).toContain('111');
+    expect(await caseWords(marker)).toEqual([3, 4, 5, 6].map(story));
+  });
+
   // On the web, "forget me" retires the session: the page's next chat is another contact anyway.
   it.skipIf(name === 'web')("never holds back a chat's first message: past its limit, a chat that said \"forget me\" is greeted when it writes again", async () => {
     const child = driver(name).child();

@@ -6,6 +6,7 @@ import { tr } from '../../../../locales/i18n.js';
 import { CaseModel, EvidenceBlobModel, InboundUpdateModel, MessageModel, OutboxModel } from '../../../../models/index.js';
 import { caseCodeIn, eventually } from '../../../helpers/telegram-child.js';
 import { ZaloHarness } from '../../../helpers/zalo-child.js';
+import { AdminClient, createStaffAccount } from '../../../helpers/admin-client.js';
 
 const vi = tr('vi');
 const codeIn = (texts: string[]) => caseCodeIn(texts.map((text) => ({ text, chat_id: 0, message_id: 0 })));
@@ -26,25 +27,7 @@ describe('Zalo, by polling (one update per getUpdates call, 408 when none)', () 
     expect(answer).toContain(`6. ${vi('bot.menu.lang')}`);
   });
 
-  it('takes a whole report by typed numbers and words, and gives a receipt whose code reads back', async () => {
-    const child = bot.child();
-    await child.says('chào');
-    expect((await child.says('1')).join('\n')).toContain(vi('bot.q.danger'));
-    expect((await child.says('khong')).join('\n')).toContain(vi('bot.q.about'));
-    expect((await child.chooses(vi('bot.opt.about.self'))).join('\n')).toContain(vi('bot.q.age_self'));
-    expect((await child.says('12 tuổi')).join('\n')).toContain(vi('bot.q.gender_self'));
-    await child.says('bo qua');
-    expect((await child.says('ha noi')).join('\n')).toContain(vi('bot.q.commune'));
-    await child.says(vi('bot.button.skip'));
-    expect((await child.chooses(vi('bot.opt.harm.bullying'))).join('\n')).toContain(vi('bot.q.story_report'));
-    await child.says('Các bạn trong lớp lấy đồ của em mỗi ngày.');
-    await child.chooses(vi('bot.button.done'));
-    await child.chooses(vi('bot.button.done'));
-    const receipt = await child.chooses(vi('bot.opt.contact.chat'));
-    const code = codeIn(receipt);
-    const stored = await bot.app.store.collection(CaseModel).findOne({ code });
-    expect(stored).toMatchObject({ channel: 'zalo', kind: 'report', ageBand: '11_13', harmType: 'bullying', area: { province: expect.stringContaining('Hà Nội') } });
-  });
+  it('takes a whole report by typed numbers and words, and gives a receipt whose code reads back', () => reportByNumbers(bot));
 
   it('shows the emergency numbers at once for risk words', async () => {
     const child = bot.child();
@@ -151,6 +134,27 @@ describe('Zalo, by polling (one update per getUpdates call, 408 when none)', () 
     await eventually(async () => (await channelProblem(bot)) === null, 10_000, () => 'the problem to clear');
   });
 
+  it("shows Zalo's real state on the settings page: polling, the last update, the last delivery error and a receiving problem", async () => {
+    const child = bot.child();
+    bot.fake.failNextSends({ code: 403, description: 'user blocked the bot' });
+    await child.says('chào');
+    const revokedAt = Date.now();
+    bot.fake.tokenRevoked = true;
+    await eventually(async () => (await channelProblem(bot))?.includes('401') === true && bot.fake.calls.some((c) => c.method === 'getUpdates' && c.at > revokedAt), 10_000, () => 'the refused token reported');
+    const { totpSecret } = await createStaffAccount(bot.app, { email: 'settings-admin@example.test', password: 'correct horse battery', role: 'admin' });
+    const admin = new AdminClient(bot.app.url);
+    await admin.signIn('settings-admin@example.test', 'correct horse battery', totpSecret!);
+    const page = await admin.get('/admin/settings');
+    bot.fake.tokenRevoked = false;
+    expect(page.status).toBe(200);
+    const row = /<tr>\s*<td>Zalo<\/td>[\s\S]*?<\/tr>/.exec(page.html)?.[0] ?? '';
+    expect(row).toContain(vi('admin.settings.channels.mode.polling'));
+    expect(row).toContain(vi('admin.settings.channels.last_update', { at: '' }).trim().slice(0, 20));
+    expect(row).toContain('zalo 403: user blocked the bot');
+    expect(row).toMatch(/zalo 401/);
+    await eventually(async () => (await channelProblem(bot)) === null, 10_000, () => 'the problem to clear');
+  });
+
   it('clears a problem left from before a restart once polling works', async () => {
     bot.fake.failNextSends({ code: 401, description: 'Unauthorized' });
     await bot.child().says('chào');
@@ -208,6 +212,8 @@ describe('Zalo, by webhook', () => {
     expect((await bot.child().says('chào')).join('\n')).toContain('111');
   });
 
+  it('takes a whole report by typed numbers and words through the webhook', () => reportByNumbers(bot));
+
   it('refuses a wrong or missing secret (401) and a malformed or oversized body (400/413), storing nothing', async () => {
     const updates = bot.app.store.collection(InboundUpdateModel);
     const before = await updates.count({});
@@ -230,6 +236,31 @@ describe('splitting a long text for Zalo', () => {
     expect(parts[0]!.endsWith('.')).toBe(true);
   });
 });
+
+/** A whole report by typed numbers and words; the case is stored with what was answered. */
+async function reportByNumbers(bot: ZaloHarness) {
+  const child = bot.child();
+  await child.says('chào');
+  expect((await child.says('1')).join('\n')).toContain(vi('bot.q.danger'));
+  expect((await child.says('khong')).join('\n')).toContain(vi('bot.q.about'));
+  expect((await child.chooses(vi('bot.opt.about.self'))).join('\n')).toContain(vi('bot.q.age_self'));
+  expect((await child.says('12 tuổi')).join('\n')).toContain(vi('bot.q.gender_self'));
+  await child.says('bo qua');
+  expect((await child.says('ha noi')).join('\n')).toContain(vi('bot.q.commune'));
+  await child.says(vi('bot.button.skip'));
+  expect((await child.chooses(vi('bot.opt.harm.bullying'))).join('\n')).toContain(vi('bot.q.story_report'));
+  await child.says('Các bạn trong lớp lấy đồ của em mỗi ngày.');
+  await child.chooses(vi('bot.button.done'));
+  await child.chooses(vi('bot.button.done'));
+  const receipt = await child.chooses(vi('bot.opt.contact.chat'));
+  const code = codeIn(receipt);
+  const stored = await bot.app.store.collection(CaseModel).findOne({ code });
+  expect(stored).toMatchObject({ channel: 'zalo', kind: 'report', ageBand: '11_13', harmType: 'bullying', area: { province: expect.stringContaining('Hà Nội') } });
+  // Typed in another chat, the code reads the case back.
+  const status = (await bot.child().says(code!)).join('\n');
+  expect(status).toContain(code);
+  expect(status).toContain(vi('bot.status.new'));
+}
 
 /** The receiving or sending problem the settings page shows for Zalo, if any. */
 async function channelProblem(bot: ZaloHarness): Promise<string | null> {
