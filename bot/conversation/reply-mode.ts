@@ -1,6 +1,7 @@
 import type { Case } from '../../models/index.js';
 import type { OutboundMessage } from '../channels/channel.js';
 import { option, type Choice } from './choices.js';
+import { onIdle } from './idle.js';
 import { hold } from './keeping.js';
 import type { EngineDeps, Turn } from './turn.js';
 
@@ -57,6 +58,11 @@ export async function onReply(deps: EngineDeps, turn: Turn, text: string | undef
   if (choice?.type === 'command' && choice.command === 'done') {
     leaveReply(turn);
     return void turn.replies.push(turn.r.menu(turn.t('reply.left') + '\n\n' + turn.t('bot.menu_prompt')));
+  }
+  if (choice?.type === 'menu') {
+    // A menu entry pressed on an earlier keyboard: the child chose to do something else.
+    leaveReply(turn);
+    return onIdle(deps, turn, text, choice, hadAttachments);
   }
   const found = reply ? await deps.cases.findById(reply.caseId) : null;
   if (!reply || !found || !acceptsReplies(found)) {

@@ -83,6 +83,16 @@ describe('Checking a case by its code (Telegram)', () => {
     expect(texts(answer).slice(0, 2)).toEqual([vi('bot.check_status', { code: fresh, status: vi('bot.status.new') }), vi('bot.check_no_answers')]);
   });
 
+  it('leaves reply mode for a menu entry pressed on an earlier keyboard, and starts what it names', async () => {
+    const child = bot.child();
+    await child.says('/start');
+    expect((await child.says(code)).at(-1)?.text).toBe(vi('reply.prompt', { code }));
+
+    const answer = await child.sends((api, chatId) => api.userPressesButton(chatId, 'm.report'));
+
+    expect(texts(answer)).toContain(vi('bot.q.danger'));
+  });
+
   it('says "not found" for a wrong code', async () => {
     const child = bot.child();
     await child.says('/start');
