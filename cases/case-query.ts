@@ -24,13 +24,15 @@ export interface CaseListItem
     | 'firstResponseDueAt'
     | 'firstResponseAt'
     | 'lastChildMessageAt'
+    | 'childWaitingSince'
+    | 'replyDueAt'
     | 'createdAt'
   > {
   assigneeName: string | null;
   /** The first words of the child's first message, for staff only (never sent anywhere else). */
   preview: string | null;
   urgent: boolean;
-  /** No first response yet and the deadline has passed, while the case is open. */
+  /** Open, and its first answer (or the answer to the child's later message) is late. */
   overdue: boolean;
 }
 
@@ -58,8 +60,11 @@ const WITHIN_PRIORITY: Sort = { firstResponseAt: 1, firstResponseDueAt: 1, creat
 const PREVIEW_WORDS = 12;
 const PREVIEW_CHARS = 90;
 
+/** Open, and late: for its first answer, or for the answer to what the child wrote after it (reply mode). */
 export const isOverdue = (c: Case, now: Date) =>
-  OPEN_STATUSES.includes(c.status) && !c.firstResponseAt && !!c.firstResponseDueAt && c.firstResponseDueAt.getTime() < now.getTime();
+  OPEN_STATUSES.includes(c.status) &&
+  ((!c.firstResponseAt && !!c.firstResponseDueAt && c.firstResponseDueAt.getTime() < now.getTime()) ||
+    (!!c.childWaitingSince && !!c.replyDueAt && c.replyDueAt.getTime() < now.getTime()));
 
 export const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -102,7 +107,10 @@ export class CaseQuery {
     if (q.topic) out.push({ topic: q.topic });
     if (q.area) out.push({ 'area.province': q.area });
     if (q.assignee) out.push({ assigneeId: q.assignee === 'me' ? actor.id : q.assignee === 'unassigned' ? null : q.assignee });
-    if (q.overdue) out.push({ status: { $in: [...OPEN_STATUSES] }, firstResponseAt: null, firstResponseDueAt: { $lt: now } });
+    if (q.overdue) {
+      const late = [{ firstResponseAt: null, firstResponseDueAt: { $lt: now } }, { childWaitingSince: { $ne: null }, replyDueAt: { $lt: now } }];
+      out.push({ status: { $in: [...OPEN_STATUSES] }, $or: late });
+    }
     if (q.q) out.push(await this.search(q.q));
     return out;
   }
@@ -182,6 +190,8 @@ export function toListItem(c: Case, now: Date, names: Record<string, string>): O
     firstResponseDueAt: c.firstResponseDueAt ?? null,
     firstResponseAt: c.firstResponseAt ?? null,
     lastChildMessageAt: c.lastChildMessageAt ?? null,
+    childWaitingSince: c.childWaitingSince ?? null,
+    replyDueAt: c.replyDueAt ?? null,
     createdAt: c.createdAt,
     urgent: c.priority === 'urgent',
     overdue: isOverdue(c, now),

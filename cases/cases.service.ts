@@ -237,12 +237,31 @@ export class CaseService {
     const current = await this.cases.findOne({ _id: caseId });
     const message = await this.insertChildMessage(caseId, current?.channel, input.text, input.attachments);
     const reopen = current && !OPEN_STATUSES.includes(current.status);
+    const now = new Date();
     await this.cases.findOneAndUpdate(
       { _id: caseId },
-      { $set: { lastChildMessageAt: new Date(), ...(reopen ? { status: current.assigneeId ? 'in_progress' : 'new', closedAt: null, erasedAt: null } : {}) } },
+      {
+        $set: {
+          lastChildMessageAt: now,
+          ...(reopen ? { status: current.assigneeId ? 'in_progress' : 'new', closedAt: null, erasedAt: null } : {}),
+          ...(current ? this.waitingAgain(current, now) : {}),
+        },
+      },
     );
     if (reopen) await this.record('child', null, 'case.reopened', caseId, { from: current.status });
     return message;
+  }
+
+  /**
+   * A child's message after staff answered puts the case back on the escalation ladder: a new
+   * deadline (the first-response time of its kind and priority) counted from the first message
+   * not yet answered. Before the first answer the first-response deadline runs on unchanged.
+   */
+  private waitingAgain(c: Case, now: Date): Partial<Case> {
+    if (!c.firstResponseAt || c.childWaitingSince) return {};
+    const { sla, escalation } = this.settings();
+    const replyDueAt = firstResponseDue(now, c.kind, c.priority, sla);
+    return { childWaitingSince: now, replyDueAt, nextReminderAt: escalation ? firstLook(now, replyDueAt, escalation) : now };
   }
 
   /**

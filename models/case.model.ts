@@ -58,6 +58,12 @@ export interface Case {
   firstResponseDueAt?: Date | null;
   firstResponseAt?: Date | null;
   lastChildMessageAt?: Date | null;
+  /**
+   * Set when the child writes again after staff answered (reply mode): the first such message
+   * not yet answered. The case waits for staff again, by `replyDueAt` (cleared by the next reply).
+   */
+  childWaitingSince?: Date | null;
+  replyDueAt?: Date | null;
   closedAt?: Date | null;
   /** When the escalation ladder looks at this case next (scheduler/ladder); null: nothing to do. */
   nextReminderAt?: Date | null;
@@ -98,6 +104,8 @@ export const CaseModel = defineModel<Case>(
     firstResponseDueAt: { type: Date, default: null },
     firstResponseAt: { type: Date, default: null },
     lastChildMessageAt: { type: Date, default: null },
+    childWaitingSince: { type: Date, default: null },
+    replyDueAt: { type: Date, default: null },
     closedAt: { type: Date, default: null },
     nextReminderAt: { type: Date, default: null },
     ladder: { type: ladderStateSchema(), default: () => ({}) },

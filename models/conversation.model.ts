@@ -23,6 +23,11 @@ export interface Conversation {
   unreadableAnsweredAt?: Date | null;
   /** Crisis mode after a message of danger happening now (bot/conversation/crisis.ts), or null. */
   crisis?: { caseId: string; call: '113' | '115' | '111'; kind: 'self_harm' | 'harm'; since: Date } | null;
+  /**
+   * Reply mode (bot/conversation/reply-mode.ts): the case read by its code whose thread the
+   * child's next messages go to, and when the child last wrote in it (it ends after a silence).
+   */
+  reply?: { caseId: string; code: string; lastAt: Date } | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -39,6 +44,7 @@ export const ConversationModel = defineModel<Conversation>(
     codeFailuresSince: { type: Date, default: null },
     unreadableAnsweredAt: { type: Date, default: null },
     crisis: { type: Schema.Types.Mixed, default: null },
+    reply: { type: Schema.Types.Mixed, default: null },
   },
   (s) => {
     s.index({ contactId: 1 }, { unique: true });

@@ -56,7 +56,7 @@ export class CaseAlerts {
     const report = await this.notifications.send({
       key: `ladder:${c._id}:${count}`,
       event,
-      params: { ...caseParams(c), dueAt: c.firstResponseDueAt?.toISOString() ?? null, repeat, suggestedId: suggestion?.staffId ?? null, suggestedName: suggestion?.name ?? null },
+      params: { ...caseParams(c), dueAt: ((c.childWaitingSince && c.replyDueAt) || c.firstResponseDueAt)?.toISOString() ?? null, repeat, suggestedId: suggestion?.staffId ?? null, suggestedName: suggestion?.name ?? null },
       caseId: c._id,
       link: `/admin/cases/${c._id}${rung === 2 ? '#assign' : ''}`,
       urgent: c.priority === 'urgent',

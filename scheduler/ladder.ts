@@ -4,7 +4,7 @@ import { OPEN_STATUSES } from '../cases/case-workflow.js';
 import { CaseModel, ReferralModel, type Case, type EscalationSettings, type Referral } from '../models/index.js';
 import type { CaseAlerts } from '../notifications/case-alerts.js';
 import type { Store, UpdateOne } from '../store/index.js';
-import { caseTiming, planLadder, type LadderStep, type LadderTiming } from './ladder-plan.js';
+import { caseTiming, planLadder, type LadderStep, type LadderSubject, type LadderTiming } from './ladder-plan.js';
 
 /** Cases (or referrals) looked at per query; a sweep goes on until none is due. */
 const BATCH = 500;
@@ -29,7 +29,16 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 const isOpen = (c: Pick<Case, 'status'>) => OPEN_STATUSES.includes(c.status);
 
 /** What the sweep reads of a due case to plan it; a case whose rung fires is read whole when claimed. */
-const CASE_FIELDS = ['status', 'firstResponseAt', 'createdAt', 'firstResponseDueAt', 'ladder', 'ladderSeq', 'nextReminderAt'] as const;
+const CASE_FIELDS = ['status', 'firstResponseAt', 'createdAt', 'firstResponseDueAt', 'childWaitingSince', 'replyDueAt', 'ladder', 'ladderSeq', 'nextReminderAt'] as const;
+
+/**
+ * What a case waits for: its first answer by `firstResponseDueAt`, or — once answered, when
+ * the child wrote again (reply mode) — the answer to that message by `replyDueAt`.
+ */
+export function caseLadderSubject(c: Case, state = c.ladder ?? undefined): LadderSubject {
+  if (c.firstResponseAt && c.childWaitingSince) return { open: isOpen(c), startAt: c.childWaitingSince, dueAt: c.replyDueAt ?? null, state };
+  return { open: isOpen(c) && !c.firstResponseAt, startAt: c.createdAt, dueAt: c.firstResponseDueAt ?? null, state };
+}
 
 /** A step saved only if nobody stepped the subject since it was read (`ladderSeq`), so a rung fires once. */
 const claimOf = (doc: { _id: string; ladderSeq?: number | null }, plan: LadderStep): UpdateOne => ({
@@ -96,7 +105,7 @@ export class EscalationLadder {
    * claimed alone, and alerted once claimed.
    */
   private async stepCases(due: Case[], now: Date, timing: LadderTiming): Promise<{ stepped: number; fired: number }> {
-    const steps = due.map((c) => ({ c, plan: planLadder({ open: isOpen(c) && !c.firstResponseAt, startAt: c.createdAt, dueAt: c.firstResponseDueAt ?? null, state: c.ladder ?? undefined }, timing, now) }));
+    const steps = due.map((c) => ({ c, plan: planLadder(caseLadderSubject(c), timing, now) }));
     let stepped = await this.deps.store.collection(CaseModel).updateEach(steps.filter((s) => !s.plan.fire).map((s) => claimOf(s.c, s.plan)));
     let fired = 0;
     for (const { c, plan } of steps.filter((s) => s.plan.fire)) {

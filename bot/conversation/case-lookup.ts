@@ -1,7 +1,8 @@
 import { formatDate } from '../../app/time.js';
 import type { Case, Message } from '../../models/index.js';
 import { reask } from './prompts.js';
-import type { EngineDeps, Turn } from './turn.js';
+import { acceptsReplies, closedCaseReply, leaveReply, openReply, replyPrompt } from './reply-mode.js';
+import { inFlow, type EngineDeps, type Turn } from './turn.js';
 
 /** Wrong case codes allowed per window before the child is asked to wait. */
 const CODE_FAILURE_LIMIT = 5;
@@ -28,8 +29,15 @@ export async function showCase(deps: EngineDeps, turn: Turn, code: string | null
   conv.codeFailures = 0;
   conv.codeFailuresSince = null;
   showFound(turn, found.case, found.answers);
-  if (conv.step === 'check_code') conv.step = 'idle';
-  reask(deps, turn);
+  if (conv.step === 'check_code' || conv.step === 'start') conv.step = 'idle';
+  if (!acceptsReplies(found.case)) {
+    if (conv.step === 'reply') leaveReply(turn);
+    return void turn.replies.push(closedCaseReply(turn, found.case.code));
+  }
+  // In the middle of a flow the code is only read; outside one, the case's thread opens.
+  if (inFlow(turn) || conv.step === 'forget_confirm') return reask(deps, turn);
+  openReply(turn, found.case);
+  turn.replies.push(replyPrompt(turn, 'reply.prompt'));
 }
 
 /** True once the limit of wrong codes is reached; the count starts again after the window. */

@@ -4,10 +4,13 @@ import { askToForget } from './forget.js';
 import type { GlobalIntent } from './intents.js';
 import { flushToCase } from './keeping.js';
 import { reask } from './prompts.js';
+import { leaveReply } from './reply-mode.js';
 import { setLang, type EngineDeps, type Turn } from './turn.js';
 
 /** Does what the child asked for, at whatever step they were (see {@link GlobalIntent}). */
 export async function onIntent(deps: EngineDeps, turn: Turn, intent: GlobalIntent, text: string | undefined, asked?: Lang) {
+  // Help and the language keep reply mode; anything else (the menu, 111, …) leaves it.
+  if (intent !== 'help' && intent !== 'lang') leaveReply(turn);
   switch (intent) {
     case 'start':
       await leaveFlow(deps, turn);

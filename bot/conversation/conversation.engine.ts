@@ -14,6 +14,7 @@ import { flushToCase, keepAttachments, keepFlooded, keepText } from './keeping.j
 import { ask, offeredOptions, reask } from './prompts.js';
 import { isStep, type StepId } from './questions.js';
 import { onCrisisMessage } from './crisis.js';
+import { expireReply, onReply } from './reply-mode.js';
 import { raiseRisk, signalOf } from './safety.js';
 import { newTurn, type EngineDeps, type Turn } from './turn.js';
 
@@ -61,6 +62,7 @@ export class ConversationEngine {
       ))) as Turn['conv'];
     const contactAsLoaded = { lang: contact.lang, openCaseId: contact.openCaseId ?? null };
     const turn = newTurn(this.deps, contact, conv);
+    expireReply(turn);
     if (msg.endSession) {
       await endChat(this.deps, turn);
       return [];
@@ -125,7 +127,7 @@ export class ConversationEngine {
     if (intent) return { type: 'command', command: intent };
     if (!text || turn.textKept) return null;
     const step = turn.conv.step;
-    const question = isStep(step) || step === 'held' || step === 'forget_confirm';
+    const question = isStep(step) || step === 'held' || step === 'forget_confirm' || step === 'reply';
     return matchTyped(text, offeredOptions(this.deps, turn), { prefix: question });
   }
 
@@ -164,6 +166,8 @@ export class ConversationEngine {
         return void turn.replies.push(turn.r.plain(turn.t('bot.check_prompt')));
       case 'forget_confirm':
         return onForgetAnswer(this.deps, turn, text, choice);
+      case 'reply':
+        return onReply(this.deps, turn, text, choice, hadAttachments);
       default:
         return onIdle(this.deps, turn, text, choice, hadAttachments);
     }
@@ -193,7 +197,7 @@ export class ConversationEngine {
     if (conv.caseId) await flushToCase(this.deps, turn);
     await this.conversations.findOneAndUpdate(
       { _id: conv._id },
-      { $set: { step: conv.step, draft: conv.draft, heldText: conv.heldText, caseId: conv.caseId ?? null, codeFailures: conv.codeFailures, codeFailuresSince: conv.codeFailuresSince ?? null, crisis: conv.crisis ?? null } },
+      { $set: { step: conv.step, draft: conv.draft, heldText: conv.heldText, caseId: conv.caseId ?? null, codeFailures: conv.codeFailures, codeFailuresSince: conv.codeFailuresSince ?? null, crisis: conv.crisis ?? null, reply: conv.reply ?? null } },
     );
     const changed = { lang: contact.lang, openCaseId: contact.openCaseId ?? null };
     // Most turns change neither; writing them anyway was one store write per turn for nothing.

@@ -2,6 +2,7 @@ import type { IntakeFields, RiskSignal } from '../../cases/cases.service.js';
 import type { Attachment, CaseKind, Contact } from '../../models/index.js';
 import type { Flooded } from '../flood.guard.js';
 import { heldPrompt } from './prompts.js';
+import { replyCaseId } from './reply-mode.js';
 import type { Draft } from './questions.js';
 import { inFlow, type EngineDeps, type Turn } from './turn.js';
 
@@ -34,9 +35,9 @@ export async function keepAttachments(deps: EngineDeps, turn: Turn, attachments:
     conv.draft.attachments = [...(conv.draft.attachments ?? []), ...attachments];
     return;
   }
-  const openCase = await openCaseOf(deps, turn.contact);
+  const openCase = replyCaseId(turn) ?? (await openCaseOf(deps, turn.contact))?._id;
   if (openCase) {
-    await deps.cases.addChildMessage(openCase._id, { text: '', attachments });
+    await deps.cases.addChildMessage(openCase, { text: '', attachments });
     return;
   }
   // No flow and no case yet: hold the files with any held text until the child says what it is.
@@ -58,9 +59,9 @@ export async function keepFlooded(deps: EngineDeps, turn: Turn, text: string | u
 async function keepQuietly(deps: EngineDeps, turn: Turn, text: string) {
   const { conv } = turn;
   if (inFlow(turn) || conv.caseId) return keepText(turn, text);
-  const openCase = conv.step === 'held' ? null : await openCaseOf(deps, turn.contact);
+  const openCase = conv.step === 'held' ? null : (replyCaseId(turn) ?? (await openCaseOf(deps, turn.contact))?._id);
   turn.textKept = true;
-  if (openCase) return void (await deps.cases.addChildMessage(openCase._id, { text, attachments: [] }));
+  if (openCase) return void (await deps.cases.addChildMessage(openCase, { text, attachments: [] }));
   conv.heldText = [...conv.heldText, text];
   if (conv.step === 'idle' || conv.step === 'start') conv.step = 'held';
 }

@@ -2,6 +2,7 @@ import { areaId } from '../../cases/area-directory.js';
 import type { OutboundMessage, OutboundOption } from '../channels/channel.js';
 import { FORGET_ANSWERS, option } from './choices.js';
 import { CHOICES, isStep, type StepId } from './questions.js';
+import { replyPrompt } from './reply-mode.js';
 import type { EngineDeps, Turn } from './turn.js';
 
 /** The provinces as options (by their stable id), the configured province first. */
@@ -62,6 +63,7 @@ export function reask(deps: EngineDeps, turn: Turn): void {
   if (step === 'check_code') return void turn.replies.push(turn.r.plain(turn.t('bot.check_prompt')));
   if (step === 'held') return void turn.replies.push(heldPrompt(turn));
   if (step === 'forget_confirm') return void turn.replies.push(forgetPrompt(turn));
+  if (step === 'reply' && turn.conv.reply) return void turn.replies.push(replyPrompt(turn, 'reply.prompt'));
   if (step === 'start') turn.conv.step = 'idle';
   turn.replies.push(turn.r.menu());
 }

@@ -2,6 +2,7 @@ import type { RiskSignal } from '../../cases/cases.service.js';
 import type { RiskResult } from '../risk/risk-detector.js';
 import { enterCrisis } from './crisis.js';
 import { draftAttachments, keepText, openCaseFromDraft, openCaseOf, startDraft } from './keeping.js';
+import { replyCaseId } from './reply-mode.js';
 import { inFlow, type EngineDeps, type Turn } from './turn.js';
 
 /** The case-side view of a detection: severity, categories as reasons, rules for staff. */
@@ -18,7 +19,9 @@ export function signalOf(risk: RiskResult): RiskSignal | null {
  */
 export async function raiseRisk(deps: EngineDeps, turn: Turn, signal: RiskSignal, text: string | undefined) {
   const { conv, contact } = turn;
-  const openCase = !inFlow(turn) && contact.openCaseId ? await openCaseOf(deps, contact) : null;
+  // Reply mode's case first: the words are the child's answer there, and its counsellor is alerted.
+  const replyId = replyCaseId(turn);
+  const openCase = replyId ? await deps.cases.findById(replyId) : !inFlow(turn) && contact.openCaseId ? await openCaseOf(deps, contact) : null;
   let caseId: string;
   if (conv.caseId) {
     keepText(turn, text);

@@ -10,6 +10,8 @@ import { startApp, type App } from '../../app/app.js';
 import vi from '../../locales/vi.json' with { type: 'json' };
 import en from '../../locales/en.json' with { type: 'json' };
 import viConvo from '../../locales/vi.convo.json' with { type: 'json' };
+import viReply from '../../locales/vi.reply.json' with { type: 'json' };
+import { CaseModel, MessageModel } from '../../models/index.js';
 import { tinyPng } from '../fakes/media-files.js';
 import { expectAccessible } from '../helpers/axe.js';
 import { chromiumSuiteTitle, hasChromium, launchChromium, newPerson, PHONE, saveScreenshot, shotWithoutOverflow, type Person } from '../helpers/browser.js';
@@ -185,6 +187,29 @@ describe.skipIf(!hasChromium)(chromiumSuiteTitle('web chat in Chromium on a phon
     await page.locator('#messages > li.msg-bot', { hasText: code }).getByRole('button', { name: new RegExp(code) }).click();
     await page.locator('#messages > li.msg-bot', { hasText: code }).locator('.copy', { hasText: viConvo.webchat.copied }).waitFor();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(code);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it("lets a child who reads the counsellor's question by the letter code answer it (reply mode)", async () => {
+    const c = await app.cases.openCase({ kind: 'report', channel: 'telegram', contactId: 'first-device', fields: {}, urgentReasons: [], texts: ['Bố em hay quát em'], attachments: [] });
+    const question = 'Em có người lớn nào tin tưởng không?';
+    await app.store.collection(MessageModel).insertOne({ caseId: c._id, author: 'counsellor', text: question });
+    await app.store.collection(CaseModel).findOneAndUpdate({ _id: c._id }, { $set: { firstResponseAt: new Date() } });
+    const { context, page, problems } = await newPhone();
+    await openChat(page);
+    await type(page, c.code);
+    await asked(page, viReply.reply.prompt.split(' {{code}}')[0]!);
+    expect(await page.locator('#messages').textContent()).toContain(question);
+    await type(page, 'dạ em có bà ngoại ở gần nhà ạ');
+    await asked(page, viReply.reply.sent.split(' {{code}}')[0]!);
+    expect(await page.locator('#messages > li.msg-bot:last-child .option', { hasText: viReply.reply.done }).count()).toBe(1);
+    await shotWithoutOverflow(page, '05b-reply-mode');
+    await expectAccessible(page, 'chat reply mode');
+    const words = (await app.store.collection(MessageModel).find({ caseId: c._id, author: 'child' })).map((m) => m.text);
+    expect(words).toContain('dạ em có bà ngoại ở gần nhà ạ');
+    await press(page, viReply.reply.done);
+    await asked(page, vi.bot.menu_prompt);
     expect(problems).toEqual([]);
     await context.close();
   });

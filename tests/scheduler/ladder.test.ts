@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DataCipher } from '../../app/crypto.js';
 import { createLogger } from '../../app/logger.js';
 import { TelegramSender } from '../../bot/channels/telegram/telegram.sender.js';
+import { ChildReplies } from '../../cases/child-reply.js';
 import { CaseService } from '../../cases/cases.service.js';
 import { CaseModel, DEFAULT_ESCALATION, NotificationModel, StaffModel, type Case, type Staff } from '../../models/index.js';
 import { CaseAlerts } from '../../notifications/case-alerts.js';
@@ -129,6 +130,36 @@ describe('the escalation ladder, with a clock the test moves', () => {
     expect(await notes(answered)).toEqual([]);
     expect(await notes(closed)).toEqual([]);
     expect((await store.collection(CaseModel).findOne({ _id: closed._id }))!.nextReminderAt).toBeNull();
+  });
+
+  it('puts an answered case back on the ladder when the child writes again (reply mode), until staff answer that', async () => {
+    const c = await openReport({ assignee: people.lan!._id });
+    await at(10);
+    await new ChildReplies(store, outbox, cases, logger).send(people.lan!._id, c, 'Em có người lớn nào tin tưởng không?', 'reply');
+    for (const m of [540, 720]) await at(m);
+    expect(await notes(c)).toEqual([]);
+    await cases.addChildMessage(c._id, { text: 'dạ em có bà ngoại ạ', attachments: [] });
+    const waiting = (await store.collection(CaseModel).findOne({ _id: c._id }))!;
+    expect(waiting.replyDueAt!.getTime() - waiting.childWaitingSince!.getTime()).toBe(720 * MIN);
+    expect(waiting.nextReminderAt).not.toBeNull();
+    // Into the test's clock: the child wrote at minute 800, a report's 12 hours run from then.
+    await store.collection(CaseModel).findOneAndUpdate({ _id: c._id }, { $set: { childWaitingSince: new Date(T0.getTime() + 800 * MIN), replyDueAt: new Date(T0.getTime() + 1520 * MIN), nextReminderAt: new Date(T0.getTime() + 800 * MIN) } });
+    await cases.addChildMessage(c._id, { text: 'bà ở cạnh nhà em', attachments: [] });
+    expect((await store.collection(CaseModel).findOne({ _id: c._id }))!.replyDueAt).toEqual(new Date(T0.getTime() + 1520 * MIN));
+
+    await at(1339);
+    expect(await notes(c)).toEqual([]);
+    await at(1340); // 75 % of the 12 hours from the child's answer
+    expect(await whoGot(c, 'ladder_1')).toEqual(['lan']);
+    await at(1520);
+    expect(await whoGot(c, 'ladder_2')).toEqual(['coordHN', 'lan']);
+    expect((await notes(c)).find((x) => x.event === 'ladder_2')!.params).toMatchObject({ dueAt: new Date(T0.getTime() + 1520 * MIN).toISOString() });
+    const alerted = (await notes(c)).length;
+
+    await new ChildReplies(store, outbox, cases, logger).send(people.lan!._id, (await store.collection(CaseModel).findOne({ _id: c._id }))!, 'Em kể với bà nhé.', 'reply');
+    for (const m of [1600, 1700, 2000]) await at(m);
+    expect(await notes(c)).toHaveLength(alerted);
+    expect(await store.collection(CaseModel).findOne({ _id: c._id })).toMatchObject({ childWaitingSince: null, replyDueAt: null, nextReminderAt: null });
   });
 
   it('alerts the province’s coordinators and the admins at once for an urgent case: back office, the staff Telegram group and e-mail', async () => {

@@ -34,7 +34,7 @@ describe('Checking a case by its code (Telegram)', () => {
     expect(answer[1]?.text).toContain(ANSWER);
     const [heading] = vi('bot.check_answer', { date: '\u0000', text: '' }).split('\u0000');
     expect(answer[1]?.text.startsWith(heading!)).toBe(true);
-    expect(answer.at(-1)?.text).toBe(vi('bot.menu_prompt'));
+    expect(answer.at(-1)?.text).toBe(vi('reply.prompt', { code }));
   });
 
   it('never shows the counsellors\' internal notes', async () => {
@@ -60,7 +60,7 @@ describe('Checking a case by its code (Telegram)', () => {
 
     expect(answer[0]?.text).toBe(vi('bot.check_status', { code, status: vi('bot.status.new') }));
     expect(answer[1]?.text).toContain(ANSWER);
-    expect(answer.at(-1)?.text).toBe(vi('bot.menu_prompt'));
+    expect(answer.at(-1)?.text).toBe(vi('reply.prompt', { code }));
   });
 
   it('shows the new status once a counsellor has moved the case on', async () => {
@@ -81,6 +81,16 @@ describe('Checking a case by its code (Telegram)', () => {
     const answer = await bot.child().says(fresh);
 
     expect(texts(answer).slice(0, 2)).toEqual([vi('bot.check_status', { code: fresh, status: vi('bot.status.new') }), vi('bot.check_no_answers')]);
+  });
+
+  it('leaves reply mode for a menu entry pressed on an earlier keyboard, and starts what it names', async () => {
+    const child = bot.child();
+    await child.says('/start');
+    expect((await child.says(code)).at(-1)?.text).toBe(vi('reply.prompt', { code }));
+
+    const answer = await child.sends((api, chatId) => api.userPressesButton(chatId, 'm.report'));
+
+    expect(texts(answer)).toContain(vi('bot.q.danger'));
   });
 
   it('says "not found" for a wrong code', async () => {
