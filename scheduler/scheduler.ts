@@ -1,5 +1,6 @@
 import { Agenda, InMemoryNotificationChannel } from 'agenda';
 import type { Logger } from '../app/logger.js';
+import { TIME_ZONE } from '../app/time.js';
 import type { InboundService } from '../bot/inbound.service.js';
 import type { EvidenceService } from '../cases/evidence.service.js';
 import type { Outbox } from '../outbox/outbox.service.js';
@@ -79,7 +80,7 @@ export async function startScheduler(options: SchedulerOptions): Promise<Agenda>
   await agenda.every('1 minute', JOBS.fetchEvidence);
   if (ladder) await agenda.every(options.ladderEvery ?? '30 seconds', JOBS.sweepLadder);
   // Vietnam's clock: retention at night, reminders at the start of the working day.
-  for (const [name, run, cron] of daily) if (run) await agenda.every(cron, name, undefined, { timezone: 'Asia/Ho_Chi_Minh', skipImmediate: true });
+  for (const [name, run, cron] of daily) if (run) await agenda.every(cron, name, undefined, { timezone: TIME_ZONE, skipImmediate: true });
   options.evidence.onKick(() => {
     agenda.now(JOBS.fetchEvidence).catch((err: unknown) => logger.error({ err }, 'could not schedule an evidence fetch'));
   });
