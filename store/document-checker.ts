@@ -107,6 +107,26 @@ export class DocumentChecker {
     return out;
   }
 
+  /**
+   * One top-level field's new value as `check` makes it — cast, and validated with what lies
+   * under it — for an update that sets only some fields (`$set`). Null when the schema has no
+   * such top-level field. Throws a SchemaRefusal.
+   */
+  checkField(path: string, value: unknown): { value: unknown } | null {
+    const f = this.fields.find((x) => x.path === path && x.segments.length === 1);
+    if (!f) return null;
+    const scope: Plain = {};
+    const cast = this.castField(f, value, scope);
+    const err = f.kind === 'scalar' || f.kind === 'mixed' ? f.type.doValidateSync(cast, scope) : ownValidators.call(f.type, cast, scope);
+    if (err) throw new SchemaRefusal(f.path, err.message, { cause: err });
+    return { value: cast === undefined ? null : cast };
+  }
+
+  /** The mongoose type name (`Number`, `Date`…) of a top-level field; null when there is none. */
+  instanceOf(path: string): string | null {
+    return this.fields.find((x) => x.path === path && x.segments.length === 1)?.type.instance ?? null;
+  }
+
   /** Fills in, in place, the defaults of fields the document lacks (a document stored before they existed). */
   fillDefaults<D extends Plain>(doc: D): D {
     for (const f of this.fields) {

@@ -215,9 +215,10 @@ class EmbeddedCollection<T extends { _id: string }> implements Collection<T> {
 
   /** A plain update applied in SQL without reading the documents (see leanChange); null when it is not one. */
   private inPlace(filter: Filter, update: Update, many: boolean): number | null {
+    if (!this.checker) return null;
     let change;
     try {
-      change = leanChange(this.model.schema, update, new Date());
+      change = leanChange(this.checker, update, new Date());
     } catch (err) {
       throw new ValidationFailedError(this.name, { cause: err });
     }
