@@ -28,6 +28,12 @@ export interface Conversation {
    * child's next messages go to, and when the child last wrote in it (it ends after a silence).
    */
   reply?: { caseId: string; code: string; lastAt: Date } | null;
+  /**
+   * What the session's last case told of its writer and child (age band, gender, place, who is
+   * writing), offered again for the next case (bot/conversation/remembered.ts). Deleted with the
+   * conversation by forget-me, "Xong & xoá" and quick exit.
+   */
+  known?: { about: 'self' | 'other_child'; reporterRole?: string | null; ageBand?: string | null; gender?: string | null; province?: string | null; commune?: string | null } | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -45,6 +51,7 @@ export const ConversationModel = defineModel<Conversation>(
     unreadableAnsweredAt: { type: Date, default: null },
     crisis: { type: Schema.Types.Mixed, default: null },
     reply: { type: Schema.Types.Mixed, default: null },
+    known: { type: Schema.Types.Mixed, default: null },
   },
   (s) => {
     s.index({ contactId: 1 }, { unique: true });

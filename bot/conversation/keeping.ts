@@ -4,11 +4,13 @@ import type { Flooded } from '../flood.guard.js';
 import { heldPrompt } from './prompts.js';
 import { replyCaseId } from './reply-mode.js';
 import type { Draft } from './questions.js';
+import { rememberFrom } from './remembered.js';
 import { inFlow, type EngineDeps, type Turn } from './turn.js';
 
-// Draft entries that are no intake field: the kind, what the child sent, bookkeeping, and the
-// province and commune (which go in together as `area`).
-const DRAFT_TO_CASE_SKIP = new Set(['kind', 'story', 'attachments', 'savedStory', 'savedAttachments', 'province', 'commune']);
+// Draft entries that are no intake field: the kind, what the child sent, bookkeeping, what the
+// session remembered and the answer to "still the same?", and the province and commune (which
+// go in together as `area`).
+const DRAFT_TO_CASE_SKIP = new Set(['kind', 'story', 'attachments', 'savedStory', 'savedAttachments', 'known', 'same', 'province', 'commune']);
 
 /** Keeps text in the current flow's draft (and so in its case), or holds it when idle. */
 export function keepText(turn: Turn, text: string | undefined) {
@@ -19,6 +21,17 @@ export function keepText(turn: Turn, text: string | undefined) {
   } else {
     turn.conv.heldText = [...turn.conv.heldText, text];
   }
+}
+
+/**
+ * A message that answered the question and said more ("12 tuổi, bố em hay đánh em"): the answer
+ * is taken and the whole message kept, and the child is told so (unless risk words kept it
+ * already, with their own answer).
+ */
+export function keepAlso(turn: Turn, text: string) {
+  if (turn.textKept) return;
+  keepText(turn, text);
+  turn.replies.push(turn.r.text(turn.t('understand.kept_with_answer')));
 }
 
 /** Holds text written outside a flow and asks the child what it is about. */
@@ -69,7 +82,8 @@ async function keepQuietly(deps: EngineDeps, turn: Turn, text: string) {
 /** Starts a flow's draft from whatever the child wrote or sent before choosing it. */
 export function startDraft(turn: Turn, kind: CaseKind) {
   const heldFiles = turn.conv.draft.kind ? [] : (turn.conv.draft.attachments ?? []);
-  turn.conv.draft = { kind, story: [...turn.conv.heldText], attachments: [...heldFiles] };
+  const known = turn.conv.known ?? null;
+  turn.conv.draft = { kind, story: [...turn.conv.heldText], attachments: [...heldFiles], ...(known ? { known } : {}) };
   turn.conv.heldText = [];
   turn.conv.caseId = null;
 }
@@ -134,6 +148,7 @@ export async function finish(deps: EngineDeps, turn: Turn) {
   turn.replies.push(turn.r.text(t('bot.receipt', { code, next })));
   if (draft.contactWish === 'none') turn.replies.push(turn.r.text(t('bot.receipt_no_reply')));
   turn.replies.push(turn.r.menu());
+  conv.known = rememberFrom(draft) ?? conv.known ?? null;
   conv.step = 'idle';
   conv.draft = {};
   conv.caseId = null;
