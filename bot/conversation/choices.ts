@@ -93,6 +93,11 @@ export interface MatchOptions {
    * đánh em"): the reading then says `more`, and the caller keeps the whole message.
    */
   clauses?: boolean;
+  /**
+   * Also read synonyms (default true). Off in reply mode: there "hết rồi ạ" is the child's
+   * answer to the counsellor, not "Done".
+   */
+  synonyms?: boolean;
 }
 
 /** A typed message read as a choice; `more` when it says more than the answer (to be kept). */
@@ -117,7 +122,8 @@ export function matchTyped(text: string, offered: readonly OutboundOption[], opt
   const labels = offered.map((o) => normalizeText(o.label));
   for (const form of answerForms(text)) {
     const exact = unique(labels.flatMap((l, i) => (l === form ? [i] : [])));
-    const said = exact ?? unique(choices.flatMap((c, i) => (c && synonymsOf(synonymKey(c)).has(form) ? [i] : [])));
+    const synonyms = opts.synonyms !== false;
+    const said = exact ?? (synonyms ? unique(choices.flatMap((c, i) => (c && synonymsOf(synonymKey(c)).has(form) ? [i] : []))) : null);
     if (said !== null) return choices[said]!;
   }
   const prefixed = opts.prefix && n.length >= 2 ? labels.flatMap((l, i) => (l.startsWith(n) ? [i] : [])) : [];

@@ -136,7 +136,7 @@ export class ConversationEngine {
     if (!text) return null;
     const step = turn.conv.step;
     const question = isStep(step) || step === 'held' || step === 'forget_confirm' || step === 'reply';
-    return readTyped(text, offeredOptions(this.deps, turn), { prefix: question, clauses: isStep(step) });
+    return readTyped(text, offeredOptions(this.deps, turn), { prefix: question, clauses: isStep(step), synonyms: step !== 'reply' });
   }
 
   /**

@@ -146,6 +146,13 @@ describe('typed answers, read tolerantly', () => {
     expect(offered('gender').find((o) => o.id === 'a.gender.boy')?.key).toBe('2');
   });
 
+  it('reads no synonyms in reply mode, where "hết rồi ạ" is an answer to the counsellor and not "Done"', () => {
+    const done = [option({ type: 'command', command: 'done' }, tr('vi')('reply.done'), '1')];
+    expect(matchTyped('hết rồi ạ', done, { prefix: true })).toEqual({ type: 'command', command: 'done' });
+    expect(matchTyped('hết rồi ạ', done, { prefix: true, synonyms: false })).toBeNull();
+    expect(matchTyped('xong', done, { prefix: true, synonyms: false })).toEqual({ type: 'command', command: 'done' });
+  });
+
   it('strips particles only around an answer, never to nothing', () => {
     expect(answerForms('Dạ, với em ạ!')).toContain('voi em');
     expect(answerForms('em')).toEqual(['em']);
