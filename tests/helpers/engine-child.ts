@@ -24,7 +24,7 @@ export class EngineChild {
     return (await contacts.findOne({ channel: 'telegram', pseudonym })) ?? contacts.insertOne({ channel: 'telegram', pseudonym, addressEnc: this.app.cipher.encrypt(this.chatId), lang: 'vi' });
   }
 
-  private async send(msg: { text?: string; payload?: string }): Promise<OutboundMessage[]> {
+  private async send(msg: { text?: string; payload?: string; endSession?: boolean }): Promise<OutboundMessage[]> {
     const contact = await this.contact();
     const inbound = { channel: 'telegram' as const, updateId: `${this.chatId}:${++this.seq}`, chatId: this.chatId, attachments: [], ...msg };
     const replies = await this.app.store.transaction(() => this.app.engine.handle(contact, inbound));
@@ -35,6 +35,11 @@ export class EngineChild {
   /** Types a message; resolves with the bot's answer. */
   says(text: string): Promise<OutboundMessage[]> {
     return this.send({ text });
+  }
+
+  /** Ends the chat and wipes it from the device (the web chat's "Xong & xoá" and quick exit). */
+  ends(): Promise<OutboundMessage[]> {
+    return this.send({ endSession: true });
   }
 
   /** The labels of the options of the bot's latest message that has any. */

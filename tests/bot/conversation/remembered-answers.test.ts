@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tr } from '../../../locales/i18n.js';
+import { EngineChild } from '../../helpers/engine-child.js';
 import { buttonsOf, caseCodeIn, TelegramHarness, texts, type TelegramChild } from '../../helpers/telegram-child.js';
 
 const vi = tr('vi');
@@ -95,5 +96,24 @@ describe('Answers remembered for the next case (Telegram)', () => {
     await child.presses(vi('bot.opt.danger.no'));
 
     expect(texts(await child.presses(vi('bot.opt.about.self')))).toEqual([vi('bot.q.age_self')]);
+  });
+
+  it('forgets them when the chat is ended and wiped ("Xong & xoá", quick exit)', async () => {
+    const child = new EngineChild(bot.app);
+    await child.says('/start');
+    await child.presses(vi('bot.menu.opinion'));
+    await child.presses(vi('bot.opt.role.child'));
+    await child.presses(vi('bot.opt.age.14_15'));
+    for (let step = await child.step(); step !== 'idle'; step = await child.step()) {
+      await child.presses(child.options.includes(vi('bot.button.skip')) ? vi('bot.button.skip') : vi('bot.button.done'));
+    }
+    await child.presses(vi('bot.menu.opinion'));
+    expect(child.question).toBe(vi('bot.q.same', { summary: 'em 14–15 tuổi' }));
+
+    await child.ends();
+    await child.says('/start');
+    await child.presses(vi('bot.menu.opinion'));
+
+    expect(child.question).toBe(vi('bot.q.role'));
   });
 });
