@@ -134,6 +134,19 @@ describe('Who is writing decides the voice (Telegram)', () => {
       expect(await bot.caseByCode(caseCodeIn(seen))).toMatchObject({ kind: 'advice', about: 'other_child', reporterRole: 'other' });
     });
 
+    it('lets an adult share an opinion as one: the role first, then no question about their own age or gender', async () => {
+      const adult = bot.child();
+      await adult.says('/start');
+      expect(texts(await adult.presses(vi('bot.menu.opinion')))).toEqual([vi('bot.q.role')]);
+      expect(texts(await adult.presses(vi('bot.opt.role.parent')))).toEqual([viA('bot.q.province')]);
+      const seen = await adult.skipsToTheEnd();
+      expect(childVoiceIn(seen)).toEqual([]);
+      const code = caseCodeIn(seen);
+      // An opinion is no report: the receipt, then the menu, without first steps.
+      expect(texts(seen).slice(-2)).toEqual([viA('bot.receipt', { code, next: viA('bot.receipt_next.opinion') }), viA('bot.menu_prompt')]);
+      expect(await bot.caseByCode(code)).toMatchObject({ kind: 'opinion', reporterRole: 'parent', ageBand: 'adult' });
+    });
+
     it('keeps a child who tells about a friend a child: no adult lines, no first steps in the receipt', async () => {
       const child = bot.child();
       await child.says('/start');
