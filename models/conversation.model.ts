@@ -34,6 +34,11 @@ export interface Conversation {
    * conversation by forget-me, "Xong & xoá" and quick exit.
    */
   known?: { about: 'self' | 'other_child'; reporterRole?: string | null; ageBand?: string | null; gender?: string | null; province?: string | null; commune?: string | null } | null;
+  /**
+   * Who is writing (bot/conversation/voice.ts): a child, or an adult about a child, and the
+   * adult's role when known. Chosen, or read from their words; it sets the bot's voice.
+   */
+  writer?: { voice: 'child' | 'adult'; role?: 'parent' | 'teacher' | 'other' | null } | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -52,6 +57,7 @@ export const ConversationModel = defineModel<Conversation>(
     crisis: { type: Schema.Types.Mixed, default: null },
     reply: { type: Schema.Types.Mixed, default: null },
     known: { type: Schema.Types.Mixed, default: null },
+    writer: { type: Schema.Types.Mixed, default: null },
   },
   (s) => {
     s.index({ contactId: 1 }, { unique: true });

@@ -77,6 +77,9 @@ export class EmbeddedStore implements Store {
   }
 }
 
+/** Documents read at once by `stream`. */
+const STREAM_BATCH = 500;
+
 const SCALARS: Record<string, FieldType> = { String: 'string', Number: 'number', Boolean: 'boolean', Date: 'date' };
 
 /** What SQL may assume about a path of the schema: a scalar type, unless an array or free-form value is on the way. */
@@ -177,6 +180,20 @@ class EmbeddedCollection<T extends { _id: string }> implements Collection<T> {
     return this.database.read(() => this.table.count(filter));
   }
 
+  /** One statement read a batch at a time, each batch once no other caller's transaction is open. */
+  async *stream(filter: Filter, options: { fields?: readonly string[] } = {}): AsyncIterable<T> {
+    const cursor = await this.database.read(() => this.table.cursor(filter, options.fields));
+    try {
+      for (let done = false; !done; ) {
+        const batch = await this.database.read(() => cursor.next(STREAM_BATCH));
+        done = batch.done;
+        for (const doc of batch.docs) yield options.fields ? (doc as unknown as T) : this.onRead(doc as unknown as T);
+      }
+    } finally {
+      cursor.close();
+    }
+  }
+
   findOneAndUpdate(filter: Filter, update: Update, options: { upsert?: boolean; sort?: Sort } = {}): Promise<T | null> {
     return this.database.write(async () => {
       const [current] = this.table.rows(filter, { sort: options.sort, limit: 1 });
@@ -195,6 +212,12 @@ class EmbeddedCollection<T extends { _id: string }> implements Collection<T> {
       this.table.purgeErasedWords();
       return next as unknown as T;
     });
+  }
+
+  async updateOne(filter: Filter, update: Update): Promise<boolean> {
+    const done = await this.database.write(() => this.inPlace(filter, update, false));
+    // What SQL cannot do alone takes the general way: read, apply, validate the whole document.
+    return done === null ? (await this.findOneAndUpdate(filter, update)) !== null : done > 0;
   }
 
   updateMany(filter: Filter, update: Update): Promise<number> {

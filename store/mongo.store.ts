@@ -123,6 +123,9 @@ export class MongoStore implements Store {
   }
 }
 
+/** Documents the server sends at once to a `stream`. */
+const STREAM_BATCH = 500;
+
 /** The session of the transaction the caller runs in (mongoose keeps it in AsyncLocalStorage). */
 const openSession = () =>
   (mongoose as unknown as { transactionAsyncLocalStorage?: { getStore(): { session?: unknown } | undefined } }).transactionAsyncLocalStorage?.getStore()?.session;
@@ -212,6 +215,13 @@ class MongoCollection<T extends { _id: string }> implements Collection<T> {
     return this.guard(() => this.model.countDocuments(filter).exec());
   }
 
+  async *stream(filter: Filter, options: { fields?: readonly string[] } = {}): AsyncIterable<T> {
+    let q = this.model.find(filter);
+    if (options.fields) q = q.select(['_id', ...options.fields]);
+    // A cursor: the server sends a batch at a time.
+    for await (const doc of q.lean<T>().cursor({ batchSize: STREAM_BATCH })) yield options.fields ? (doc as T) : this.onRead(doc as T);
+  }
+
   findOneAndUpdate(filter: Filter, update: Update, options: { upsert?: boolean; sort?: Sort } = {}): Promise<T | null> {
     return this.guard(async () =>
       this.read(
@@ -243,6 +253,10 @@ class MongoCollection<T extends { _id: string }> implements Collection<T> {
       );
       return result.matchedCount;
     });
+  }
+
+  updateOne(filter: Filter, update: Update): Promise<boolean> {
+    return this.guard(async () => (await this.model.updateOne(filter, this.withWords(update), { runValidators: true })).matchedCount > 0);
   }
 
   updateMany(filter: Filter, update: Update): Promise<number> {

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -11,13 +11,18 @@ export interface ServerProcess {
   startupMs: number;
   /** Resident memory now, in MB (from /proc). */
   rssMb(): number;
+  /** CPU time the process has used so far (user + system), in ms (from /proc). */
+  cpuMs(): number;
   /** SIGTERM, then waits for the exit (SIGKILL after 20 s). */
   stop(): Promise<void>;
 }
 
 export interface StartProcessOptions {
   root: string;
-  /** A TypeScript entry point, relative to root. */
+  /**
+   * The entry point, relative to root: a TypeScript file (run through tsx), or
+   * {@link APP_START}, the service as `npm start` runs it (compiled; built first if needed).
+   */
   script: string;
   env: Record<string, string>;
   /** Answers 200 once the server can take traffic. */
@@ -35,11 +40,26 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Starts `node --import tsx <script>` with only the given environment (plus PATH and HOME). */
+/** What `npm start` runs: the service compiled to JavaScript, built first when a source is newer. */
+export const APP_START = 'app/start.mjs';
+
+/**
+ * How a checkout starts its service: through {@link APP_START} when it has one (built now,
+ * outside any timing), else as `npm start` did before it (`node --import tsx app/main.ts`).
+ */
+export function appScript(root: string): string {
+  if (!fs.existsSync(path.join(root, APP_START))) return 'app/main.ts';
+  const build = spawnSync(process.execPath, [APP_START, '--build-only'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (build.status !== 0) throw new Error(`${root}: the build failed`);
+  return APP_START;
+}
+
+/** Starts `node <script>` (through tsx for TypeScript) with only the given environment (plus PATH and HOME). */
 export async function startProcess(options: StartProcessOptions): Promise<ServerProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const args = [...(options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : []), '--import', 'tsx', options.script];
+  const loader = options.script.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const args = [...(options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : []), ...loader, options.script];
   const started = performance.now();
   const child = spawn(process.execPath, args, {
     cwd: options.root,
@@ -65,6 +85,7 @@ export async function startProcess(options: StartProcessOptions): Promise<Server
     pid: child.pid!,
     startupMs,
     rssMb: () => rssMb(child.pid!),
+    cpuMs: () => cpuMs(child.pid!),
     async stop() {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
@@ -92,6 +113,24 @@ export function rssMb(pid: number): number {
     const status = fs.readFileSync(path.join('/proc', String(pid), 'status'), 'utf8');
     const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
     return kb / 1024;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Linux's clock ticks per second for /proc times (USER_HZ: 100 on every mainstream kernel). */
+const CLOCK_TICKS_PER_S = 100;
+
+/**
+ * A process's CPU time (user + system) in ms, from /proc/<pid>/stat (Linux). Unlike wall time,
+ * it hardly moves with what else runs on the machine: the fair figure on a shared machine.
+ */
+export function cpuMs(pid: number): number {
+  try {
+    const stat = fs.readFileSync(path.join('/proc', String(pid), 'stat'), 'utf8');
+    // The fields after the command name (which may hold spaces), from field 3 on.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_S;
   } catch {
     return Number.NaN;
   }

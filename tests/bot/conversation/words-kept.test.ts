@@ -43,7 +43,7 @@ async function walkTo(child: EngineChild, kind: CaseKind, target: StepId) {
   await child.presses(vi(`bot.menu.${kind}`));
   await answerUntil(child, target, {
     contact: target === 'contact_details' ? vi('bot.opt.contact.phone') : undefined,
-    about: target === 'role' ? vi('bot.opt.about.other_child') : target === 'same' ? vi('bot.opt.about.self') : undefined,
+    about: target === 'role' ? vi('bot.opt.about.adult') : target === 'same' ? vi('bot.opt.about.self') : undefined,
   });
 }
 
