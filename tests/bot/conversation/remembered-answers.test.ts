@@ -71,7 +71,7 @@ describe('Answers remembered for the next case (Telegram)', () => {
     await child.presses(vi('bot.menu.report'));
     await child.presses(vi('bot.opt.danger.no'));
 
-    expect(texts(await child.presses(vi('bot.opt.about.other_child')))).toEqual([vi('bot.q.role')]);
+    expect(texts(await child.presses(vi('bot.opt.about.other_child')))).toEqual([vi('bot.q.age_other')]);
   });
 
   it('offers it in English in an English chat', async () => {

@@ -85,7 +85,9 @@ describe('at every question of every flow', () => {
       const question = child.question;
       const sent: string[] = [];
       if (chat === 0 && CHOICES[step]) {
-        expect((await child.says(STORY)).map((m) => m.text)).toEqual([vi('bot.kept'), question]);
+        const [kept, again] = (await child.says(STORY)).map((m) => m.text);
+        expect([vi('bot.kept'), vi('bot.kept_adult')]).toContain(kept);
+        expect(again).toBe(question);
         sent.push(STORY);
       }
       // Each message while the question is open; one that answers it moves on, and the next gets a new chat.
