@@ -108,7 +108,7 @@ describe('who is writing, read from their words', () => {
     expect(recogniseWriter(text)).toEqual(hint);
   });
 
-  it.each(['mẹ em đánh em', 'mẹ tôi đánh tôi', 'con tới trường thì bị đánh', 'em bị bạn đánh', 'lớp mình có bạn bị đánh', 'bố mẹ em cãi nhau', 'my mom hits me', 'my teacher shouts at me', 'con gái'])(
+  it.each(['mẹ em đánh em', 'mẹ tôi đánh tôi', 'con tới trường thì bị đánh', 'em bị bạn đánh', 'lớp mình có bạn bị đánh', 'bố mẹ em cãi nhau', 'my mom hits me', 'my teacher shouts at me', "my teacher's son bullies me", 'my class has a bully', 'Ba cháu đánh cháu', 'con gái'])(
     'reads "%s" as no adult',
     (text) => {
       expect(recogniseWriter(text)).toBeNull();
