@@ -227,6 +227,29 @@ describe('outside the flows', () => {
     expect(await reportHeld(child)).toEqual(['không, em muốn kể thêm 3 chuyện nữa']);
   });
 
+  it('holds a message with a number typed at "what is this about?", never reading it as option 1', async () => {
+    const child = new EngineChild(bot.app);
+    await child.says('/start');
+    await child.says('em muốn kể một chuyện');
+
+    const answer = await child.says('1 chuyện nữa là em bị mất 50k ở lớp');
+
+    expect(answer.at(-1)?.text).toBe(vi('bot.held_prompt'));
+    expect(await reportHeld(child)).toEqual(['em muốn kể một chuyện', '1 chuyện nữa là em bị mất 50k ở lớp']);
+  });
+
+  it('sends a message with a number to the counsellor in reply mode, whole', async () => {
+    const child = new EngineChild(bot.app);
+    await walkTo(child, 'opinion', 'story');
+    await child.says('Em muốn có thêm giờ ra chơi');
+    const { code } = await finishAndRead(child);
+    await child.says(code);
+
+    await child.says('12 tuổi, em học lớp 7 ạ');
+
+    expect((await child.openCase()).texts).toEqual(['Em muốn có thêm giờ ra chơi', '12 tuổi, em học lớp 7 ạ']);
+  });
+
   it('starts a flow from typed menu words and keeps what the message says besides', async () => {
     const child = new EngineChild(bot.app);
     await child.says('/start');
