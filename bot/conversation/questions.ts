@@ -83,6 +83,9 @@ export function isAsked(step: StepId, draft: Draft): boolean {
       return draft.kind === 'opinion' || draft.about === 'other_child';
     case 'contact_details':
       return draft.contactWish === 'phone';
+    case 'commune':
+      // No commune without its province: skipping the province skips it too.
+      return !!draft.province;
     case 'story':
       return (draft.story?.length ?? 0) === 0;
     case 'story_more':

@@ -60,7 +60,7 @@ describe('Sharing an opinion and asking for advice (Telegram)', () => {
     expect(texts(await child.presses(vi('bot.opt.about.self')))).toEqual([vi('bot.q.age_self')]);
     expect(texts(await child.says('15'))).toEqual([vi('bot.q.gender_self')]);
     expect(texts(await child.presses(vi('bot.button.skip')))).toEqual([vi('bot.q.province')]);
-    expect(texts(await child.presses(vi('bot.button.skip')))).toEqual([vi('bot.q.commune')]);
+    // No province, no commune: the next question is the story.
     expect(texts(await child.presses(vi('bot.button.skip')))).toEqual([vi('bot.q.story_advice')]);
     expect(texts(await child.says('Em hay bị mất ngủ trước kỳ thi, em phải làm sao'))).toEqual([vi('bot.q.story_more')]);
     expect(texts(await child.presses(vi('bot.button.done')))).toEqual([vi('bot.q.contact')]);
