@@ -168,7 +168,7 @@
   var searchCount = 0;
 
   /**
-   * A list of places (provinces, communes): Skip first, a search box, the places as a compact
+   * A list of places (provinces, communes): Skip first, beside a search box, the places as a compact
    * grid that the search narrows, then Menu and 111. Enter in the search chooses the one place
    * left; when none is left, what was typed is sent as the answer (the bot knows other names:
    * "Sài Gòn", old provinces).
@@ -177,7 +177,7 @@
     var places = [];
     for (var i = 1; i < rows.length - 1; i++) places = places.concat(rows[i]);
     box.className += ' areas';
-    box.appendChild(optionRow(box, rows[0], 'row'));
+    var top = optionRow(box, rows[0], 'row search-row');
     var id = 'place-search-' + (++searchCount);
     var label = el('label', 'visually-hidden', S.placesSearch);
     label.setAttribute('for', id);
@@ -211,8 +211,9 @@
         send({ id: randomId(16), text: text });
       }
     });
-    box.appendChild(label);
-    box.appendChild(search);
+    top.appendChild(label);
+    top.appendChild(search);
+    box.appendChild(top);
     box.appendChild(grid);
     box.appendChild(none);
     box.appendChild(optionRow(box, rows[rows.length - 1], 'row'));
