@@ -26,6 +26,8 @@ export interface Draft {
   contactWish?: string | null;
   contactDetails?: string | null;
   story?: string[];
+  /** For each entry of `story`, the question it was written at (a step id), or null. */
+  storyAsked?: (string | null)[];
   attachments?: { kind: string; ref: string; mime?: string | null }[];
 }
 

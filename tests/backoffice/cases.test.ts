@@ -193,6 +193,29 @@ describe('back-office cases and settings, through the routes (the real app, in-p
     expect((await caseOf(mine.case._id)).status).toBe('new');
   });
 
+  it("shows the bot's question, folded, before each answer the child wrote during the questions; older words as before", async () => {
+    const mine = await webCase({ assignee: people.lan!.id, text: 'Em viết trước khi bot hỏi gì' });
+    for (const [text, asked] of [
+      ['voi em a', 'about'],
+      ['Bạn cùng lớp hay giật tóc em', 'story'],
+    ] as const) await app.cases.addChildMessage(mine.case._id, { text, attachments: [], asked });
+    const html = (await people.lan!.client.get(`/admin/cases/${mine.case._id}`)).html;
+    const about = html.indexOf(vi('admin.cases.asked_label', { question: vi('bot.q.about') }));
+    expect(about).toBeGreaterThan(0);
+    expect(about).toBeLessThan(html.indexOf('voi em a'));
+    // A long question shows its first sentence folded, the whole of it when opened.
+    const story = vi('bot.q.story_report');
+    const firstSentence = story.slice(0, story.indexOf('.') + 1);
+    expect(firstSentence.length).toBeLessThan(story.length);
+    const storyAt = html.indexOf(`<summary>🤖 ${vi('admin.cases.asked_label', { question: firstSentence })}</summary>`);
+    expect(html).toContain(`<p>${story}</p></details>`);
+    expect(storyAt).toBeGreaterThan(about);
+    expect(storyAt).toBeLessThan(html.indexOf('Bạn cùng lớp hay giật tóc em'));
+    // Words written before any question have no question beside them.
+    const first = html.indexOf('Em viết trước khi bot hỏi gì');
+    expect(html.slice(html.indexOf('class="thread"'), first)).not.toContain('class="asked"');
+  });
+
   it('when the triage form has bad values, then the page comes back with the field errors and nothing is saved', async () => {
     const c = await webCase({ province: HN });
     const before = await snapshot(c.case._id);
