@@ -150,6 +150,7 @@ export class CaseService {
       ...this.toCaseFields(input.fields),
       lastChildMessageAt: input.texts.length || input.attachments.length ? now : null,
       firstResponseDueAt: dueAt,
+      answerDueAt: dueAt,
       // The escalation ladder's sweep (scheduler/ladder.ts) first looks at it at its first rung.
       nextReminderAt: escalation ? firstLook(now, dueAt, escalation) : now,
     });
@@ -220,7 +221,7 @@ export class CaseService {
         $set: {
           severity,
           priority,
-          ...(raised && !before.firstResponseAt ? { firstResponseDueAt: firstResponseDue(before.createdAt, before.kind, priority, this.settings().sla), nextReminderAt: new Date() } : {}),
+          ...(raised && !before.firstResponseAt ? this.firstDeadline(before, priority) : {}),
         },
         $addToSet: { urgentReasons: { $each: signal.reasons }, riskRules: { $each: signal.rules ?? [] } },
       },
@@ -230,6 +231,12 @@ export class CaseService {
       if (priority === 'urgent') await this.alertUrgent(updated);
     }
     return updated;
+  }
+
+  /** A new first-response deadline for a case not answered yet: the ladder plans again at once. */
+  private firstDeadline(c: Case, priority: Priority): Partial<Case> {
+    const dueAt = firstResponseDue(c.createdAt, c.kind, priority, this.settings().sla);
+    return { firstResponseDueAt: dueAt, answerDueAt: dueAt, nextReminderAt: new Date() };
   }
 
   /**
@@ -271,7 +278,7 @@ export class CaseService {
     if (!c.firstResponseAt || c.childWaitingSince) return {};
     const { sla, escalation } = this.settings();
     const replyDueAt = firstResponseDue(now, c.kind, c.priority, sla);
-    return { childWaitingSince: now, replyDueAt, nextReminderAt: escalation ? firstLook(now, replyDueAt, escalation) : now };
+    return { childWaitingSince: now, replyDueAt, answerDueAt: replyDueAt, nextReminderAt: escalation ? firstLook(now, replyDueAt, escalation) : now };
   }
 
   /**
