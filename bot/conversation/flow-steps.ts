@@ -1,5 +1,6 @@
 import type { CaseKind, RiskSeverity } from '../../models/index.js';
 import { normalizeText } from '../risk/risk-detector.js';
+import { isChatter } from './intents.js';
 import { finish, keepText, startDraft } from './keeping.js';
 import type { Choice } from './choices.js';
 import { readContactDetails } from './contact-details.js';
@@ -88,7 +89,8 @@ async function answerArea(deps: EngineDeps, turn: Turn, step: 'province' | 'comm
     return true;
   }
   // An option of an older question is no answer; neither is text already kept elsewhere.
-  if (!text || turn.textKept || (choice && choice.type !== 'area')) return false;
+  // Small talk ("ok", "hả") is no place: the engine answers it and asks again.
+  if (!text || turn.textKept || (choice && choice.type !== 'area') || isChatter(text)) return false;
   if (DONT_KNOW.test(normalizeText(text))) {
     await advance(deps, turn, step);
     return true;
