@@ -1,6 +1,5 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import express, { Router, type ErrorRequestHandler } from 'express';
 import session from 'express-session';
 import helmet from 'helmet';
@@ -11,9 +10,10 @@ import { authRoutes } from './auth/auth.routes.js';
 import { requireStaff } from './auth/auth.middleware.js';
 import { setCtx, type BackofficeDeps } from './context.js';
 import { render } from './render.js';
+import { sourceDirOf } from '../app/source-dir.js';
 
 const SESSION_TTL_MS = 8 * 60 * 60_000;
-const assetsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'public');
+const assetsDir = path.join(sourceDirOf(import.meta.url), 'public');
 
 /**
  * The back office, mounted at /admin: security headers, language, session, CSRF on every

@@ -1,12 +1,12 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Request, Response } from 'express';
 import nunjucks from 'nunjucks';
 import { formatDate, formatTimeLeft, type DateStyle } from '../app/time.js';
 import { isLang, type Lang } from '../locales/i18n.js';
 import { ctx } from './context.js';
+import { sourceDirOf } from '../app/source-dir.js';
 
-const viewsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'views');
+const viewsDir = path.join(sourceDirOf(import.meta.url), 'views');
 
 /** Nunjucks with autoescaping on: whatever a child wrote is shown as text, never as HTML. */
 export const views = new nunjucks.Environment(new nunjucks.FileSystemLoader(viewsDir, { noCache: false }), {

@@ -2,6 +2,7 @@ import type { Logger } from '../app/logger.js';
 import { CaseModel, PRIORITIES, type Case } from '../models/index.js';
 import type { Store } from '../store/index.js';
 import { OPEN_STATUSES } from './case-workflow.js';
+import { onceFor } from './startup-steps.js';
 
 const BATCH = 500;
 
@@ -13,10 +14,16 @@ export function answerDueOf(c: Pick<Case, 'firstResponseAt' | 'firstResponseDueA
 
 /**
  * Open cases stored before `answerDueAt` existed get it, so that the inbox orders them by the
- * time left like the others. Run at start; one index range per status and priority (open cases
- * that wait for nothing), and a second run finds nothing to change.
+ * time left like the others. Run at start, once (every write since keeps the field): one index
+ * range per status and priority; safe to run twice.
  */
 export async function fillAnswerDue(store: Store, logger?: Logger): Promise<number> {
+  const filled = (await onceFor(store, 'answer-due', '1', () => fillAll(store))) ?? 0;
+  if (filled) logger?.info({ cases: filled }, 'inbox: open cases from before answerDueAt given it');
+  return filled;
+}
+
+async function fillAll(store: Store): Promise<number> {
   const cases = store.collection(CaseModel);
   const waiting = [
     { firstResponseAt: null, firstResponseDueAt: { $ne: null } },
@@ -33,6 +40,5 @@ export async function fillAnswerDue(store: Store, logger?: Logger): Promise<numb
       }
     }
   }
-  if (filled) logger?.info({ cases: filled }, 'inbox: open cases from before answerDueAt given it');
   return filled;
 }

@@ -40,6 +40,11 @@ export class AreaDirectory {
     return own ? [own, ...names.filter((n) => n !== own)] : names;
   }
 
+  /** A short hash of the whole list (names, aliases, communes): it changes when the list does. */
+  fingerprint(): string {
+    return crypto.createHash('sha256').update(JSON.stringify(this.provinces)).digest('base64url').slice(0, 16);
+  }
+
   communes(province: string): string[] {
     return this.provinces.find((p) => p.name === province)?.communes ?? [];
   }

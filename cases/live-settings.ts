@@ -129,6 +129,9 @@ class LiveAreaDirectory extends AreaDirectory {
   override provinceNames(first?: string) {
     return this.now().provinceNames(first);
   }
+  override fingerprint() {
+    return this.now().fingerprint();
+  }
   override communes(province: string) {
     return this.now().communes(province);
   }

@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import i18next, { type TFunction } from 'i18next';
+import { sourceDirOf } from '../app/source-dir.js';
 
 export const LANGUAGES = ['vi', 'en'] as const;
 export type Lang = (typeof LANGUAGES)[number];
 
 type Tree = { [key: string]: string | Tree };
-const dir = path.dirname(fileURLToPath(import.meta.url));
+const dir = sourceDirOf(import.meta.url);
 
 function merge(into: Tree, from: Tree): Tree {
   for (const [k, v] of Object.entries(from)) {

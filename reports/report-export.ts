@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import type { PrintedTable } from './report-tables.js';
 
 /** The lines above the tables: report, province, period, date, and what "<5" and "*" mean. */
@@ -30,6 +29,8 @@ const cellValue = (s: string): string | number => (/^\d+(\.\d+)?$/.test(s) ? Num
 
 /** XLSX: the figures on one sheet (heading, then each table), the quoted opinions on another. */
 export async function toXlsx(heading: ExportHeading, tables: PrintedTable[], quotes: PrintedTable | null, sheetNames: { figures: string; quotes: string }): Promise<Buffer> {
+  // Loaded when a spreadsheet is first asked for: it is half a second of every start otherwise.
+  const { default: ExcelJS } = await import('exceljs');
   const book = new ExcelJS.Workbook();
   book.creator = 'Hộp Thư Xanh';
   const sheet = book.addWorksheet(sheetNames.figures.slice(0, 31));

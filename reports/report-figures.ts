@@ -36,33 +36,68 @@ export interface CountTable {
 }
 
 /**
- * Counts rows by `keyOf`: every value of `vocabulary` in its order (zeros too, so each category
- * is listed), then values met that it does not list (sorted), then "unknown" when some have none.
+ * Counts rows by `keyOf`, one row at a time (a report reads its cases as a stream, never all at
+ * once). Its breakdown lists every value of `vocabulary` in its order (zeros too, so each
+ * category is listed), then values met that it does not list (sorted), then "unknown" when some
+ * had none.
  */
-export function breakdown<R>(dimension: string, rows: R[], keyOf: (r: R) => string | null | undefined, vocabulary: readonly string[] = []): Breakdown {
-  const counts = new Map<string, number>(vocabulary.map((v) => [v, 0]));
-  let unknown = 0;
-  for (const r of rows) {
-    const key = keyOf(r);
-    if (key) counts.set(key, (counts.get(key) ?? 0) + 1);
-    else unknown++;
+export class KeyCounts<R> {
+  private readonly counts: Map<string, number>;
+  private unknown = 0;
+
+  constructor(
+    readonly dimension: string,
+    private readonly keyOf: (r: R) => string | null | undefined,
+    private readonly vocabulary: readonly string[] = [],
+  ) {
+    this.counts = new Map(vocabulary.map((v) => [v, 0]));
   }
-  const extra = [...counts.keys()].filter((k) => !vocabulary.includes(k)).sort((a, b) => a.localeCompare(b, 'vi'));
-  const keys = [...vocabulary, ...extra, ...(unknown ? [UNKNOWN] : [])];
-  const { cells, total } = suppressBreakdown(keys.map((k) => (k === UNKNOWN ? unknown : counts.get(k)!)));
-  return { dimension, rows: keys.map((key, i) => ({ key, figure: cells[i]! })), total };
+
+  add(r: R): void {
+    const key = this.keyOf(r);
+    if (key) this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+    else this.unknown++;
+  }
+
+  /** How many different values were met ("unknown" counting as one). */
+  distinct(): number {
+    return [...this.counts.values()].filter((n) => n > 0).length + (this.unknown ? 1 : 0);
+  }
+
+  breakdown(): Breakdown {
+    const extra = [...this.counts.keys()].filter((k) => !this.vocabulary.includes(k)).sort((a, b) => a.localeCompare(b, 'vi'));
+    const keys = [...this.vocabulary, ...extra, ...(this.unknown ? [UNKNOWN] : [])];
+    const { cells, total } = suppressBreakdown(keys.map((k) => (k === UNKNOWN ? this.unknown : this.counts.get(k)!)));
+    return { dimension: this.dimension, rows: keys.map((key, i) => ({ key, figure: cells[i]! })), total };
+  }
 }
 
-/** Counts rows by two keys: `rowOf` gives the row index, `colOf` the column key. */
-export function countTable<R>(rows: R[], rowKeys: string[], rowOf: (r: R) => number, colKeys: readonly string[], colOf: (r: R) => string | null | undefined): CountTable {
-  const withUnknown = rows.some((r) => !colOf(r)) ? [...colKeys, UNKNOWN] : [...colKeys];
-  const counts = rowKeys.map(() => withUnknown.map(() => 0));
-  for (const r of rows) {
-    const j = withUnknown.indexOf(colOf(r) || UNKNOWN);
-    const row = counts[rowOf(r)];
-    if (row && j >= 0) row[j]!++;
+/** Counts rows by two keys, one row at a time: `rowOf` gives the row index, `colOf` the column key. */
+export class TableCounts<R> {
+  private readonly counts: Map<string, number>[];
+  private sawUnknown = false;
+
+  constructor(
+    private readonly rowKeys: string[],
+    private readonly rowOf: (r: R) => number,
+    private readonly colKeys: readonly string[],
+    private readonly colOf: (r: R) => string | null | undefined,
+  ) {
+    this.counts = rowKeys.map(() => new Map());
   }
-  return { rowKeys, colKeys: withUnknown, ...suppressTable(counts) };
+
+  add(r: R): void {
+    const row = this.counts[this.rowOf(r)];
+    const col = this.colOf(r) || UNKNOWN;
+    this.sawUnknown ||= col === UNKNOWN;
+    if (row && (col === UNKNOWN || this.colKeys.includes(col))) row.set(col, (row.get(col) ?? 0) + 1);
+  }
+
+  table(): CountTable {
+    const withUnknown = this.sawUnknown ? [...this.colKeys, UNKNOWN] : [...this.colKeys];
+    const counts = this.counts.map((row) => withUnknown.map((k) => row.get(k) ?? 0));
+    return { rowKeys: this.rowKeys, colKeys: withUnknown, ...suppressTable(counts) };
+  }
 }
 
 /** Statistics shown only over enough cases: below this many, a median would describe a few children. */
@@ -94,15 +129,27 @@ const stats = (values: number[]) => {
   return { median: round1(median(sorted)), p90: round1(percentile(sorted, 0.9)) };
 };
 
-export function responseTimes(rows: CaseRow[], calendar: ReportCalendar): ResponseTimes {
-  const answered = rows.filter((r) => r.firstResponseAt);
-  const enough = answered.length >= MIN_CASES_FOR_TIMES;
-  const hours = (r: CaseRow) => (r.firstResponseAt!.getTime() - r.createdAt.getTime()) / 3_600_000;
-  return {
-    answered: single(answered.length),
-    calendar: enough ? stats(answered.map(hours)) : null,
-    working: enough ? stats(answered.map((r) => calendar.workingHoursBetween(r.createdAt, r.firstResponseAt!))) : null,
-  };
+/** Times to first response, gathered one case at a time (only answered cases keep two numbers). */
+export class ResponseTimesTally {
+  private readonly calendarHours: number[] = [];
+  private readonly workingHours: number[] = [];
+
+  constructor(private readonly calendar: ReportCalendar) {}
+
+  add(r: CaseRow): void {
+    if (!r.firstResponseAt) return;
+    this.calendarHours.push((r.firstResponseAt.getTime() - r.createdAt.getTime()) / 3_600_000);
+    this.workingHours.push(this.calendar.workingHoursBetween(r.createdAt, r.firstResponseAt));
+  }
+
+  times(): ResponseTimes {
+    const enough = this.calendarHours.length >= MIN_CASES_FOR_TIMES;
+    return {
+      answered: single(this.calendarHours.length),
+      calendar: enough ? stats(this.calendarHours) : null,
+      working: enough ? stats(this.workingHours) : null,
+    };
+  }
 }
 
 /**
@@ -114,16 +161,46 @@ export interface SlaLadder {
   rungsPassed(c: Pick<CaseRow, 'createdAt' | 'firstResponseDueAt'>, at: Date): number;
 }
 
-/** How many cases passed each rung of the ladder without an answer. */
-export function breachesPerRung(rows: CaseRow[], ladder: SlaLadder, now: Date): NamedFigure[] {
-  const passed = rows.map((r) => (r.firstResponseDueAt ? ladder.rungsPassed(r, r.firstResponseAt ?? now) : 0));
-  return ladder.rungs.map((key, i) => ({ key, figure: single(passed.filter((n) => n > i).length) }));
+/** How many cases passed each rung of the ladder without an answer, one case at a time. */
+export class BreachTally {
+  private readonly passed: number[];
+
+  constructor(
+    private readonly ladder: SlaLadder,
+    private readonly now: Date,
+  ) {
+    this.passed = ladder.rungs.map(() => 0);
+  }
+
+  add(r: CaseRow): void {
+    const n = r.firstResponseDueAt ? this.ladder.rungsPassed(r, r.firstResponseAt ?? this.now) : 0;
+    for (let i = 0; i < Math.min(n, this.passed.length); i++) this.passed[i]!++;
+  }
+
+  figures(): NamedFigure[] {
+    return this.ladder.rungs.map((key, i) => ({ key, figure: single(this.passed[i]!) }));
+  }
 }
 
 /** Whether an answer came after its deadline (or the deadline passed with none). */
 export const answeredLate = (r: CaseRow) => !!r.firstResponseAt && !!r.firstResponseDueAt && r.firstResponseAt > r.firstResponseDueAt;
 
-/** Cases with at least one referral to each target, by target. */
-export function referredTo(referrals: ReferralRow[], targets: readonly string[]): NamedFigure[] {
-  return targets.map((to) => ({ key: to, figure: single(new Set(referrals.filter((r) => r.to === to).map((r) => r.caseId)).size) }));
+/**
+ * Cases with at least one referral to each target, by target: given the referrals of a few
+ * cases at a time (every referral of a case in the same call), so that no set of all cases grows.
+ */
+export class ReferredTally {
+  private readonly counts: Map<string, number>;
+
+  constructor(private readonly targets: readonly string[]) {
+    this.counts = new Map(targets.map((t) => [t, 0]));
+  }
+
+  add(referrals: ReferralRow[]): void {
+    for (const to of this.targets) this.counts.set(to, this.counts.get(to)! + new Set(referrals.filter((r) => r.to === to).map((r) => r.caseId)).size);
+  }
+
+  figures(): NamedFigure[] {
+    return this.targets.map((to) => ({ key: to, figure: single(this.counts.get(to)!) }));
+  }
 }

@@ -19,11 +19,11 @@ import type { Filter, Store } from '../store/index.js';
 import { scrubOpinion } from './opinion-scrub.js';
 import {
   answeredLate,
-  breachesPerRung,
-  breakdown,
-  countTable,
-  referredTo,
-  responseTimes,
+  BreachTally,
+  KeyCounts,
+  ReferredTally,
+  ResponseTimesTally,
+  TableCounts,
   UNKNOWN,
   type Breakdown,
   type CaseRow,
@@ -99,6 +99,21 @@ export class ReportQueryError extends AppError {
 }
 
 const OUTCOMES = ['open', 'referred', 'resolved', 'closed'] as const;
+
+/** By province (when the report covers more than one) and by commune within its province. */
+class AreaCounts {
+  private readonly province = new KeyCounts<CaseRow>('province', (r) => r.area?.province);
+  private readonly commune = new KeyCounts<CaseRow>('commune', (r) => (r.area?.province && r.area.commune ? `${r.area.province} — ${r.area.commune}` : null));
+
+  add(r: CaseRow): void {
+    this.province.add(r);
+    this.commune.add(r);
+  }
+
+  breakdowns(): Breakdown[] {
+    return this.province.distinct() > 1 ? [this.province.breakdown(), this.commune.breakdown()] : [this.commune.breakdown()];
+  }
+}
 const outcomeOf = (status: string) => (status === 'referred' || status === 'resolved' || status === 'closed' ? status : 'open');
 
 /**
@@ -153,103 +168,138 @@ export class ReportService {
     return this.trends(base, q.scope, rules.calendar, now);
   }
 
-  /** The period's cases of a kind, only the fields the figures read (a quarter may hold 100k cases). */
-  private async rows(scope: Filter, period: ReportPeriod, kind: CaseKind): Promise<CaseRow[]> {
-    return this.store.collection(CaseModel).find({ $and: [scope, { kind, createdAt: { $gte: period.from, $lt: period.to } }] }, { fields: CASE_ROW_FIELDS });
+  /** The period's cases of a kind, one at a time, only the fields the figures read (a quarter may hold 100k cases). */
+  private rows(scope: Filter, period: ReportPeriod, kind: CaseKind): AsyncIterable<CaseRow> {
+    return this.store.collection(CaseModel).stream(this.ofKind(scope, period, kind), { fields: CASE_ROW_FIELDS });
   }
 
-  /** The referrals of those cases, asked for a slice of cases at a time (a query takes so many ids at most). */
-  private async referralsOf(rows: CaseRow[]): Promise<ReferralRow[]> {
-    const out: ReferralRow[] = [];
-    for (let i = 0; i < rows.length; i += IDS_PER_QUERY) {
-      const ids = rows.slice(i, i + IDS_PER_QUERY).map((r) => r._id);
-      out.push(...(await this.store.collection(ReferralModel).find({ caseId: { $in: ids } }, { fields: REFERRAL_ROW_FIELDS })));
+  private ofKind(scope: Filter, period: ReportPeriod, kind: CaseKind): Filter {
+    return { $and: [scope, { kind, createdAt: { $gte: period.from, $lt: period.to } }] };
+  }
+
+  /**
+   * Reads the cases of a kind once, giving each to `add`, and the referrals of every
+   * {@link IDS_PER_QUERY} cases to `addReferrals` (a query takes so many ids at most). Returns
+   * how many cases there were.
+   */
+  private async eachCase(rows: AsyncIterable<CaseRow>, add: (r: CaseRow) => void, addReferrals?: (referrals: ReferralRow[]) => void): Promise<number> {
+    let total = 0;
+    let ids: string[] = [];
+    const flush = async () => {
+      if (addReferrals && ids.length > 0) addReferrals(await this.store.collection(ReferralModel).find({ caseId: { $in: ids } }, { fields: REFERRAL_ROW_FIELDS }));
+      ids = [];
+    };
+    for await (const r of rows) {
+      total++;
+      add(r);
+      ids.push(r._id);
+      if (ids.length === IDS_PER_QUERY) await flush();
     }
-    return out;
+    await flush();
+    return total;
   }
 
   private async opinions(base: Omit<ReportBase, 'kind' | 'total'>, scope: Filter, now: Date): Promise<OpinionsReport> {
-    const rows = await this.rows(scope, base.period, 'opinion');
-    const agency = (await this.referralsOf(rows)).filter((r) => r.to === 'agency');
-    const forwarded = new Set(agency.map((r) => r.caseId));
-    const followUp = {
-      answered: rows.filter((r) => r.firstResponseAt).length,
-      answered_late: rows.filter(answeredLate).length,
-      forwarded: forwarded.size,
-      agency_answered: new Set(agency.filter((r) => r.answeredAt).map((r) => r.caseId)).size,
-      agency_answered_late: new Set(agency.filter((r) => r.answeredAt && r.dueAt && r.answeredAt > r.dueAt).map((r) => r.caseId)).size,
-      agency_overdue: new Set(agency.filter((r) => !r.answeredAt && r.dueAt && r.dueAt < now).map((r) => r.caseId)).size,
-    };
+    const area = new AreaCounts();
+    const counts = [
+      new KeyCounts<CaseRow>('topic', (r) => r.topic, TOPICS),
+      new KeyCounts<CaseRow>('age_band', (r) => r.ageBand, AGE_BANDS),
+      new KeyCounts<CaseRow>('gender', (r) => r.gender, GENDERS),
+      new KeyCounts<CaseRow>('channel', (r) => r.channel, CHANNELS),
+      new KeyCounts<CaseRow>('reporter_role', (r) => r.reporterRole, REPORTER_ROLES),
+    ];
+    const followUp = { answered: 0, answered_late: 0, forwarded: 0, agency_answered: 0, agency_answered_late: 0, agency_overdue: 0 };
+    // Every referral of a case comes with its case's slice: each slice's distinct cases add up.
+    const casesWith = (referrals: ReferralRow[], test: (r: ReferralRow) => boolean) => new Set(referrals.filter(test).map((r) => r.caseId)).size;
+    const total = await this.eachCase(
+      this.rows(scope, base.period, 'opinion'),
+      (r) => {
+        area.add(r);
+        for (const c of counts) c.add(r);
+        if (r.firstResponseAt) followUp.answered++;
+        if (answeredLate(r)) followUp.answered_late++;
+      },
+      (referrals) => {
+        const agency = referrals.filter((r) => r.to === 'agency');
+        followUp.forwarded += casesWith(agency, () => true);
+        followUp.agency_answered += casesWith(agency, (r) => !!r.answeredAt);
+        followUp.agency_answered_late += casesWith(agency, (r) => !!r.answeredAt && !!r.dueAt && r.answeredAt > r.dueAt);
+        followUp.agency_overdue += casesWith(agency, (r) => !r.answeredAt && !!r.dueAt && r.dueAt < now);
+      },
+    );
+    const [topic, ...others] = counts.map((c) => c.breakdown());
     return {
       ...base,
       kind: 'opinions',
-      total: single(rows.length),
-      breakdowns: [
-        breakdown('topic', rows, (r) => r.topic, TOPICS),
-        ...this.areaBreakdowns(rows),
-        breakdown('age_band', rows, (r) => r.ageBand, AGE_BANDS),
-        breakdown('gender', rows, (r) => r.gender, GENDERS),
-        breakdown('channel', rows, (r) => r.channel, CHANNELS),
-        breakdown('reporter_role', rows, (r) => r.reporterRole, REPORTER_ROLES),
-      ],
+      total: single(total),
+      breakdowns: [topic!, ...area.breakdowns(), ...others],
       followUp: Object.entries(followUp).map(([key, n]) => ({ key, figure: single(n) })),
-      quotes: await this.quotes(rows),
+      quotes: await this.quotes(this.ofKind(scope, base.period, 'opinion')),
     };
   }
 
   private async incidents(base: Omit<ReportBase, 'kind' | 'total'>, scope: Filter, rules: { calendar: ReportCalendar; ladder: SlaLadder }, now: Date): Promise<IncidentsReport> {
-    const rows = await this.rows(scope, base.period, 'report');
-    const referrals = await this.referralsOf(rows);
+    const area = new AreaCounts();
+    const before = [
+      new KeyCounts<CaseRow>('harm_type', (r) => r.harmType, HARM_TYPES),
+      // Severity from risk detection (none: no risk words or answers seen).
+      new KeyCounts<CaseRow>('severity', (r) => r.severity ?? 'none', [...RISK_SEVERITIES, 'none']),
+    ];
+    const after = [
+      new KeyCounts<CaseRow>('age_band', (r) => r.ageBand, AGE_BANDS),
+      new KeyCounts<CaseRow>('gender', (r) => r.gender, GENDERS),
+      new KeyCounts<CaseRow>('channel', (r) => r.channel, CHANNELS),
+      new KeyCounts<CaseRow>('outcome', (r) => outcomeOf(r.status), OUTCOMES),
+    ];
+    const times = new ResponseTimesTally(rules.calendar);
+    const breaches = new BreachTally(rules.ladder, now);
+    const referred = new ReferredTally(REFERRAL_TARGETS);
+    const total = await this.eachCase(
+      this.rows(scope, base.period, 'report'),
+      (r) => {
+        for (const tally of [...before, area, ...after, times, breaches]) tally.add(r);
+      },
+      (referrals) => referred.add(referrals),
+    );
     return {
       ...base,
       kind: 'incidents',
-      total: single(rows.length),
-      breakdowns: [
-        breakdown('harm_type', rows, (r) => r.harmType, HARM_TYPES),
-        // Severity from risk detection (none: no risk words or answers seen).
-        breakdown('severity', rows, (r) => r.severity ?? 'none', [...RISK_SEVERITIES, 'none']),
-        ...this.areaBreakdowns(rows),
-        breakdown('age_band', rows, (r) => r.ageBand, AGE_BANDS),
-        breakdown('gender', rows, (r) => r.gender, GENDERS),
-        breakdown('channel', rows, (r) => r.channel, CHANNELS),
-        breakdown('outcome', rows, (r) => outcomeOf(r.status), OUTCOMES),
-      ],
-      referredTo: referredTo(referrals, REFERRAL_TARGETS),
-      responseTimes: responseTimes(rows, rules.calendar),
-      breaches: breachesPerRung(rows, rules.ladder, now),
+      total: single(total),
+      breakdowns: [...before.map((c) => c.breakdown()), ...area.breakdowns(), ...after.map((c) => c.breakdown())],
+      referredTo: referred.figures(),
+      responseTimes: times.times(),
+      breaches: breaches.figures(),
     };
   }
 
   private async trends(base: Omit<ReportBase, 'kind' | 'total'>, scope: Filter, calendar: ReportCalendar, now: Date): Promise<TrendsReport> {
-    const [incidents, opinions] = await Promise.all([this.rows(scope, base.period, 'report'), this.rows(scope, base.period, 'opinion')]);
     const months = monthsOf(base.period.year, calendar);
     const monthKeys = months.map((m) => String(m.month));
     const monthOf = (r: CaseRow) => calendar.localDate(r.createdAt).month - 1;
-    const incidentTable = countTable(incidents, monthKeys, monthOf, HARM_TYPES, (r) => r.harmType);
+    const incidentTable = new TableCounts<CaseRow>(monthKeys, monthOf, HARM_TYPES, (r) => r.harmType);
+    const opinionTable = new TableCounts<CaseRow>(monthKeys, monthOf, TOPICS, (r) => r.topic);
+    const monthly = months.map((m) => ({ month: m.month, times: new ResponseTimesTally(calendar), late: 0 }));
+    const incidents = await this.eachCase(this.rows(scope, base.period, 'report'), (r) => {
+      incidentTable.add(r);
+      const month = monthly[monthOf(r)];
+      if (!month) return;
+      month.times.add(r);
+      if (answeredLate(r) || (!r.firstResponseAt && !!r.firstResponseDueAt && r.firstResponseDueAt < now)) month.late++;
+    });
+    const opinions = await this.eachCase(this.rows(scope, base.period, 'opinion'), (r) => opinionTable.add(r));
     return {
       ...base,
       kind: 'trends',
-      total: single(incidents.length + opinions.length),
-      incidents: incidentTable,
-      opinions: countTable(opinions, monthKeys, monthOf, TOPICS, (r) => r.topic),
-      monthly: months.map((m, i) => {
-        const inMonth = incidents.filter((r) => monthOf(r) === i);
-        return { month: m.month, responseTimes: responseTimes(inMonth, calendar), late: single(inMonth.filter((r) => answeredLate(r) || (!r.firstResponseAt && !!r.firstResponseDueAt && r.firstResponseDueAt < now)).length) };
-      }),
+      total: single(incidents + opinions),
+      incidents: incidentTable.table(),
+      opinions: opinionTable.table(),
+      monthly: monthly.map((m) => ({ month: m.month, responseTimes: m.times.times(), late: single(m.late) })),
     };
   }
 
-  /** By province (when the report covers more than one) and by commune within its province. */
-  private areaBreakdowns(rows: CaseRow[]): Breakdown[] {
-    const provinces = new Set(rows.map((r) => r.area?.province ?? UNKNOWN));
-    const byCommune = breakdown('commune', rows, (r) => (r.area?.province && r.area.commune ? `${r.area.province} — ${r.area.commune}` : null));
-    return provinces.size > 1 ? [breakdown('province', rows, (r) => r.area?.province), byCommune] : [byCommune];
-  }
-
-
-  /** The child's own words of each opinion, scrubbed, grouped by topic. */
-  private async quotes(rows: CaseRow[]): Promise<OpinionsReport['quotes']> {
-    const quoted = [...rows].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime()).slice(0, MAX_QUOTED_OPINIONS);
+  /** The child's own words of the period's first opinions, scrubbed, grouped by topic. */
+  private async quotes(opinions: Filter): Promise<OpinionsReport['quotes']> {
+    const quoted = await this.store.collection(CaseModel).find(opinions, { sort: { createdAt: 1 }, limit: MAX_QUOTED_OPINIONS, fields: ['topic', 'createdAt'] });
     if (quoted.length === 0) return [];
     const messages = await this.store
       .collection(MessageModel)

@@ -77,6 +77,9 @@ export class EmbeddedStore implements Store {
   }
 }
 
+/** Documents read at once by `stream`. */
+const STREAM_BATCH = 500;
+
 const SCALARS: Record<string, FieldType> = { String: 'string', Number: 'number', Boolean: 'boolean', Date: 'date' };
 
 /** What SQL may assume about a path of the schema: a scalar type, unless an array or free-form value is on the way. */
@@ -175,6 +178,20 @@ class EmbeddedCollection<T extends { _id: string }> implements Collection<T> {
 
   count(filter: Filter): Promise<number> {
     return this.database.read(() => this.table.count(filter));
+  }
+
+  /** One statement read a batch at a time, each batch once no other caller's transaction is open. */
+  async *stream(filter: Filter, options: { fields?: readonly string[] } = {}): AsyncIterable<T> {
+    const cursor = await this.database.read(() => this.table.cursor(filter, options.fields));
+    try {
+      for (let done = false; !done; ) {
+        const batch = await this.database.read(() => cursor.next(STREAM_BATCH));
+        done = batch.done;
+        for (const doc of batch.docs) yield options.fields ? (doc as unknown as T) : this.onRead(doc as unknown as T);
+      }
+    } finally {
+      cursor.close();
+    }
   }
 
   findOneAndUpdate(filter: Filter, update: Update, options: { upsert?: boolean; sort?: Sort } = {}): Promise<T | null> {

@@ -123,6 +123,9 @@ export class MongoStore implements Store {
   }
 }
 
+/** Documents the server sends at once to a `stream`. */
+const STREAM_BATCH = 500;
+
 /** The session of the transaction the caller runs in (mongoose keeps it in AsyncLocalStorage). */
 const openSession = () =>
   (mongoose as unknown as { transactionAsyncLocalStorage?: { getStore(): { session?: unknown } | undefined } }).transactionAsyncLocalStorage?.getStore()?.session;
@@ -210,6 +213,13 @@ class MongoCollection<T extends { _id: string }> implements Collection<T> {
 
   count(filter: Filter): Promise<number> {
     return this.guard(() => this.model.countDocuments(filter).exec());
+  }
+
+  async *stream(filter: Filter, options: { fields?: readonly string[] } = {}): AsyncIterable<T> {
+    let q = this.model.find(filter);
+    if (options.fields) q = q.select(['_id', ...options.fields]);
+    // A cursor: the server sends a batch at a time.
+    for await (const doc of q.lean<T>().cursor({ batchSize: STREAM_BATCH })) yield options.fields ? (doc as T) : this.onRead(doc as T);
   }
 
   findOneAndUpdate(filter: Filter, update: Update, options: { upsert?: boolean; sort?: Sort } = {}): Promise<T | null> {

@@ -40,6 +40,14 @@ export interface Collection<T extends { _id: string }> {
   find(filter: Filter, options?: FindOptions): Promise<T[]>;
   count(filter: Filter): Promise<number>;
   /**
+   * The matching documents one at a time, in no particular order, read a few hundred at a time:
+   * for a sweep that counts or folds many documents (a quarter's report over 50,000 cases)
+   * without holding them all in memory at once. Only the asked `fields` (and `_id`) when given,
+   * as `find` reads them. Not a snapshot: a document changed or added while the sweep runs may
+   * be read as it was or as it is, or (added) not at all.
+   */
+  stream(filter: Filter, options?: { fields?: readonly string[] }): AsyncIterable<T>;
+  /**
    * Updates the first matching document atomically and returns it as it is after the update,
    * or null when none matched (an upsert inserts instead).
    */

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -17,7 +17,10 @@ export interface ServerProcess {
 
 export interface StartProcessOptions {
   root: string;
-  /** A TypeScript entry point, relative to root. */
+  /**
+   * The entry point, relative to root: a TypeScript file (run through tsx), or
+   * {@link APP_START}, the service as `npm start` runs it (compiled; built first if needed).
+   */
   script: string;
   env: Record<string, string>;
   /** Answers 200 once the server can take traffic. */
@@ -35,11 +38,26 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Starts `node --import tsx <script>` with only the given environment (plus PATH and HOME). */
+/** What `npm start` runs: the service compiled to JavaScript, built first when a source is newer. */
+export const APP_START = 'app/start.mjs';
+
+/**
+ * How a checkout starts its service: through {@link APP_START} when it has one (built now,
+ * outside any timing), else as `npm start` did before it (`node --import tsx app/main.ts`).
+ */
+export function appScript(root: string): string {
+  if (!fs.existsSync(path.join(root, APP_START))) return 'app/main.ts';
+  const build = spawnSync(process.execPath, [APP_START, '--build-only'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (build.status !== 0) throw new Error(`${root}: the build failed`);
+  return APP_START;
+}
+
+/** Starts `node <script>` (through tsx for TypeScript) with only the given environment (plus PATH and HOME). */
 export async function startProcess(options: StartProcessOptions): Promise<ServerProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const args = [...(options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : []), '--import', 'tsx', options.script];
+  const loader = options.script.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const args = [...(options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : []), ...loader, options.script];
   const started = performance.now();
   const child = spawn(process.execPath, args, {
     cwd: options.root,

@@ -7,7 +7,7 @@
 import crypto from 'node:crypto';
 import { FakeBotApi } from '../../tests/fakes/fake-bot-api.js';
 import { defineScenario, type BenchContext } from '../lib/registry.js';
-import { startProcess, type ServerProcess } from '../lib/processes.js';
+import { appScript, startProcess, type ServerProcess } from '../lib/processes.js';
 import { percentile } from '../lib/stats.js';
 import type { Row } from '../lib/table.js';
 import { TelegramLoad, TurnWatcher, WEBHOOK_PATH, WEBHOOK_SECRET, type LoadResult } from '../lib/telegram-load.js';
@@ -43,7 +43,7 @@ export default defineScenario({
 function startApp(ctx: BenchContext, fake: FakeBotApi) {
   return startProcess({
     root: ctx.root,
-    script: 'app/main.ts',
+    script: appScript(ctx.root),
     readyPath: '/readyz',
     profileDir: ctx.profileDir,
     env: {

@@ -165,11 +165,7 @@ export class JsonTable<D extends Doc = Doc> {
     const order = options.sort && Object.keys(options.sort).length > 0 ? compileSort(options.sort, this.typeOf) : 'rowid ASC';
     const skip = options.skip ?? 0;
     const limit = options.limit ?? 0;
-    const fields = options.fields;
-    if (fields?.some((f) => !SAFE_NAME.test(f))) throw new Error(`unsupported field list ${fields.join(', ')}`);
-    // Only the asked fields when SQL answers the whole filter (mingo needs whole documents).
-    const select = fields && !residual ? `json_object('_id', _id${fields.map((f) => `, '${f}', doc -> '$.${f}'`).join('')})` : 'json(doc)';
-    const base = `SELECT rowid AS r, ${select} AS d FROM "${this.name}" WHERE ${where}`;
+    const base = `SELECT rowid AS r, ${selected(options.fields, residual)} AS d FROM "${this.name}" WHERE ${where}`;
     if (order !== null && !residual) {
       const page = limit > 0 || skip > 0 ? ` LIMIT ${limit > 0 ? limit : -1} OFFSET ${skip}` : '';
       return { mode: 'exact' as const, sql: `${base} ORDER BY ${order}${page}`, params, residual, skip, limit };
@@ -220,7 +216,38 @@ export class JsonTable<D extends Doc = Doc> {
     const docs = this.rows(filter, options).map((row) => row.doc);
     const fields = options?.fields;
     if (!fields || !compileFilter(filter, this.typeOf).residual) return docs;
-    return docs.map((doc) => Object.fromEntries([['_id', doc._id], ...fields.filter((f) => f in doc).map((f) => [f, doc[f]])]) as D);
+    return docs.map((doc) => projected(doc, fields));
+  }
+
+  /**
+   * The matching documents, read `size` at a time from one statement (its own, not the shared
+   * cache), in storage order: for a stream over many documents. Until it is done or closed the
+   * statement holds the connection's read snapshot open (no checkpoint can finish meanwhile), so
+   * a caller reads it to the end or closes it, and passes the database's gate before each read.
+   */
+  cursor(filter: Filter, fields?: readonly string[]): { next(size: number): { docs: D[]; done: boolean }; close(): void } {
+    const { where, params, residual } = compileFilter(filter, this.typeOf);
+    const stmt = this.database.db.prepare(`SELECT ${selected(fields, residual)} AS d FROM "${this.name}" WHERE ${where}`) as unknown as Statement;
+    const rows = stmt.iterate(...params);
+    const test = residual ? new Query(residual) : null;
+    let done = false;
+    return {
+      next(size) {
+        const docs: D[] = [];
+        while (!done && docs.length < size) {
+          const step = rows.next();
+          if (step.done) done = true;
+          else docs.push(decodeDoc<D>((step.value as { d: string }).d));
+        }
+        const kept = test ? docs.filter((doc) => test.test(doc)) : docs;
+        return { docs: test && fields ? kept.map((doc) => projected(doc, fields)) : kept, done };
+      },
+      close() {
+        // Running the statement again resets it, which lets go of its snapshot.
+        if (!done) stmt.get(...params);
+        done = true;
+      },
+    };
   }
 
   /**
@@ -301,6 +328,17 @@ export class JsonTable<D extends Doc = Doc> {
     this.deleteRows(rows.map((r) => r.rowid));
     return rows.map((r) => r.doc);
   }
+}
+
+/** What a SELECT reads of each document: only the asked fields when SQL answers the whole filter (mingo needs whole documents). */
+function selected(fields: readonly string[] | undefined, residual: Filter | null): string {
+  if (fields?.some((f) => !SAFE_NAME.test(f))) throw new Error(`unsupported field list ${fields.join(', ')}`);
+  return fields && !residual ? `json_object('_id', _id${fields.map((f) => `, '${f}', doc -> '$.${f}'`).join('')})` : 'json(doc)';
+}
+
+/** Only `_id` and these fields of a document. */
+function projected<D extends Doc>(doc: D, fields: readonly string[]): D {
+  return Object.fromEntries([['_id', doc._id], ...fields.filter((f) => f in doc).map((f) => [f, doc[f]])]) as D;
 }
 
 function toRow<D>(raw: { r: number; d: string }): Row<D> {

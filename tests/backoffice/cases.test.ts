@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../app/config.js';
 import { startApp, type App } from '../../app/app.js';
 import { tr } from '../../locales/i18n.js';
-import { CaseModel, ContactModel, MessageModel, ReferralModel, SettingsModel, StaffModel, type Case, type Expertise, type StaffRole } from '../../models/index.js';
+import { CaseModel, ContactModel, MessageModel, ReferralModel, SettingsModel, StaffModel, StartupStepModel, type Case, type Expertise, type StaffRole } from '../../models/index.js';
 import { fillAnswerDue } from '../../cases/answer-due.js';
 import { AdminClient, createStaffAccount } from '../helpers/admin-client.js';
 import { engineEnv } from '../helpers/engines.js';
@@ -388,7 +388,9 @@ describe('back-office cases and settings, through the routes (the real app, in-p
     const waiting = await webCase({ province: 'Huế' });
     await app.store.collection(CaseModel).findOneAndUpdate({ _id: waiting.case._id }, { $set: { firstResponseAt: new Date() } });
     await app.cases.addChildMessage(waiting.case._id, { text: 'em viết thêm', attachments: [] });
+    // As a store from before answerDueAt: the field missing, the start-up step never run.
     await app.store.collection(CaseModel).updateMany({ _id: { $in: [old.case._id, waiting.case._id] } }, { $set: { answerDueAt: null } });
+    await app.store.collection(StartupStepModel).deleteMany({ _id: 'answer-due' });
     expect(await fillAnswerDue(app.store)).toBe(2);
     expect((await caseOf(old.case._id)).answerDueAt).toEqual((await caseOf(old.case._id)).firstResponseDueAt);
     expect((await caseOf(waiting.case._id)).answerDueAt).toEqual((await caseOf(waiting.case._id)).replyDueAt);

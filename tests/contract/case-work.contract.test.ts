@@ -360,6 +360,25 @@ for (const engine of enginesUnderTest()) {
         expect((await w.work.listCases(w.people.admin, { q: '(.*' })).total).toBe(0);
       });
 
+      it('orders and pages a word search as the inbox orders the same cases without one', async () => {
+        const urgent = (await w.openCase({ province: DN, text: 'ở trường bán trú có người đánh em' })).case;
+        await w.cases.markUrgent(urgent._id, ['self_harm']);
+        const answered = (await w.openCase({ province: HN, text: 'trường bán trú của em xa nhà' })).case;
+        await w.work.reply(w.people.admin, answered._id, 'Chào em');
+        await w.openCase({ province: HN, text: 'em muốn hỏi về chuyện khác' });
+        const found = [hn.code, dn.code, urgent.code, answered.code];
+        for (const sort of ['priority', 'newest', 'oldest', 'due'] as const) {
+          const inbox = (await w.work.listCases(w.people.admin, { sort })).items.map((i) => i.code).filter((c) => found.includes(c));
+          const paged: string[] = [];
+          for (let page = 1; page <= 3; page++) {
+            const list = await w.work.listCases(w.people.admin, { q: 'bán trú', sort, page: String(page), pageSize: '2' });
+            expect(list.total).toBe(4);
+            paged.push(...list.items.map((i) => i.code));
+          }
+          expect(paged).toEqual(inbox);
+        }
+      });
+
       it('lists only unanswered open cases past their deadline with the overdue filter', async () => {
         await w.store.collection(CaseModel).updateMany({ _id: hn._id }, { $set: { firstResponseDueAt: new Date(Date.now() - 60_000) } });
         const overdue = await w.work.listCases(w.people.admin, { overdue: 'true' });

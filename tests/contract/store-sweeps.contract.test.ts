@@ -110,5 +110,39 @@ for (const engine of enginesUnderTest()) {
       expect((await items().findOne({ _id: all[0]!._id }))!.tags).toEqual(['a', 't0', 'b']);
       expect((await items().findOne({ _id: all[1]!._id }))!.state.step).toBe(1);
     });
+
+    it('streams every matching document once, more than a batch of them, with only the fields asked for', async () => {
+      await store.transaction(async () => {
+        for (let i = 6; i < 1_206; i++) await items().insertOne({ name: `item-${i}`, due: new Date(T.getTime() + i * 60_000), tags: i % 3 === 0 ? ['third'] : [] });
+      });
+      const late = new Date(T.getTime() + 100 * 60_000);
+      const seen: Item[] = [];
+      for await (const item of items().stream({ due: { $gte: late } }, { fields: ['due', 'state'] })) seen.push(item);
+      expect(seen).toHaveLength(1_106);
+      expect(new Set(seen.map((d) => d._id)).size).toBe(1_106);
+      expect(seen.every((d) => d.due!.getTime() >= late.getTime())).toBe(true);
+      expect(seen[0]!.state).toMatchObject({ step: 0, at: null });
+      expect(seen[0]).not.toHaveProperty('name');
+      // A condition SQL does not answer alone (an array's element), and whole documents.
+      let thirds = 0;
+      for await (const item of items().stream({ due: { $gte: late }, tags: 'third' })) {
+        expect(item.tags).toEqual(['third']);
+        expect(item.name).toMatch(/^item-\d+$/);
+        thirds++;
+      }
+      expect(thirds).toBe(Array.from({ length: 1_200 }, (_, k) => k + 6).filter((i) => i >= 100 && i % 3 === 0).length);
+    });
+
+    it('leaves the collection to others when a stream is left early, and at once for writes meanwhile', async () => {
+      let read = 0;
+      for await (const item of items().stream({}, { fields: ['name'] })) {
+        // A write while the stream is open goes through.
+        if (read++ === 0) await items().findOneAndUpdate({ _id: item._id }, { $set: { note: 'late' } });
+        if (read === 2) break;
+      }
+      await items().insertOne({ name: 'after-the-stream' });
+      expect(await items().count({})).toBe(7);
+      expect(await items().count({ note: 'late' })).toBe(1);
+    });
   });
 }

@@ -1,15 +1,15 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import express, { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { MAX_EVIDENCE_BYTES } from '../../../cases/evidence.service.js';
 import { EVIDENCE_MIMES } from '../../../cases/evidence-types.js';
 import { LANGUAGES, tr, type Lang } from '../../../locales/i18n.js';
 import { webChatApi, type WebChatApiOptions } from './web.api.js';
+import { sourceDirOf } from '../../../app/source-dir.js';
 
-const PUBLIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'public');
+const PUBLIC_DIR = path.join(sourceDirOf(import.meta.url), 'public');
 
 /** The page may be framed anywhere (the widget); nothing runs but our own files. */
 const PAGE_CSP = [

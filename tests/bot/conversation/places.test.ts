@@ -3,7 +3,7 @@ import { saveSettings } from '../../../cases/live-settings.js';
 import { scopeFilter, type StaffPrincipal } from '../../../cases/scope.js';
 import defaultAreas from '../../../cases/areas.default.json' with { type: 'json' };
 import { tr } from '../../../locales/i18n.js';
-import { AuditEventModel, CaseModel, MessageModel } from '../../../models/index.js';
+import { AuditEventModel, CaseModel, MessageModel, StartupStepModel } from '../../../models/index.js';
 import { caseCodeIn, TelegramHarness, texts, type TelegramChild } from '../../helpers/telegram-child.js';
 
 const vi = tr('vi');
@@ -100,6 +100,8 @@ describe('Where the child is: the province and the commune (Telegram)', () => {
     const seenByCoordinator = async (id: string) => (await cases().count({ $and: [scopeFilter(hanoiCoordinator), { _id: id }] })) === 1;
     expect(await seenByCoordinator(hanoi)).toBe(false);
 
+    // As a store from before this matching: the start-up step has not run against this list.
+    await bot.app.store.collection(StartupStepModel).deleteMany({ _id: 'areas-matched' });
     await bot.restartApp();
     const areaOf = async (id: string) => (await cases().findOne({ _id: id }))!.area;
     expect(await areaOf(hanoi)).toEqual({ province: HN, commune: 'phuong cau giay' });
@@ -110,6 +112,7 @@ describe('Where the child is: the province and the commune (Telegram)', () => {
     // A commune list saved later names the commune too; a second start changes nothing more.
     await saveSettings(bot.app.store, 'admin', { areas: defaultAreas.provinces.map((p) => ({ ...p, communes: p.name === HN ? ['Phường Cầu Giấy'] : [] })) });
     expect(await areaOf(hanoi)).toEqual({ province: HN, commune: 'Phường Cầu Giấy' });
+    // Already matched against this list: the next start reads nothing and changes nothing.
     await bot.restartApp();
     const audit = await bot.app.store.collection(AuditEventModel).find({ action: 'case.area_normalised' });
     expect(audit.map((e) => e.caseId).sort()).toEqual([hanoi, hanoi, hcm].sort());
