@@ -28,6 +28,11 @@ export interface Conversation {
    * child's next messages go to, and when the child last wrote in it (it ends after a silence).
    */
   reply?: { caseId: string; code: string; lastAt: Date } | null;
+  /**
+   * Who is writing (bot/conversation/voice.ts): a child, or an adult about a child, and the
+   * adult's role when known. Chosen, or read from their words; it sets the bot's voice.
+   */
+  writer?: { voice: 'child' | 'adult'; role?: 'parent' | 'teacher' | 'other' | null } | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -45,6 +50,7 @@ export const ConversationModel = defineModel<Conversation>(
     unreadableAnsweredAt: { type: Date, default: null },
     crisis: { type: Schema.Types.Mixed, default: null },
     reply: { type: Schema.Types.Mixed, default: null },
+    writer: { type: Schema.Types.Mixed, default: null },
   },
   (s) => {
     s.index({ contactId: 1 }, { unique: true });

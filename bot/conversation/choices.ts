@@ -20,8 +20,11 @@ import { CHOICES, type StepId } from './questions.js';
 export const MENU_ITEMS = ['report', 'opinion', 'advice', 'emergency', 'check', 'lang'] as const;
 export type MenuItem = (typeof MENU_ITEMS)[number];
 
-/** Things a child can ask for at any step (by option or by typing), the flow's Skip and Done, and crisis mode's "I am safe". */
-export const COMMANDS = ['start', 'menu', 'help', 'emergency', 'lang', 'forget', 'restart', 'check', 'skip', 'done', 'safe'] as const;
+/**
+ * Things a child can ask for at any step (by option or by typing; `steps` is "what should I
+ * do?"), the flow's Skip and Done, and crisis mode's "I am safe".
+ */
+export const COMMANDS = ['start', 'menu', 'help', 'emergency', 'lang', 'forget', 'restart', 'check', 'steps', 'skip', 'done', 'safe'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 /** Questions whose answers are fixed values: the flow's choice steps, and "forget me?". */

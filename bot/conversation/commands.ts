@@ -6,11 +6,12 @@ import { flushToCase } from './keeping.js';
 import { reask } from './prompts.js';
 import { leaveReply } from './reply-mode.js';
 import { setLang, type EngineDeps, type Turn } from './turn.js';
+import { forgetWriter, onWhatToDo } from './voice.js';
 
 /** Does what the child asked for, at whatever step they were (see {@link GlobalIntent}). */
 export async function onIntent(deps: EngineDeps, turn: Turn, intent: GlobalIntent, text: string | undefined, asked?: Lang) {
-  // Help and the language keep reply mode; anything else (the menu, 111, …) leaves it.
-  if (intent !== 'help' && intent !== 'lang') leaveReply(turn);
+  // Help, the language and "what should I do?" keep reply mode; anything else (the menu, 111, …) leaves it.
+  if (intent !== 'help' && intent !== 'lang' && intent !== 'steps') leaveReply(turn);
   switch (intent) {
     case 'start':
       await leaveFlow(deps, turn);
@@ -22,6 +23,7 @@ export async function onIntent(deps: EngineDeps, turn: Turn, intent: GlobalInten
       return;
     case 'restart':
       await leaveFlow(deps, turn);
+      forgetWriter(deps, turn);
       turn.replies.push(turn.r.menu(turn.t('bot.restarted') + '\n' + turn.t('bot.menu_prompt')));
       return;
     case 'help':
@@ -37,6 +39,8 @@ export async function onIntent(deps: EngineDeps, turn: Turn, intent: GlobalInten
       return reask(deps, turn);
     case 'forget':
       return askToForget(turn);
+    case 'steps':
+      return onWhatToDo(deps, turn, text);
     case 'check':
       turn.conv.step = 'check_code';
       turn.replies.push(turn.r.plain(turn.t('bot.check_prompt')));

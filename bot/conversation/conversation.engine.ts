@@ -17,6 +17,7 @@ import { onCrisisMessage } from './crisis.js';
 import { expireReply, onReply } from './reply-mode.js';
 import { raiseRisk, signalOf } from './safety.js';
 import { newTurn, type EngineDeps, type Turn } from './turn.js';
+import { noticeWriter, whatToDoWithin } from './voice.js';
 
 export type { EngineDeps, EngineSettings } from './turn.js';
 
@@ -70,6 +71,8 @@ export class ConversationEngine {
     const text = msg.text?.trim() ? msg.text.trim().slice(0, 4000) : undefined;
     // Slash commands ("/help", "/sos") are answered as commands, not read for risk.
     const risk = text && !/^\/(?!sos\b)\w+(@\w+)?$/.test(text) ? signalOf(detectRisk(text)) : null;
+    // "Con gái tôi…", "I'm a teacher": an adult is writing, and is spoken to as one from now on.
+    noticeWriter(this.deps, turn, text);
 
     if (contact.blocked) {
       // Blocked means nothing but the emergency numbers — except that danger still reaches staff.
@@ -111,6 +114,8 @@ export class ConversationEngine {
     if (intent) await onIntent(this.deps, turn, intent, text, msg.lang);
     else if (code) await showCase(this.deps, turn, code);
     else await this.onStep(turn, text, choice, msg.attachments.length > 0);
+    // "…, tôi nên làm gì?" inside a longer message: its words went where they belong; now the first steps.
+    if (!intent) whatToDoWithin(turn, text);
 
     await this.save(turn, contactAsLoaded);
     return turn.replies;
@@ -197,7 +202,7 @@ export class ConversationEngine {
     if (conv.caseId) await flushToCase(this.deps, turn);
     await this.conversations.findOneAndUpdate(
       { _id: conv._id },
-      { $set: { step: conv.step, draft: conv.draft, heldText: conv.heldText, caseId: conv.caseId ?? null, codeFailures: conv.codeFailures, codeFailuresSince: conv.codeFailuresSince ?? null, crisis: conv.crisis ?? null, reply: conv.reply ?? null } },
+      { $set: { step: conv.step, draft: conv.draft, heldText: conv.heldText, caseId: conv.caseId ?? null, codeFailures: conv.codeFailures, codeFailuresSince: conv.codeFailuresSince ?? null, crisis: conv.crisis ?? null, reply: conv.reply ?? null, writer: conv.writer ?? null } },
     );
     const changed = { lang: contact.lang, openCaseId: contact.openCaseId ?? null };
     // Most turns change neither; writing them anyway was one store write per turn for nothing.

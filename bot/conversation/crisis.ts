@@ -54,7 +54,8 @@ function callMessage(turn: Turn, crisis: CrisisState) {
 
 const SAFE_WORDS = [
   'em an toan roi', 'an toan roi', 'em da an toan', 'em da an toan roi', 'em on roi', 'con an toan roi', 'minh an toan roi',
-  'em khong sao roi', 'em da o cho an toan', 'im safe', 'im safe now', 'i am safe', 'i am safe now', 'im ok now', 'safe now', 'im okay now',
+  'em khong sao roi', 'em da o cho an toan', 'chau an toan roi', 'chau da an toan', 'chau da an toan roi', 'con toi an toan roi',
+  'be an toan roi', 'chau khong sao roi', 'my child is safe', 'the child is safe', 'shes safe now', 'hes safe now', 'im safe', 'im safe now', 'i am safe', 'i am safe now', 'im ok now', 'safe now', 'im okay now',
 ];
 
 /** True when the child says they are safe now. */

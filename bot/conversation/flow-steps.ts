@@ -7,6 +7,7 @@ import { readContactDetails } from './contact-details.js';
 import { ask } from './prompts.js';
 import { ageBandOf, CHOICES, nextStep, type StepId } from './questions.js';
 import { raiseRisk } from './safety.js';
+import { setAnswer, writerAnswer } from './voice.js';
 import type { EngineDeps, Turn } from './turn.js';
 
 const SKIP_WORDS = ['bo qua', 'skip', 'xong', 'done', 'khong'];
@@ -45,7 +46,7 @@ export async function answerStep(
 }
 
 async function answerChoice(deps: EngineDeps, turn: Turn, step: StepId, text: string | undefined, choice: Choice | null) {
-  const value = choiceOf(turn, step, text, choice);
+  const value = choiceOf(turn, step, text, choice) ?? writerAnswer(turn, step, text);
   if (value === null) return false;
   const draft = turn.conv.draft;
   if (step === 'danger') {
@@ -59,7 +60,7 @@ async function answerChoice(deps: EngineDeps, turn: Turn, step: StepId, text: st
       return true;
     }
   } else {
-    (draft as Record<string, unknown>)[CHOICES[step]!.field] = value;
+    setAnswer(deps, turn, step, CHOICES[step]!.field, value);
     const harm = step === 'harm' ? HARM_SEVERITY[value] : undefined;
     if (harm) await raiseRisk(deps, turn, { severity: harm, reasons: [value], rules: ['answer.harm_type'] }, undefined);
   }

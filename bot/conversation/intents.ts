@@ -1,5 +1,6 @@
 import { detectRisk, normalizeText } from '../risk/risk-detector.js';
 import type { Command } from './choices.js';
+import { asksWhatToDo } from './writer-words.js';
 
 /** Things a child can ask for at any step, by option or by typing. */
 export type GlobalIntent = Exclude<Command, 'skip' | 'done' | 'safe'>;
@@ -8,7 +9,7 @@ export type GlobalIntent = Exclude<Command, 'skip' | 'done' | 'safe'>;
 export const isGlobalIntent = (command: Command): command is GlobalIntent => command !== 'skip' && command !== 'done' && command !== 'safe';
 
 /** Typed words (normalised: no diacritics, lower case) and slash commands for each intent. */
-const TYPED: Record<GlobalIntent, string[]> = {
+const TYPED: Record<Exclude<GlobalIntent, 'steps'>, string[]> = {
   start: ['/start'],
   menu: ['menu', '/menu', 've menu', 'menu chinh', 'main menu'],
   help: ['/help', 'help', 'tro giup', 'huong dan', 'giup do', 'can giup'],
@@ -32,7 +33,8 @@ export function typedIntent(text: string | undefined): GlobalIntent | null {
     const command = trimmed.split(/[\s@]/)[0]!.toLowerCase();
     return BY_TEXT.get(command) ?? (command === '/start' ? 'start' : null);
   }
-  return BY_TEXT.get(normalizeText(trimmed)) ?? null;
+  // "Tôi nên làm gì?" / "what should I do": the first steps (voice.ts), as a question of its own.
+  return BY_TEXT.get(normalizeText(trimmed)) ?? (asksWhatToDo(trimmed) === 'whole' ? 'steps' : null);
 }
 
 const GREETINGS = new Set(

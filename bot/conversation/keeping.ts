@@ -5,10 +5,11 @@ import { heldPrompt } from './prompts.js';
 import { replyCaseId } from './reply-mode.js';
 import type { Draft } from './questions.js';
 import { inFlow, type EngineDeps, type Turn } from './turn.js';
+import { firstSteps, reporterRoleOf, startDraftVoice } from './voice.js';
 
 // Draft entries that are no intake field: the kind, what the child sent, bookkeeping, and the
 // province and commune (which go in together as `area`).
-const DRAFT_TO_CASE_SKIP = new Set(['kind', 'story', 'storyAsked', 'attachments', 'savedStory', 'savedAttachments', 'province', 'commune']);
+const DRAFT_TO_CASE_SKIP = new Set(['kind', 'writer', 'story', 'storyAsked', 'attachments', 'savedStory', 'savedAttachments', 'province', 'commune']);
 
 /** Keeps text in the current flow's draft (and so in its case), or holds it when idle. */
 export function keepText(turn: Turn, text: string | undefined) {
@@ -83,6 +84,7 @@ export function startDraft(turn: Turn, kind: CaseKind) {
   turn.conv.draft = { kind, story: [...turn.conv.heldText], attachments: [...heldFiles] };
   turn.conv.heldText = [];
   turn.conv.caseId = null;
+  startDraftVoice(turn);
 }
 
 export async function openCaseOf(deps: EngineDeps, contact: Contact) {
@@ -99,7 +101,10 @@ function intakeFields(draft: Draft): IntakeFields {
   const fields: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(draft)) if (!DRAFT_TO_CASE_SKIP.has(k) && v !== undefined) fields[k] = v;
   if (draft.province !== undefined || draft.commune !== undefined) fields.area = { province: draft.province ?? null, commune: draft.commune ?? null };
-  if (draft.kind === 'report' && draft.about === 'self') fields.reporterRole ??= 'child';
+  const role = reporterRoleOf(draft);
+  if (role) fields.reporterRole = role;
+  // An adult's own opinion: the writer is 18 or older (they were not asked their age).
+  if (draft.kind === 'opinion' && draft.writer === 'adult') fields.ageBand ??= 'adult';
   return fields as IntakeFields;
 }
 
@@ -147,6 +152,8 @@ export async function finish(deps: EngineDeps, turn: Turn) {
   const next = t(`bot.receipt_next.${urgent ? (alerted ? 'urgent_alerted' : 'urgent') : (draft.kind ?? 'report')}`);
   turn.replies.push(turn.r.text(t('bot.receipt', { code, next })));
   if (draft.contactWish === 'none') turn.replies.push(turn.r.text(t('bot.receipt_no_reply')));
+  // An adult who reported a child's harm, or asked for advice, learns what to do meanwhile.
+  if (turn.voice === 'adult' && draft.kind !== 'opinion') turn.replies.push(turn.r.text(firstSteps(turn, draft.kind === 'advice' ? 'after_advice' : 'after_report')));
   turn.replies.push(turn.r.menu());
   conv.step = 'idle';
   conv.draft = {};

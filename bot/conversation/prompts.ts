@@ -4,6 +4,7 @@ import { FORGET_ANSWERS, option } from './choices.js';
 import { CHOICES, isStep, type StepId } from './questions.js';
 import { replyPrompt } from './reply-mode.js';
 import type { EngineDeps, Turn } from './turn.js';
+import { offeredValues } from './voice.js';
 
 /** The provinces as options (by their stable id, labelled short), the configured province first. */
 function provinceOptions(deps: EngineDeps): OutboundOption[] {
@@ -18,7 +19,7 @@ export function ask(deps: EngineDeps, turn: Turn, step: StepId): void {
   const choice = CHOICES[step];
   if (choice) {
     const key = step === 'age' || step === 'gender' ? `bot.q.${step}_${whose}` : `bot.q.${step}`;
-    const options = choice.values.map((value) => option({ type: 'answer', question: step, value }, t(`${choice.labels}.${value}`)));
+    const options = offeredValues(turn, step, choice.values).map((value) => option({ type: 'answer', question: step, value }, t(`${choice.labels}.${value}`)));
     // A typed number is an age there: Skip gets no number.
     return void turn.replies.push(r.question(t(key), options, { numberedExtras: step !== 'age' }));
   }

@@ -13,6 +13,8 @@ import {
 /** The answers a flow collects. `story` and `attachments` gather everything the child sends. */
 export interface Draft {
   kind?: CaseKind;
+  /** Who is writing: the child (about themself or a friend) or an adult about a child. Not a case field. */
+  writer?: 'child' | 'adult';
   dangerNow?: boolean | null;
   about?: string | null;
   reporterRole?: string | null;
@@ -55,8 +57,15 @@ export type StepId =
 export const FLOWS: Record<CaseKind, StepId[]> = {
   report: ['danger', 'about', 'role', 'age', 'gender', 'province', 'commune', 'harm', 'story', 'story_more', 'media', 'contact', 'contact_details'],
   opinion: ['role', 'age', 'gender', 'province', 'commune', 'topic', 'story', 'story_more', 'contact', 'contact_details'],
-  advice: ['advice_area', 'danger', 'about', 'age', 'gender', 'province', 'commune', 'story', 'story_more', 'contact', 'contact_details'],
+  advice: ['advice_area', 'danger', 'about', 'role', 'age', 'gender', 'province', 'commune', 'story', 'story_more', 'contact', 'contact_details'],
 };
+
+/**
+ * The answers to "who did this happen to?": the child themself, another child (told by a
+ * child), or a child of the adult writing (a parent, relative, teacher…). The case stores
+ * `about` (self / other_child) and the reporter's role.
+ */
+export const ABOUT_ANSWERS = [...ABOUT, 'adult'] as const;
 
 /** A question with fixed choices: the draft field it fills and the locale group of its labels. */
 export interface ChoiceQuestion {
@@ -67,7 +76,7 @@ export interface ChoiceQuestion {
 
 export const CHOICES: Partial<Record<StepId, ChoiceQuestion>> = {
   danger: { field: 'dangerNow', values: ['yes', 'no', 'unsure'], labels: 'bot.opt.danger' },
-  about: { field: 'about', values: ABOUT, labels: 'bot.opt.about' },
+  about: { field: 'about', values: ABOUT_ANSWERS, labels: 'bot.opt.about' },
   role: { field: 'reporterRole', values: REPORTER_ROLES, labels: 'bot.opt.role' },
   age: { field: 'ageBand', values: AGE_BANDS, labels: 'bot.opt.age' },
   gender: { field: 'gender', values: GENDERS, labels: 'bot.opt.gender' },
@@ -80,9 +89,19 @@ export const CHOICES: Partial<Record<StepId, ChoiceQuestion>> = {
 /** Whether a step is asked, given the answers so far. */
 export function isAsked(step: StepId, draft: Draft): boolean {
   switch (step) {
+    case 'about':
+      // Known already when the words said it ("con gái tôi…"): an adult writing about a child.
+      return draft.about === undefined;
     case 'role':
-      // A child telling about themself is the reporter; ask only when it is about someone else.
-      return draft.kind === 'opinion' || draft.about === 'other_child';
+      // A child (about themself or a friend) is the reporter; an adult is asked which adult.
+      if (draft.reporterRole !== undefined) return false;
+      return draft.kind === 'opinion' || draft.writer === 'adult';
+    case 'age':
+    case 'gender':
+      // An adult sharing their own opinion is not asked their age: it is about a child only.
+      if (draft.writer === 'adult' && draft.about !== 'other_child') return false;
+      // "Con gái tôi…" told the child's gender already.
+      return step === 'age' || draft.gender === undefined;
     case 'contact_details':
       return draft.contactWish === 'phone';
     case 'commune':

@@ -4,6 +4,7 @@ import { enterCrisis } from './crisis.js';
 import { draftAttachments, keepText, openCaseFromDraft, openCaseOf, startDraft } from './keeping.js';
 import { replyCaseId } from './reply-mode.js';
 import { inFlow, type EngineDeps, type Turn } from './turn.js';
+import { writerFields } from './voice.js';
 
 /** The case-side view of a detection: severity, categories as reasons, rules for staff. */
 export function signalOf(risk: RiskResult): RiskSignal | null {
@@ -66,7 +67,8 @@ async function openRiskCase(deps: EngineDeps, turn: Turn, signal: RiskSignal, te
     kind: 'report',
     channel: contact.channel,
     contactId: contact._id,
-    fields: {},
+    // An adult's words ("con gái tôi…") already say who is writing: the counsellor sees it.
+    fields: writerFields(turn),
     urgentReasons: signal.reasons,
     severity: signal.severity,
     riskRules: signal.rules ?? [],

@@ -31,11 +31,19 @@ export interface EngineDeps {
   forgetChat: (contact: Pick<Contact, 'channel' | 'pseudonym'>) => Promise<void>;
 }
 
+/**
+ * Whom the bot is talking to: a child (the default), or an adult — a parent, relative, teacher
+ * or other adult writing about a child (bot/conversation/voice.ts).
+ */
+export type Voice = 'child' | 'adult';
+
 /** One message being handled: the state it works on and the replies it gathers. */
 export interface Turn {
   contact: Contact;
   conv: Conversation & { draft: Draft & { savedStory?: number; savedAttachments?: number } };
   lang: Lang;
+  voice: Voice;
+  /** Translates in the turn's language and voice: for an adult, `key_adult` when there is one. */
   t: TFunction;
   r: Replies;
   replies: OutboundMessage[];
@@ -44,17 +52,40 @@ export interface Turn {
   forget: boolean;
 }
 
+/**
+ * The translate function of a language in a voice. For an adult every key is looked up with
+ * the i18next context `adult` (`bot.q.danger` → `bot.q.danger_adult`), falling back to the
+ * key itself where a line reads the same for both.
+ */
+export function voicedT(lang: Lang, voice: Voice): TFunction {
+  const base = tr(lang);
+  if (voice === 'child') return base;
+  const adult = (key: string | string[], options?: Record<string, unknown>) => base(key, { context: 'adult', ...options });
+  return adult as TFunction;
+}
+
 export function newTurn(deps: EngineDeps, contact: Contact, conv: Turn['conv']): Turn {
   const lang = contact.lang;
-  const t = tr(lang);
-  return { contact, conv, lang, t, r: new Replies(t, deps.settings().provinceHotline), replies: [], textKept: false, forget: false };
+  const voice: Voice = conv.writer?.voice === 'adult' ? 'adult' : 'child';
+  const t = voicedT(lang, voice);
+  return { contact, conv, lang, voice, t, r: new Replies(t, deps.settings().provinceHotline), replies: [], textKept: false, forget: false };
 }
 
 /** Switches the turn, and the contact, to another language from this reply on. */
 export function setLang(deps: EngineDeps, turn: Turn, lang: Lang) {
   turn.lang = lang;
   turn.contact.lang = lang;
-  turn.t = tr(lang);
+  reword(deps, turn);
+}
+
+/** Speaks to the writer in this voice from this reply on (the conversation keeps it). */
+export function setVoice(deps: EngineDeps, turn: Turn, voice: Voice) {
+  turn.voice = voice;
+  reword(deps, turn);
+}
+
+function reword(deps: EngineDeps, turn: Turn) {
+  turn.t = voicedT(turn.lang, turn.voice);
   turn.r = new Replies(turn.t, deps.settings().provinceHotline);
 }
 

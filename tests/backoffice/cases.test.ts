@@ -410,6 +410,24 @@ describe('back-office cases and settings, through the routes (the real app, in-p
     expect(adult).toContain(vi('admin.cases.reply.voice_adult').slice(0, 40));
   });
 
+  it('shows a parent who wrote in the web chat as the parent who wrote, with the reply box worded for an adult', async () => {
+    const session = crypto.randomBytes(32).toString('base64url');
+    await chat(session, '/start');
+    const words = 'Con gái tôi 9 tuổi bị ông hàng xóm sờ vào người';
+    await chat(session, words);
+    const pseudonym = app.cipher.pseudonym('web', session);
+    const contact = await eventually(() => app.store.collection(ContactModel).findOne({ channel: 'web', pseudonym }), (c) => !!c?.openCaseId);
+    // The words alone opened an urgent case; who wrote it is known from them.
+    expect(await caseOf(contact!.openCaseId!)).toMatchObject({ priority: 'urgent', about: 'other_child', reporterRole: 'parent' });
+    const page = (await people.admin!.client.get(`/admin/cases/${contact!.openCaseId}`)).html;
+    expect(page).toMatch(new RegExp(`${vi('admin.cases.case.reporter_role')}[\\s\\S]{0,200}${vi('admin.cases.reporter_roles.parent')}`));
+    expect(page).toContain(`id="reply-title">${vi('admin.cases.reply.title_adult')}<`);
+    expect(page).toContain(words);
+    // And the parent was answered as an adult.
+    const said = (await transcript(session)).filter((e) => e.from === 'bot').map((e) => e.text);
+    expect(said).toContain(vi('bot.urgent_detected_adult'));
+  });
+
   it('offers canned replies in the reply box: the shipped ones, then the list an admin saves; a bad list is refused', async () => {
     const admin = people.admin!.client;
     const c = await webCase({ assignee: people.lan!.id });

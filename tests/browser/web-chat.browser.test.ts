@@ -12,6 +12,7 @@ import en from '../../locales/en.json' with { type: 'json' };
 import viConvo from '../../locales/vi.convo.json' with { type: 'json' };
 import viReply from '../../locales/vi.reply.json' with { type: 'json' };
 import viPlaces from '../../locales/vi.places.json' with { type: 'json' };
+import viVoice from '../../locales/vi.voice.json' with { type: 'json' };
 import { CaseModel, MessageModel } from '../../models/index.js';
 import { tinyPng } from '../fakes/media-files.js';
 import { expectAccessible } from '../helpers/axe.js';
@@ -243,6 +244,64 @@ describe.skipIf(!hasChromium)(chromiumSuiteTitle('web chat in Chromium on a phon
     expect(words).toContain('dạ em có bà ngoại ở gần nhà ạ');
     await press(page, viReply.reply.done);
     await asked(page, vi.bot.menu_prompt);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('speaks to a parent who writes "con gái tôi 9 tuổi bị…" as an adult through the whole report, and ends with first steps', async () => {
+    const { context, page, problems } = await newPhone();
+    await openChat(page);
+    const greetings = await botMessages(page).count();
+    const story = 'Con gái tôi 9 tuổi bị cô giáo phạt đứng ngoài lớp cả buổi, về nhà cháu cứ khóc';
+    await type(page, story);
+    const adult = viVoice.bot;
+    await asked(page, adult.held_prompt_adult);
+    await press(page, vi.bot.menu.report);
+    await asked(page, adult.q.danger_adult);
+    await press(page, vi.bot.opt.danger.no);
+    // Who it is about and who is writing were in the words: the next question is about the child.
+    await asked(page, adult.q.age_other_adult);
+    await type(page, '9');
+    // "Con gái" said it is a girl: no "bé trai hay bé gái?".
+    await asked(page, adult.q.province_adult);
+    await page.locator('#messages > li.msg-bot:last-child .option:not([disabled])').first().click();
+    await asked(page, adult.q.commune_adult);
+    await press(page, vi.bot.button.skip);
+    await asked(page, adult.q.harm_adult);
+    await press(page, vi.bot.opt.harm.violence);
+    await asked(page, adult.q.story_more_adult);
+    await type(page, 'Cháu nói cô còn mắng cháu trước cả lớp.');
+    await asked(page, adult.q.story_more_adult);
+    await press(page, vi.bot.button.done);
+    await asked(page, adult.q.media_adult);
+    await shot(page, '05c-parent-mid-report');
+    await expectAccessible(page, 'chat, a parent mid-report');
+    await press(page, vi.bot.button.done);
+    await asked(page, adult.q.contact_adult.split('\n')[0]!);
+    await press(page, vi.bot.opt.contact.chat);
+
+    const steps = page.locator('#messages > li.msg-bot', { hasText: viVoice.voice.first_steps_intro.after_report_adult });
+    await steps.waitFor();
+    await asked(page, adult.menu_prompt_adult);
+    for (const words of ['tránh xa người đó', 'Đừng đối chất', 'bằng chứng', 'đi khám', '111', '113']) expect(await steps.textContent()).toContain(words);
+    // 111 and 113 in the first steps can be tapped to call.
+    expect(await steps.locator('a[href="tel:111"]').count()).toBe(1);
+    expect(await steps.locator('a[href="tel:113"]').count()).toBe(1);
+    const receipt = page.locator('#messages > li.msg-bot', { hasText: CASE_CODE });
+    expect(await receipt.textContent()).toContain('Cảm ơn anh/chị đã viết');
+    // Every line the bot said after the parent's first words speaks to an adult: never "em".
+    const said = (await botMessages(page).allTextContents()).slice(greetings);
+    expect(said.filter((line) => /(?<!\p{L})(?:em|bạn ấy)(?!\p{L})/iu.test(line.replaceAll(/trẻ em/giu, '')))).toEqual([]);
+    await shotWithoutOverflow(page, '05d-parent-report-whole');
+    // From its first line, below the sticky header.
+    await steps.evaluate((el) => window.scrollBy(0, el.getBoundingClientRect().top - document.querySelector('header')!.getBoundingClientRect().bottom - 8));
+    await shot(page, '05e-parent-first-steps');
+    await expectAccessible(page, 'chat, a parent\'s receipt and first steps');
+
+    const code = CASE_CODE.exec((await receipt.textContent()) ?? '')![0];
+    const stored = (await app.store.collection(CaseModel).findOne({ code }))!;
+    expect(stored).toMatchObject({ about: 'other_child', reporterRole: 'parent', gender: 'girl', ageBand: '6_10', harmType: 'violence' });
+    expect((await app.store.collection(MessageModel).find({ caseId: stored._id }, { sort: { seq: 1 } })).map((m) => m.text)).toEqual([story, 'Cháu nói cô còn mắng cháu trước cả lớp.']);
     expect(problems).toEqual([]);
     await context.close();
   });

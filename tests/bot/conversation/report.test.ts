@@ -28,8 +28,8 @@ describe('Reporting violence or abuse (Telegram)', () => {
       await child.says('/start');
       expect(texts(await child.presses(vi('bot.menu.report')))).toEqual([vi('bot.q.danger')]);
       expect(texts(await child.presses(vi('bot.opt.danger.no')))).toEqual([vi('bot.q.about')]);
-      expect(texts(await child.presses(vi('bot.opt.about.other_child')))).toEqual([vi('bot.q.role')]);
-      expect(texts(await child.presses(vi('bot.opt.role.teacher')))).toEqual([vi('bot.q.age_other')]);
+      // A child telling about a friend is the reporter: no "who are you?" (an adult has a button of their own).
+      expect(texts(await child.presses(vi('bot.opt.about.other_child')))).toEqual([vi('bot.q.age_other')]);
       expect(texts(await child.presses(vi('bot.opt.age.11_13')))).toEqual([vi('bot.q.gender_other')]);
       expect(texts(await child.presses(vi('bot.opt.gender.girl')))).toEqual([vi('bot.q.province')]);
       expect(texts(await child.presses('Hà Nội'))).toEqual([vi('bot.q.commune')]);
@@ -60,7 +60,7 @@ describe('Reporting violence or abuse (Telegram)', () => {
         channel: 'telegram',
         dangerNow: false,
         about: 'other_child',
-        reporterRole: 'teacher',
+        reporterRole: 'child',
         ageBand: '11_13',
         gender: 'girl',
         area: { province: 'Hà Nội', commune: 'Phường Ba Đình' },
