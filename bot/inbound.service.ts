@@ -20,6 +20,18 @@ interface StoredEvent {
   chatIdEnc: string;
 }
 
+/** An update this process has just stored, and its message. */
+interface Fresh {
+  stored: InboundUpdate;
+  msg: InboundMessage;
+}
+
+/** An update claimed for handling: its stored record (as after the claim) and its message. */
+interface Claimed {
+  update: InboundUpdate;
+  msg: InboundMessage;
+}
+
 /**
  * Takes every inbound message: stores it first (so the platform is acknowledged only once we
  * have it, and a repeat is recognised), then runs it through the conversation and puts the
@@ -53,13 +65,14 @@ export class InboundService {
     const { chatId } = msg;
     // Sealed whole: the embedded engine's append-only files keep old versions until compaction.
     const event: StoredEvent = { sealed: this.cipher.encrypt(JSON.stringify(msg)), chatIdEnc: this.cipher.encrypt(chatId) };
+    let stored: InboundUpdate;
     try {
-      await this.updates.insertOne({ _id: `${msg.channel}:${msg.updateId}`, channel: msg.channel, event: { ...event } });
+      stored = await this.updates.insertOne({ _id: `${msg.channel}:${msg.updateId}`, channel: msg.channel, event: { ...event } });
     } catch (err) {
       if (isDuplicateKey(err)) return { duplicate: true };
       throw err;
     }
-    this.schedule(`${msg.channel}:${msg.updateId}`, this.recipientKey(msg.channel, chatId));
+    this.schedule(stored._id, this.recipientKey(msg.channel, chatId), { stored, msg });
     return { duplicate: false };
   }
 
@@ -86,9 +99,10 @@ export class InboundService {
     return recipientKey({ channel, pseudonym: this.cipher.pseudonym(channel, chatId) });
   }
 
-  private schedule(updateId: string, key: string) {
+  /** Queues an update behind its chat's earlier ones; `fresh` when this process has just stored it. */
+  private schedule(updateId: string, key: string, fresh?: Fresh) {
     const previous = this.chains.get(key) ?? Promise.resolve();
-    const run = previous.then(() => this.process(updateId)).catch((err) => this.logger.error({ err, updateId }, 'inbound handling failed'));
+    const run = previous.then(() => this.process(updateId, fresh)).catch((err) => this.logger.error({ err, updateId }, 'inbound handling failed'));
     this.chains.set(key, run);
     this.inFlight.add(run);
     void run.finally(() => {
@@ -97,34 +111,56 @@ export class InboundService {
     });
   }
 
-  private async process(updateId: string) {
-    const claimed = await this.updates.findOneAndUpdate(
-      { _id: updateId, $or: [{ status: 'pending' }, { status: 'processing', lockedUntil: { $lt: new Date() } }] },
-      { $set: { status: 'processing', lockedUntil: new Date(Date.now() + PROCESSING_LEASE_MS) }, $inc: { attempts: 1 } },
-    );
+  private async process(updateId: string, fresh?: Fresh) {
+    const claimed = (fresh && (await this.claimFresh(fresh))) || (await this.claimStored(updateId));
     if (!claimed) return;
-    const event = claimed.event as unknown as StoredEvent;
-    const msg = JSON.parse(this.cipher.decrypt(event.sealed)) as InboundMessage;
+    const { update, msg } = claimed;
     const chatId = msg.chatId;
     try {
-      const { contact, created } = await this.contactFor(claimed.channel, chatId, msg.lang);
+      const { contact, created } = await this.contactFor(update.channel, chatId, msg.lang);
       // Counted once, outside the turn's transaction: a retried turn is not counted again.
-      const flooded = await this.floodOf(claimed, msg, created);
+      const flooded = await this.floodOf(update, msg, created);
       const turn = async () => {
         const replies = await this.engine.handle(contact, msg, flooded);
-        await this.reply(claimed, chatId, replies);
+        await this.reply(update, chatId, replies);
         // The words now live in the case or the conversation; the dedupe record keeps no copy.
-        await this.updates.findOneAndUpdate({ _id: updateId }, { $set: { status: 'done', lockedUntil: null, event: { handled: true } } });
+        await this.updates.updateOne({ _id: updateId }, { $set: { status: 'done', lockedUntil: null, event: { handled: true } } });
       };
       // One turn, one transaction: the conversation, the case, the alerts, the replies and the
       // update marked done are stored together or not at all (a failed turn is retried whole),
       // and the replies leave once it has committed. The last attempt runs step by step instead:
       // should it fail again, what it got done first — staff alerted of danger, the child's
       // words kept — stays.
-      await (claimed.attempts < MAX_ATTEMPTS ? this.store.transaction(turn) : turn());
+      await (update.attempts < MAX_ATTEMPTS ? this.store.transaction(turn) : turn());
     } catch (err) {
-      await this.onFailure(claimed, chatId, err);
+      await this.onFailure(update, chatId, err);
     }
+  }
+
+  private lease() {
+    return { status: 'processing' as const, lockedUntil: new Date(Date.now() + PROCESSING_LEASE_MS) };
+  }
+
+  /**
+   * Claims an update this process has just stored, with what it already holds: no read of the
+   * stored update and no unsealing. Null when it is no longer untouched (another instance's
+   * sweep took it first): then it is claimed as any stored update.
+   */
+  private async claimFresh({ stored, msg }: Fresh): Promise<Claimed | null> {
+    const lease = this.lease();
+    const won = await this.updates.updateOne({ _id: stored._id, status: 'pending', attempts: 0 }, { $set: lease, $inc: { attempts: 1 } });
+    return won ? { update: { ...stored, ...lease, attempts: 1 }, msg } : null;
+  }
+
+  /** Claims a stored update (pending, or its lease run out) and unseals its message; null when another worker has it. */
+  private async claimStored(updateId: string): Promise<Claimed | null> {
+    const update = await this.updates.findOneAndUpdate(
+      { _id: updateId, $or: [{ status: 'pending' }, { status: 'processing', lockedUntil: { $lt: new Date() } }] },
+      { $set: this.lease(), $inc: { attempts: 1 } },
+    );
+    if (!update) return null;
+    const event = update.event as unknown as StoredEvent;
+    return { update, msg: JSON.parse(this.cipher.decrypt(event.sealed)) as InboundMessage };
   }
 
   private async reply(update: InboundUpdate, chatId: string, replies: OutboundMessage[]) {

@@ -109,9 +109,10 @@ export class CaseQuery {
   async list(actor: StaffPrincipal, q: CaseListQuery, now = new Date()): Promise<CaseList> {
     const { filters, fewById } = await this.conditions(actor, q, now);
     const filter = { $and: [scopeFilter(actor), ...filters] };
+    const counting = this.countsByStatus(actor);
     const [{ total, found }, countsByStatus] = await Promise.all([
-      fewById ? this.pageOfFew(filter, q) : Promise.all([this.cases.count(filter), this.page(filter, q)]).then(([total, found]) => ({ total, found })),
-      this.countsByStatus(actor),
+      fewById ? this.pageOfFew(filter, q) : Promise.all([this.total(filters, filter, counting), this.page(filter, q)]).then(([total, found]) => ({ total, found })),
+      counting,
     ]);
     const names = await this.staffNames(found.map((c) => c.assigneeId).filter((id): id is string => !!id));
     const previews = await this.previews(found);
@@ -127,6 +128,18 @@ export class CaseQuery {
         return first ? previewOf(first.text) : null;
       }),
     );
+  }
+
+  /**
+   * How many cases the filter finds: with no filter besides the scope, or only a status, the
+   * counts per status already say (the inbox's most asked views, each count otherwise another
+   * read of the scope's index entries: 100,000 at 100k cases).
+   */
+  private async total(filters: Filter[], filter: Filter, counting: Promise<Record<CaseStatus, number>>): Promise<number> {
+    const only = filters.length === 1 ? Object.entries(filters[0]!) : null;
+    if (filters.length === 0) return Object.values(await counting).reduce((a, b) => a + b, 0);
+    if (only?.length === 1 && only[0]![0] === 'status' && typeof only[0]![1] === 'string') return (await counting)[only[0]![1] as CaseStatus] ?? 0;
+    return this.cases.count(filter);
   }
 
   /** The filters besides the scope; `fewById` when one of them names the cases by id (a word search). */

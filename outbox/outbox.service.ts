@@ -197,11 +197,15 @@ export class Outbox {
     }
   }
 
-  private claim(item: OutboxItem, now: Date): Promise<OutboxItem | null> {
-    return this.items.findOneAndUpdate(
+  /** Claims a message for this worker (see the class); null when it is not due or another worker holds it. */
+  private async claim(item: OutboxItem, now: Date): Promise<OutboxItem | null> {
+    const claim = { status: 'sending' as const, claimId: newId(), lockedUntil: new Date(now.getTime() + this.options.sendTimeoutMs) };
+    // The message was just read (the lane's head): the claim need not read it back.
+    const claimed = await this.items.updateOne(
       { _id: item._id, $or: [{ status: 'pending', nextAttemptAt: { $lte: now } }, { status: 'sending', lockedUntil: { $lt: now } }] },
-      { $set: { status: 'sending', claimId: newId(), lockedUntil: new Date(now.getTime() + this.options.sendTimeoutMs) } },
+      { $set: claim },
     );
+    return claimed ? { ...item, ...claim } : null;
   }
 
   private async sendOne(item: OutboxItem, now: Date): Promise<keyof DeliveryRunResult> {
@@ -241,12 +245,10 @@ export class Outbox {
 
   /** Ends this worker's claim with `fields`; null when the claim had expired and was taken over. */
   private async release(item: OutboxItem, fields: Partial<OutboxItem>): Promise<OutboxItem | null> {
-    const released = await this.items.findOneAndUpdate(
-      { _id: item._id, status: 'sending', claimId: item.claimId },
-      { $set: { ...fields, lockedUntil: null, claimId: null } },
-    );
+    const ended = { ...fields, lockedUntil: null, claimId: null };
+    const released = await this.items.updateOne({ _id: item._id, status: 'sending', claimId: item.claimId }, { $set: ended });
     if (!released) this.logger.warn({ outboxId: item._id, channel: item.channel }, 'outbox claim expired during the send; another worker took the message over');
-    return released;
+    return released ? { ...item, ...ended } : null;
   }
 
   /** Exponential backoff with ±20 % jitter, so a recovering platform is not hit all at once. */

@@ -38,7 +38,7 @@ export async function startScheduler(options: SchedulerOptions): Promise<Agenda>
   const { store, logger } = options;
   const backend =
     store instanceof MongoStore
-      ? mongoAgendaBackend(store)
+      ? await mongoAgendaBackend(store)
       : new EmbeddedAgendaBackend({ database: (store as EmbeddedStore).database });
   const agenda = new Agenda({
     backend,

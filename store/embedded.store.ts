@@ -214,6 +214,12 @@ class EmbeddedCollection<T extends { _id: string }> implements Collection<T> {
     });
   }
 
+  async updateOne(filter: Filter, update: Update): Promise<boolean> {
+    const done = await this.database.write(() => this.inPlace(filter, update, false));
+    // What SQL cannot do alone takes the general way: read, apply, validate the whole document.
+    return done === null ? (await this.findOneAndUpdate(filter, update)) !== null : done > 0;
+  }
+
   updateMany(filter: Filter, update: Update): Promise<number> {
     return this.database.write(async () => {
       const inPlace = this.inPlace(filter, update, true);

@@ -255,6 +255,10 @@ class MongoCollection<T extends { _id: string }> implements Collection<T> {
     });
   }
 
+  updateOne(filter: Filter, update: Update): Promise<boolean> {
+    return this.guard(async () => (await this.model.updateOne(filter, this.withWords(update), { runValidators: true })).matchedCount > 0);
+  }
+
   updateMany(filter: Filter, update: Update): Promise<number> {
     return this.guard(async () => (await this.model.updateMany(filter, this.withWords(update), { runValidators: true })).matchedCount);
   }

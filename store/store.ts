@@ -60,6 +60,12 @@ export interface Collection<T extends { _id: string }> {
    * or digits finds nothing.
    */
   findByWords(text: string, filter: Filter, options?: FindOptions): Promise<T[]>;
+  /**
+   * Updates the first matching document atomically, as `findOneAndUpdate` does, without
+   * reading it back: true when one matched. For the hot paths that need no copy of the result
+   * (on the embedded engine a plain `$set`/`$unset`/`$inc` is one SQL statement).
+   */
+  updateOne(filter: Filter, update: Update): Promise<boolean>;
   /** Returns how many documents matched. */
   updateMany(filter: Filter, update: Update): Promise<number>;
   /**

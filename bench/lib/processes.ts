@@ -11,6 +11,8 @@ export interface ServerProcess {
   startupMs: number;
   /** Resident memory now, in MB (from /proc). */
   rssMb(): number;
+  /** CPU time the process has used so far (user + system), in ms (from /proc). */
+  cpuMs(): number;
   /** SIGTERM, then waits for the exit (SIGKILL after 20 s). */
   stop(): Promise<void>;
 }
@@ -83,6 +85,7 @@ export async function startProcess(options: StartProcessOptions): Promise<Server
     pid: child.pid!,
     startupMs,
     rssMb: () => rssMb(child.pid!),
+    cpuMs: () => cpuMs(child.pid!),
     async stop() {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
@@ -110,6 +113,24 @@ export function rssMb(pid: number): number {
     const status = fs.readFileSync(path.join('/proc', String(pid), 'status'), 'utf8');
     const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
     return kb / 1024;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Linux's clock ticks per second for /proc times (USER_HZ: 100 on every mainstream kernel). */
+const CLOCK_TICKS_PER_S = 100;
+
+/**
+ * A process's CPU time (user + system) in ms, from /proc/<pid>/stat (Linux). Unlike wall time,
+ * it hardly moves with what else runs on the machine: the fair figure on a shared machine.
+ */
+export function cpuMs(pid: number): number {
+  try {
+    const stat = fs.readFileSync(path.join('/proc', String(pid), 'stat'), 'utf8');
+    // The fields after the command name (which may hold spaces), from field 3 on.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_S;
   } catch {
     return Number.NaN;
   }

@@ -1,3 +1,4 @@
+import { encodeChoice, type Choice, type Command, type QuestionId } from '../../bot/conversation/choices.js';
 import { FakeBotApi, type SentMessage } from '../../tests/fakes/fake-bot-api.js';
 
 export const WEBHOOK_PATH = '/webhooks/telegram';
@@ -7,26 +8,37 @@ const TURN_TIMEOUT_MS = 60_000;
 /** What a child does in one turn: types something, or presses a button (its callback data). */
 export type Step = { say: string } | { press: string };
 
-/** A child reporting bullying at school, answering most questions, as the bot asks them. */
+const press = (choice: Choice): Step => ({ press: encodeChoice(choice) });
+const answer = (question: QuestionId, value: string) => press({ type: 'answer', question, value });
+const command = (name: Command) => press({ type: 'command', command: name });
+
+/**
+ * A child reporting bullying at school, answering most questions, as the bot asks them; the
+ * buttons are built with the bot's own choice protocol, so a change to it cannot leave the
+ * bench pressing buttons that no longer exist (each conversation must end with a receipt: see
+ * {@link TurnWatcher.receipts}).
+ */
 export const REPORT_CONVERSATION: readonly Step[] = [
   { say: '/start' },
-  { press: 'menu:report' },
-  { press: 'a:no' },
-  { press: 'a:self' },
-  { press: 'a:11_13' },
-  { press: 'cmd:skip' },
+  press({ type: 'menu', item: 'report' }),
+  answer('danger', 'no'),
+  answer('about', 'self'),
+  answer('age', '11_13'),
+  command('skip'),
   { say: 'Hà Nội' },
-  { press: 'cmd:skip' },
-  { press: 'a:bullying' },
+  command('skip'),
+  answer('harm', 'bullying'),
   { say: 'Các bạn trong lớp trêu chọc và lấy đồ của em mỗi ngày, em không muốn đi học nữa.' },
-  { press: 'cmd:done' },
-  { press: 'cmd:skip' },
-  { press: 'a:chat' },
+  command('done'),
+  command('skip'),
+  answer('contact', 'chat'),
 ];
 
 /** Where updates are posted: the app's webhook, or the echo bot's. */
 export interface WebhookTarget {
   url: string;
+  /** The server's CPU time so far, in ms (see `cpuMs` in processes.ts). */
+  cpuMs(): number;
 }
 
 /** The end of a turn as the child sees it: the bot's next message with buttons (every answer ends with one). */
@@ -71,6 +83,11 @@ export class TelegramLoad {
 
   constructor(private readonly watcher: TurnWatcher) {}
 
+  /** Receipts (messages with a case code) seen so far, on any target. */
+  get receipts(): number {
+    return this.watcher.receipts;
+  }
+
   newChatId(): number {
     return this.nextChatId++;
   }
@@ -99,6 +116,7 @@ export class TelegramLoad {
     const latencies: number[] = [];
     let failed = 0;
     const started = performance.now();
+    const cpuBefore = target.cpuMs();
     await Promise.all(
       Array.from({ length: children }, async () => {
         for (let c = 0; c < conversations; c++) {
@@ -115,7 +133,7 @@ export class TelegramLoad {
       }),
     );
     const seconds = (performance.now() - started) / 1000;
-    return { turnsPerSecond: latencies.length / seconds, latencies, failed };
+    return { turnsPerSecond: latencies.length / seconds, latencies, failed, cpuMsPerTurn: (target.cpuMs() - cpuBefore) / latencies.length };
   }
 
   /**
@@ -148,12 +166,14 @@ export class TelegramLoad {
       );
     }
     await Promise.all(running);
-    return { turnsPerSecond: latencies.length / ((performance.now() - started) / 1000), latencies, failed };
+    return { turnsPerSecond: latencies.length / ((performance.now() - started) / 1000), latencies, failed, cpuMsPerTurn: Number.NaN };
   }
 }
 
 export interface LoadResult {
   turnsPerSecond: number;
+  /** The server's CPU time per answered turn (closed loops only), in ms: hardly moved by the machine's load. */
+  cpuMsPerTurn: number;
   latencies: number[];
   failed: number;
 }

@@ -70,13 +70,16 @@ async function closedLoopRows(ctx: BenchContext, load: TelegramLoad, app: Server
     const ours: LoadResult[] = [];
     const base: LoadResult[] = [];
     for (let rep = 0; rep < ctx.reps; rep++) {
+      const receiptsBefore = load.receipts;
       ours.push(await load.closedLoop(app, children, conversations));
+      assertReportsCompleted(load.receipts - receiptsBefore, children * conversations);
       base.push(await load.closedLoop(echo, children, conversations));
-      ctx.log(`intake ×${children}: ${ours.at(-1)!.turnsPerSecond.toFixed(1)} turns/s (echo ${base.at(-1)!.turnsPerSecond.toFixed(1)}), ${ours.at(-1)!.failed} failed`);
+      ctx.log(`intake ×${children}: ${ours.at(-1)!.turnsPerSecond.toFixed(1)} turns/s (echo ${base.at(-1)!.turnsPerSecond.toFixed(1)}), CPU ${ours.at(-1)!.cpuMsPerTurn.toFixed(2)} ms/turn (echo ${base.at(-1)!.cpuMsPerTurn.toFixed(2)}), ${ours.at(-1)!.failed} failed`);
     }
     const scenario = `intake, ${children} ${children === 1 ? 'child' : 'children'}`;
     const tps = (r: LoadResult[]) => r.map((x) => x.turnsPerSecond);
     rows.push({ scenario, metric: 'turns/s', unit: 'turns/s', ours: tps(ours), baseline: tps(base), baselineName: ECHO, ratio: true, target: { text: '≥ 0.25× baseline', met: (o, b) => o >= 0.25 * b } });
+    rows.push({ scenario, metric: 'CPU per turn', unit: 'ms', ours: ours.map((r) => r.cpuMsPerTurn), baseline: base.map((r) => r.cpuMsPerTurn), baselineName: ECHO, ratio: true });
     for (const p of [50, 95, 99]) {
       rows.push({ scenario, metric: `update→reply p${p}`, unit: 'ms', ours: ours.map((r) => percentile(r.latencies, p)), baseline: base.map((r) => percentile(r.latencies, p)), baselineName: ECHO });
     }
@@ -84,6 +87,16 @@ async function closedLoopRows(ctx: BenchContext, load: TelegramLoad, app: Server
     if (failed) rows.push({ scenario, metric: 'turns unanswered within 60 s', unit: 'turns', ours: ours.map((r) => r.failed), target: { text: '0', met: (o) => o === 0 } });
   }
   return rows;
+}
+
+/**
+ * Every scripted conversation must end with a receipt carrying a case code: otherwise the bench
+ * measured something other than a child's report (a script that no longer fits the flow).
+ */
+function assertReportsCompleted(receipts: number, conversations: number) {
+  if (receipts !== conversations) {
+    throw new Error(`${receipts} of ${conversations} scripted reports ended with a receipt: bench/lib/telegram-load.ts REPORT_CONVERSATION no longer fits the conversation`);
+  }
 }
 
 /** A steady 30 messages per second (Telegram's own per-bot send ceiling). */

@@ -200,14 +200,14 @@ export class ConversationEngine {
     if (turn.forget) return;
     const { conv, contact } = turn;
     if (conv.caseId) await flushToCase(this.deps, turn);
-    await this.conversations.findOneAndUpdate(
+    await this.conversations.updateOne(
       { _id: conv._id },
       { $set: { step: conv.step, draft: conv.draft, heldText: conv.heldText, caseId: conv.caseId ?? null, codeFailures: conv.codeFailures, codeFailuresSince: conv.codeFailuresSince ?? null, crisis: conv.crisis ?? null, reply: conv.reply ?? null, writer: conv.writer ?? null } },
     );
     const changed = { lang: contact.lang, openCaseId: contact.openCaseId ?? null };
     // Most turns change neither; writing them anyway was one store write per turn for nothing.
     if (changed.lang !== contactAsLoaded.lang || changed.openCaseId !== contactAsLoaded.openCaseId) {
-      await this.contacts.findOneAndUpdate({ _id: contact._id }, { $set: changed });
+      await this.contacts.updateOne({ _id: contact._id }, { $set: changed });
     }
   }
 }

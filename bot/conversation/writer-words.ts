@@ -35,19 +35,22 @@ const VI: [string, AdultRole][] = [
   [`(?:học sinh|học trò)(?: của)? (?:tôi|lớp tôi)`, 'teacher'],
   [`tôi (?:đang )?(?:dạy|chủ nhiệm)`, 'teacher'],
   [`(?:tôi|tui) là ${OTHER}`, 'other'],
-  [`(?:một|hai|ba|các|mấy) cháu(?: bé)?`, 'other'],
+  // Not "ba cháu": a child speaking to an adult says "ba cháu" for "my dad".
+  [`(?:một|hai|các|mấy) cháu(?: bé)?`, 'other'],
   [`cháu bé`, 'other'],
 ];
 
 const EN_CHILD = '(?:(?<son>son|stepson|grandson|nephew)|(?<daughter>daughter|stepdaughter|granddaughter|niece)|child|children|kid|kids|grandchild|grandchildren|baby|toddler)';
+/** "my 9 year old daughter", "our youngest son" — not "my teacher's son". */
+const EN_AGE = '(?: (?:little|young|younger|youngest|older|oldest|eldest|elder|teenage|teen|own|only|two|three|\\d+|year|years|yr|old))*';
 const I_AM = '(?:i m|im|i am|as)(?: a| an| the| her| his| their)?';
 
 /** English (folded: "I'm" reads "i m"). */
 const EN: [string, AdultRole][] = [
-  [`(?:my|our)(?: [\\w]+){0,3} ${EN_CHILD}`, 'parent'],
+  [`(?:my|our)${EN_AGE} ${EN_CHILD}`, 'parent'],
   [`${I_AM}(?: [\\w]+)? (?:mother|father|mum|mom|dad|parent|grandmother|grandfather|grandma|grandpa|granny|aunt|uncle|guardian|stepmother|stepfather|stepmom|stepdad|foster parent)`, 'parent'],
   [`${I_AM}(?: [\\w]+)? (?:teacher|tutor|principal|headteacher|head teacher|school counsellor|school counselor|coach|nanny|babysitter)`, 'teacher'],
-  [`(?:my|our) (?:students|student|pupils|pupil|class)`, 'teacher'],
+  [`(?:my|our) (?:students|student|pupils|pupil)`, 'teacher'],
   [`i teach`, 'teacher'],
   [`${I_AM} (?:neighbour|neighbor|nurse|doctor|social worker|police officer|volunteer|adult)`, 'other'],
 ];

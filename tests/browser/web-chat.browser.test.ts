@@ -256,13 +256,24 @@ describe.skipIf(!hasChromium)(chromiumSuiteTitle('web chat in Chromium on a phon
     const story = 'Con gái tôi 9 tuổi bị cô giáo phạt đứng ngoài lớp cả buổi, về nhà cháu cứ khóc';
     await type(page, story);
     const adult = viVoice.bot;
+    /** Types into the text box, now labelled for an adult. */
+    const typeAsAdult = async (text: string) => {
+      await page.getByLabel(viVoice.webchat.input_label_adult).fill(text);
+      await page.getByLabel(viVoice.webchat.input_label_adult).press('Enter');
+    };
     await asked(page, adult.held_prompt_adult);
+    // The page's own words follow: the note on clearing the chat and the end-chat question speak to an adult.
+    await page.locator('#clear-note', { hasText: viVoice.webchat.clear_note_adult.slice(0, 30) }).waitFor();
+    expect(await page.locator('#end-hint').textContent()).toBe(viVoice.webchat.end_confirm_adult);
+    expect(await page.getByLabel(viVoice.webchat.input_label_adult).count()).toBe(1);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await shot(page, '05c-parent-first-words');
     await press(page, vi.bot.menu.report);
     await asked(page, adult.q.danger_adult);
     await press(page, vi.bot.opt.danger.no);
     // Who it is about and who is writing were in the words: the next question is about the child.
     await asked(page, adult.q.age_other_adult);
-    await type(page, '9');
+    await typeAsAdult('9');
     // "Con gái" said it is a girl: no "bé trai hay bé gái?".
     await asked(page, adult.q.province_adult);
     await page.locator('#messages > li.msg-bot:last-child .grid .option:not([disabled])').first().click();
@@ -271,11 +282,11 @@ describe.skipIf(!hasChromium)(chromiumSuiteTitle('web chat in Chromium on a phon
     await asked(page, adult.q.harm_adult);
     await press(page, vi.bot.opt.harm.violence);
     await asked(page, adult.q.story_more_adult);
-    await type(page, 'Cháu nói cô còn mắng cháu trước cả lớp.');
+    await typeAsAdult('Cháu nói cô còn mắng cháu trước cả lớp.');
     await asked(page, adult.q.story_more_adult);
     await press(page, vi.bot.button.done);
     await asked(page, adult.q.media_adult);
-    await shot(page, '05c-parent-mid-report');
+    await shot(page, '05d-parent-mid-report');
     await expectAccessible(page, 'chat, a parent mid-report');
     await press(page, vi.bot.button.done);
     await asked(page, adult.q.contact_adult.split('\n')[0]!);
@@ -293,10 +304,10 @@ describe.skipIf(!hasChromium)(chromiumSuiteTitle('web chat in Chromium on a phon
     // Every line the bot said after the parent's first words speaks to an adult: never "em".
     const said = (await botMessages(page).allTextContents()).slice(greetings);
     expect(said.filter((line) => /(?<!\p{L})(?:em|bạn ấy)(?!\p{L})/iu.test(line.replaceAll(/trẻ em/giu, '')))).toEqual([]);
-    await shotWithoutOverflow(page, '05d-parent-report-whole');
+    await shotWithoutOverflow(page, '05e-parent-report-whole');
     // From its first line, below the sticky header.
     await steps.evaluate((el) => window.scrollBy(0, el.getBoundingClientRect().top - document.querySelector('header')!.getBoundingClientRect().bottom - 8));
-    await shot(page, '05e-parent-first-steps');
+    await shot(page, '05f-parent-first-steps');
     await expectAccessible(page, 'chat, a parent\'s receipt and first steps');
 
     const code = CASE_CODE.exec((await receipt.textContent()) ?? '')![0];

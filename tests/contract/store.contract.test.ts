@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineModel } from '../../models/define.js';
-import { isDuplicateKey, type Store } from '../../store/index.js';
+import { isDuplicateKey, ValidationFailedError, type Store } from '../../store/index.js';
 import { enginesUnderTest, mongoLegSkipped } from '../helpers/engines.js';
 
 interface Thing {
@@ -116,6 +116,31 @@ for (const engine of enginesUnderTest()) {
         Array.from({ length: 8 }, () => things().findOneAndUpdate({ name: 'claim-me', n: 0 }, { $set: { n: 1 } })),
       );
       expect(claims.filter(Boolean)).toHaveLength(1);
+    });
+
+    it('updates one document without reading it back: only the first match, only when the filter still holds', async () => {
+      const a = await things().insertOne({ name: 'one-a', n: 0 });
+      await things().insertOne({ name: 'one-b', n: 0 });
+      const when = new Date('2026-01-02T03:04:05Z');
+      // A claim on a condition (with $or), as the outbox claims a message: the first wins, a repeat finds nothing.
+      const claim = () => things().updateOne({ _id: a._id, $or: [{ n: 0 }, { when: { $lt: when } }] }, { $set: { n: 1, when, nested: { a: 'x' } } });
+      expect((await Promise.all([claim(), claim(), claim()])).filter(Boolean)).toHaveLength(1);
+      const after = await things().findOne({ _id: a._id });
+      expect(after).toMatchObject({ n: 1, when, nested: { a: 'x' }, tags: [] });
+      expect(after!.updatedAt.getTime()).toBeGreaterThanOrEqual(a.updatedAt.getTime());
+      expect(await things().updateOne({ name: { $in: ['one-a', 'one-b'] } }, { $inc: { n: 5 } })).toBe(true);
+      expect(await things().count({ name: { $in: ['one-a', 'one-b'] }, n: { $gte: 5 } })).toBe(1);
+      // Operators SQL cannot apply alone take the general way, with the same answer.
+      expect(await things().updateOne({ _id: a._id }, { $push: { tags: 'pushed' }, $unset: { when: 1 } })).toBe(true);
+      expect((await things().findOne({ _id: a._id }))?.tags).toEqual(['pushed']);
+      expect(await things().updateOne({ name: 'nobody' }, { $set: { n: 2 } })).toBe(false);
+    });
+
+    it('refuses an updateOne that breaks the schema and keeps the document as it was', async () => {
+      const t = await things().insertOne({ name: 'one-valid', n: 3 });
+      await expect(things().updateOne({ _id: t._id }, { $set: { n: -1 } })).rejects.toThrow(ValidationFailedError);
+      await expect(things().updateOne({ _id: t._id }, { $set: { name: 'x'.repeat(21) }, $push: { tags: 'y' } })).rejects.toThrow(ValidationFailedError);
+      expect(await things().findOne({ _id: t._id })).toMatchObject({ n: 3, name: 'one-valid', tags: [] });
     });
 
     it('upserts from the filter equalities and $setOnInsert only once', async () => {

@@ -71,7 +71,7 @@ if (TEST_ENGINE === 'mongodb') {
     name: 'mongodb (on the store\'s connection)',
     open: async () => {
       const store = (await openTestStore()) as MongoStore;
-      const backend = mongoAgendaBackend(store);
+      const backend = await mongoAgendaBackend(store);
       await backend.connect();
       const close = async () => {
         await backend.disconnect();

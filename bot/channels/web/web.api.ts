@@ -7,7 +7,7 @@ import { AppError } from '../../../app/errors.js';
 import type { Logger } from '../../../app/logger.js';
 import { MAX_EVIDENCE_BYTES } from '../../../cases/evidence.service.js';
 import { LANGUAGES, tr } from '../../../locales/i18n.js';
-import { ContactModel, WebTranscriptModel } from '../../../models/index.js';
+import { ContactModel, ConversationModel, WebTranscriptModel } from '../../../models/index.js';
 import { isDuplicateKey, type Store } from '../../../store/index.js';
 import { detectRisk } from '../../risk/risk-detector.js';
 import type { FileKeeper, InboundSink } from '../channel.js';
@@ -148,7 +148,11 @@ export function webChatApi({ store, cipher, sink, keepFile }: WebChatApiOptions)
     const entries = await transcriptAfter(store, sessionKey, query.data.after);
     // The bot's language, so that the page follows when the child switches it inside the chat.
     const contact = await store.collection(ContactModel).findOne({ channel: 'web', pseudonym: sessionKey });
-    res.json({ ok: true, lang: contact?.lang ?? null, messages: entries.map((e) => ({ seq: e.seq, from: e.from, ...e.payload })) });
+    // Whom the bot speaks to (a child, or an adult about a child), so that the page's own words
+    // follow; read only when there is something new, which is when it can have changed.
+    const conv = contact && entries.length ? await store.collection(ConversationModel).findOne({ contactId: contact._id }) : null;
+    const voice = conv ? (conv.writer?.voice ?? 'child') : undefined;
+    res.json({ ok: true, lang: contact?.lang ?? null, voice, messages: entries.map((e) => ({ seq: e.seq, from: e.from, ...e.payload })) });
   });
 
   router.post('/messages', perPlace, perSession, async (req, res) => {

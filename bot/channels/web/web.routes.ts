@@ -101,6 +101,31 @@ interface PageInput {
   quickExitUrl: string;
 }
 
+/**
+ * The page's own words for an adult writing about a child (bot/conversation/voice.ts): the page
+ * switches to them when the bot learns an adult is writing (the transcript says so).
+ */
+function adultChrome(lang: Lang) {
+  const t = (key: string, options?: Record<string, unknown>) => tr(lang)(key, { context: 'adult', ...options });
+  return {
+    strings: {
+      you: t('webchat.you'),
+      uploadTooLarge: t('webchat.upload_too_large', { size: `${MAX_EVIDENCE_BYTES / 1024 / 1024} MB` }),
+      uploadUnsupported: t('webchat.upload_unsupported'),
+      uploadTooMany: t('webchat.upload_too_many'),
+      uploadFailed: t('webchat.upload_failed'),
+    },
+    text: {
+      'clear-note': t('webchat.clear_note', { minutes: WEB_CHAT_IDLE_MINUTES }),
+      'end-hint': t('webchat.end_confirm'),
+      offline: t('webchat.offline'),
+      'attach-hint': t('webchat.attach_hint'),
+      'quick-exit-hint': `${t('webchat.quick_exit_hint')}. ${t('webchat.quick_exit_keys')}`,
+      'text-label': t('webchat.input_label'),
+    },
+  };
+}
+
 function renderPage({ lang, base, version, quickExitUrl }: PageInput): string {
   const t = tr(lang);
   const s = (key: string) => escapeHtml(t(`webchat.${key}`));
@@ -129,6 +154,7 @@ function renderPage({ lang, base, version, quickExitUrl }: PageInput): string {
       placesSearch: t('places.search'),
       placesNone: t('places.none'),
     },
+    adult: adultChrome(lang),
   };
   return `<!doctype html>
 <html lang="${lang}">
@@ -176,7 +202,7 @@ function renderPage({ lang, base, version, quickExitUrl }: PageInput): string {
     <button type="button" id="attach" class="attach" aria-describedby="attach-hint"><span aria-hidden="true">📎</span><span class="visually-hidden">${s('attach')}</span></button>
     <p id="attach-hint" class="visually-hidden">${s('attach_hint')}</p>
     <input type="file" id="file" class="visually-hidden" tabindex="-1" aria-hidden="true" accept="${ACCEPT}">
-    <label for="text" class="visually-hidden">${s('input_label')}</label>
+    <label for="text" id="text-label" class="visually-hidden">${s('input_label')}</label>
     <textarea id="text" name="text" rows="1" maxlength="4000" placeholder="${s('placeholder')}" enterkeyhint="send"></textarea>
     <button type="submit" id="send">${s('send')}</button>
   </form>

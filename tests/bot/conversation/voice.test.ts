@@ -49,12 +49,15 @@ const CHILD_VOICE = /(?<!\p{L})(?:em|bạn ấy)(?!\p{L})/iu;
 /**
  * Lines in the child's voice that a known adult is never shown: the "who" question itself and
  * its child answers (skipped once an adult is known), the questions about the writer's own age
- * and gender (an adult is asked about the child), the "I am a child" role, and the error line
- * of the inbound service (sent before the conversation is read).
+ * and gender (an adult is asked about the child), the "I am a child" role, the error line of
+ * the inbound service (sent before the conversation is read), and the web chat's words shown
+ * before anyone has written (without JavaScript, or after the chat was deleted).
  */
 const CHILD_ONLY = new Set([
   'bot.q.about', 'bot.opt.about.self', 'bot.opt.about.other_child', 'bot.q.age_self', 'bot.q.gender_self', 'bot.opt.role.child', 'bot.error',
+  'webchat.noscript', 'webchat.ended',
 ]);
+const SPOKEN = /^(bot|crisis|risk|reply|voice|webchat)\./;
 
 describe('the adult voice', () => {
   it('has an adult variant (key_adult, in Vietnamese and English) of every question a flow asks an adult', () => {
@@ -64,9 +67,9 @@ describe('the adult voice', () => {
     expect(missing).toEqual([]);
   });
 
-  it('has an adult variant of every bot line that speaks to a child as "em" or of "bạn ấy"', () => {
+  it('has an adult variant of every bot and web chat line that speaks to a child as "em" or of "bạn ấy"', () => {
     const childLines = [...strings.vi]
-      .filter(([key]) => /^(bot|crisis|risk|reply|voice)\./.test(key) && !key.endsWith('_adult') && !CHILD_ONLY.has(key))
+      .filter(([key]) => SPOKEN.test(key) && !key.endsWith('_adult') && !CHILD_ONLY.has(key))
       .filter(([, value]) => CHILD_VOICE.test(value.replaceAll(/trẻ em/giu, '')))
       .map(([key]) => key);
     expect(childLines.length).toBeGreaterThan(40);
@@ -75,7 +78,7 @@ describe('the adult voice', () => {
   });
 
   it('never speaks to an adult as "em" in its adult lines', () => {
-    const slips = [...strings.vi].filter(([key, value]) => /^(bot|crisis|risk|reply|voice)\./.test(key) && key.endsWith('_adult') && CHILD_VOICE.test(value.replaceAll(/trẻ em/giu, ''))).map(([key]) => key);
+    const slips = [...strings.vi].filter(([key, value]) => SPOKEN.test(key) && key.endsWith('_adult') && CHILD_VOICE.test(value.replaceAll(/trẻ em/giu, ''))).map(([key]) => key);
     expect(slips).toEqual([]);
   });
 
@@ -105,7 +108,7 @@ describe('who is writing, read from their words', () => {
     expect(recogniseWriter(text)).toEqual(hint);
   });
 
-  it.each(['mẹ em đánh em', 'mẹ tôi đánh tôi', 'con tới trường thì bị đánh', 'em bị bạn đánh', 'lớp mình có bạn bị đánh', 'bố mẹ em cãi nhau', 'my mom hits me', 'my teacher shouts at me', 'con gái'])(
+  it.each(['mẹ em đánh em', 'mẹ tôi đánh tôi', 'con tới trường thì bị đánh', 'em bị bạn đánh', 'lớp mình có bạn bị đánh', 'bố mẹ em cãi nhau', 'my mom hits me', 'my teacher shouts at me', "my teacher's son bullies me", 'my class has a bully', 'Ba cháu đánh cháu', 'con gái'])(
     'reads "%s" as no adult',
     (text) => {
       expect(recogniseWriter(text)).toBeNull();

@@ -53,6 +53,8 @@
     lastEsc: 0,
     /** The bot's language as the server first reported it; a later change is the child's switch. */
     serverLang: null,
+    /** Whom the page speaks to: 'child' (as rendered) or 'adult' (a parent, a teacher…). */
+    voice: 'child',
   };
 
   // ── Storage (may be unavailable: private mode, blocked storage) ──────────────────────
@@ -466,6 +468,7 @@
         if (state.exiting || !body) return;
         setOffline(false);
         if (followLang(body.lang)) return;
+        followVoice(body.voice);
         if (body.messages.length) markActive();
         // The server shows back what it accepted: the "sending" bubble is no longer needed. It
         // goes before the new messages are added, so that the bot's answer is the last thing in
@@ -590,6 +593,25 @@
   ['keydown', 'pointerdown', 'touchstart'].forEach(function (type) {
     document.addEventListener(type, markActive, { passive: true });
   });
+
+  // ── Voice ─────────────────────────────────────────────────────────────────────────────
+
+  /** The page's own words as rendered (for a child), to go back to after "start over". */
+  var CHILD_WORDS = { strings: {}, text: {} };
+  Object.keys(config.adult.strings).forEach(function (k) { CHILD_WORDS.strings[k] = S[k]; });
+  Object.keys(config.adult.text).forEach(function (id) { CHILD_WORDS.text[id] = document.getElementById(id).textContent; });
+
+  /**
+   * When the bot learns that an adult is writing about a child, the page's own words (the note
+   * on clearing the chat, the end-chat question, hints and errors) speak to an adult too.
+   */
+  function followVoice(voice) {
+    if ((voice !== 'adult' && voice !== 'child') || voice === state.voice) return;
+    state.voice = voice;
+    var words = voice === 'adult' ? config.adult : CHILD_WORDS;
+    Object.keys(words.strings).forEach(function (k) { S[k] = words.strings[k]; });
+    Object.keys(words.text).forEach(function (id) { document.getElementById(id).textContent = words.text[id]; });
+  }
 
   // ── Language ──────────────────────────────────────────────────────────────────────────
 
