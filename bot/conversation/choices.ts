@@ -15,6 +15,7 @@ import { z } from 'zod';
 import { normalizeText } from '../risk/risk-detector.js';
 import type { OutboundOption } from '../channels/channel.js';
 import { CHOICES, type StepId } from './questions.js';
+import { answerForms, firstClause, saysSomething, synonymsOf } from './understand.js';
 
 /** The main menu's entries, in the order they are shown and numbered. */
 export const MENU_ITEMS = ['report', 'opinion', 'advice', 'emergency', 'check', 'lang'] as const;
@@ -90,27 +91,79 @@ export const sameChoice = (a: Choice | null, b: Choice) => a !== null && encodeC
 export interface MatchOptions {
   /** Also accept the start of a label ("co" for "Có, xóa đi") when it fits one option only. */
   prefix?: boolean;
+  /**
+   * Also read an answer from a message's first clause when more follows ("12 tuổi, bố em hay
+   * đánh em"): the reading then says `more`, and the caller keeps the whole message.
+   */
+  clauses?: boolean;
+  /**
+   * Also read synonyms (default true). Off in reply mode: there "hết rồi ạ" is the child's
+   * answer to the counsellor, not "Done".
+   */
+  synonyms?: boolean;
+}
+
+/** A typed message read as a choice; `more` when it says more than the answer (to be kept). */
+export interface TypedReading {
+  choice: Choice;
+  more: boolean;
 }
 
 /**
- * The option some typed text chooses among those offered: its number, its words (normalised:
- * no diacritics, case or punctuation), with `prefix` the start of one label, or a close
- * spelling (one typo in a short label, two in a long one). `null` when none, or more than one,
- * fits.
+ * The option some typed text chooses among those offered, read tolerantly (see `understand.ts`):
+ * its number, its words or one of their synonyms (folded: no diacritics, case or punctuation;
+ * with or without particles such as "ạ", "nhé", "dạ"), with `prefix` the start of one label, or
+ * a close spelling of a label (one typo in a short label, two in a long one; never in a number).
+ * `null` when none, or more than one, fits.
  */
 export function matchTyped(text: string, offered: readonly OutboundOption[], opts: MatchOptions = {}): Choice | null {
   const n = normalizeText(text);
   if (!n) return null;
   const byKey = offered.find((o) => o.key === n);
   if (byKey) return decodeChoice(byKey.id);
+  const choices = offered.map((o) => decodeChoice(o.id));
   const labels = offered.map((o) => normalizeText(o.label));
-  const exact = labels.indexOf(n);
-  if (exact >= 0) return decodeChoice(offered[exact]!.id);
+  for (const form of answerForms(text)) {
+    const exact = unique(labels.flatMap((l, i) => (l === form ? [i] : [])));
+    const synonyms = opts.synonyms !== false;
+    const said = exact ?? (synonyms ? unique(choices.flatMap((c, i) => (c && synonymsOf(synonymKey(c)).has(form) ? [i] : []))) : null);
+    if (said !== null) return choices[said]!;
+  }
   const prefixed = opts.prefix && n.length >= 2 ? labels.flatMap((l, i) => (l.startsWith(n) ? [i] : [])) : [];
-  if (prefixed.length === 1) return decodeChoice(offered[prefixed[0]!]!.id);
-  if (n.length < 4) return null;
+  if (prefixed.length === 1) return choices[prefixed[0]!]!;
+  if (n.length < 4 || /\d/.test(n)) return null;
   const close = labels.flatMap((l, i) => (editDistance(n, l, typosAllowed(l)) <= typosAllowed(l) ? [i] : []));
-  return close.length === 1 ? decodeChoice(offered[close[0]!]!.id) : null;
+  return close.length === 1 ? choices[close[0]!]! : null;
+}
+
+/**
+ * Typed text read as a choice: the whole message (see {@link matchTyped}), else — with
+ * `clauses` — its first clause when more follows, which the reading marks as `more`.
+ */
+export function readTyped(text: string, offered: readonly OutboundOption[], opts: MatchOptions = {}): TypedReading | null {
+  const whole = matchTyped(text, offered, opts);
+  if (whole) return { choice: whole, more: false };
+  const clause = opts.clauses ? firstClause(text) : null;
+  const head = clause ? matchTyped(clause.head, offered) : null;
+  // Only an answer opens a longer message: "0, …" or "111, …" is the child writing, not the menu.
+  const answers = head && (head.type !== 'command' || head.command === 'skip' || head.command === 'done');
+  return answers && clause ? { choice: head, more: saysSomething(clause.rest) } : null;
+}
+
+const unique = (found: number[]) => (new Set(found).size === 1 ? found[0]! : null);
+
+/** Where a choice's synonyms are listed: `danger.yes`, `command.skip`, `menu.report`. */
+function synonymKey(choice: Choice): string {
+  switch (choice.type) {
+    case 'answer':
+      return `${choice.question}.${choice.value}`;
+    case 'command':
+      return `command.${choice.command}`;
+    case 'menu':
+      return `menu.${choice.item}`;
+    case 'area':
+      return `area.${choice.id}`;
+  }
 }
 
 const typosAllowed = (label: string) => (label.length >= 8 ? 2 : label.length >= 4 ? 1 : 0);

@@ -1,4 +1,4 @@
-import { findCaseCode } from '../../cases/case-code.js';
+import { findCaseCode, looksLikeCaseCode } from '../../cases/case-code.js';
 import { ContactModel, ConversationModel, type Contact } from '../../models/index.js';
 import type { InboundMessage, OutboundMessage } from '../channels/channel.js';
 import type { Flooded } from '../flood.guard.js';
@@ -8,9 +8,9 @@ import { onIntent } from './commands.js';
 import { answerStep } from './flow-steps.js';
 import { endChat, onForgetAnswer } from './forget.js';
 import { onFirstMessage, onHeld, onIdle } from './idle.js';
-import { decodeChoice, FALLBACK_CHOICE, matchTyped, type Choice } from './choices.js';
+import { decodeChoice, FALLBACK_CHOICE, readTyped, type Choice, type TypedReading } from './choices.js';
 import { isChatter, isGlobalIntent, typedIntent } from './intents.js';
-import { flushToCase, keepAttachments, keepFlooded, keepText } from './keeping.js';
+import { flushToCase, keepAlso, keepAttachments, keepFlooded, keepText } from './keeping.js';
 import { ask, offeredOptions, reask } from './prompts.js';
 import { isStep, type StepId } from './questions.js';
 import { onCrisisMessage } from './crisis.js';
@@ -32,6 +32,9 @@ function codeAskedFor(text: string): string | null {
   const code = findCaseCode(text);
   return code && text.length <= code.length + 24 ? code : null;
 }
+
+/** A message typed at "type your code" that is a try at one: one word, or starting with HTX. */
+const isCodeAttempt = (text: string) => looksLikeCaseCode(text) || !/\s/.test(text.trim());
 
 /**
  * The conversation: a channel-independent state machine per contact, whose state lives in
@@ -83,7 +86,8 @@ export class ConversationEngine {
       turn.replies.push(turn.r.text(turn.t('bot.blocked')));
       return turn.replies;
     }
-    const early = this.choiceOf(turn, msg.payload, text);
+    const reading = this.readingOf(turn, msg.payload, text);
+    const early = reading?.choice ?? null;
     const intent = early?.type === 'command' && isGlobalIntent(early.command) ? early.command : null;
     const asksForNumbers = intent === 'emergency' || (early?.type === 'menu' && early.item === 'emergency');
     if (flooded && !risk && !asksForNumbers && !turn.conv.crisis) {
@@ -108,9 +112,12 @@ export class ConversationEngine {
       return turn.replies;
     }
 
-    // Typed words already kept (risk words) choose no option; a command still counts.
-    const choice = msg.payload === undefined && turn.textKept ? (intent ? early : null) : early;
+    // Typed words already kept (risk words) choose no menu entry; a command, or the answer to the
+    // question the child is at ("12 tuổi, bố em đánh em" at "how old are you?"), still counts.
+    const answers = isStep(turn.conv.step) && early !== null && early.type !== 'menu';
+    const choice = msg.payload === undefined && turn.textKept && !intent && !answers ? null : early;
     const code = text && !choice ? codeAskedFor(text) : null;
+    if (choice && reading?.more && text) keepAlso(turn, text);
     if (intent) await onIntent(this.deps, turn, intent, text, msg.lang);
     else if (code) await showCase(this.deps, turn, code);
     else await this.onStep(turn, text, choice, msg.attachments.length > 0);
@@ -124,16 +131,17 @@ export class ConversationEngine {
   /**
    * What the child chose: the option pressed (a forged or unreadable one means the menu), else
    * a command typed anywhere ("menu", "/start", "111"), else an option on offer typed as its
-   * number or words. Text already kept (risk words) chooses nothing.
+   * number, words or a synonym (`readTyped`). At a flow's question the answer may open a longer
+   * message ("không, nhưng…"): the reading then says `more`, and the whole message is kept.
    */
-  private choiceOf(turn: Turn, payload: string | undefined, text: string | undefined): Choice | null {
-    if (payload !== undefined) return decodeChoice(payload) ?? FALLBACK_CHOICE;
+  private readingOf(turn: Turn, payload: string | undefined, text: string | undefined): TypedReading | null {
+    if (payload !== undefined) return { choice: decodeChoice(payload) ?? FALLBACK_CHOICE, more: false };
     const intent = typedIntent(text);
-    if (intent) return { type: 'command', command: intent };
-    if (!text || turn.textKept) return null;
+    if (intent) return { choice: { type: 'command', command: intent }, more: false };
+    if (!text) return null;
     const step = turn.conv.step;
     const question = isStep(step) || step === 'held' || step === 'forget_confirm' || step === 'reply';
-    return matchTyped(text, offeredOptions(this.deps, turn), { prefix: question });
+    return readTyped(text, offeredOptions(this.deps, turn), { prefix: question, clauses: isStep(step), synonyms: step !== 'reply' });
   }
 
   /**
@@ -167,6 +175,8 @@ export class ConversationEngine {
       case 'held':
         return onHeld(this.deps, turn, text, choice);
       case 'check_code':
+        // Words that are no code ("em quên mã rồi, …") are the child's: kept like any other.
+        if (text && !turn.textKept && !isCodeAttempt(text)) return onIdle(this.deps, turn, text, choice, hadAttachments);
         if (text && !turn.textKept) return showCase(this.deps, turn, null);
         return void turn.replies.push(turn.r.plain(turn.t('bot.check_prompt')));
       case 'forget_confirm':
@@ -202,7 +212,7 @@ export class ConversationEngine {
     if (conv.caseId) await flushToCase(this.deps, turn);
     await this.conversations.updateOne(
       { _id: conv._id },
-      { $set: { step: conv.step, draft: conv.draft, heldText: conv.heldText, caseId: conv.caseId ?? null, codeFailures: conv.codeFailures, codeFailuresSince: conv.codeFailuresSince ?? null, crisis: conv.crisis ?? null, reply: conv.reply ?? null, writer: conv.writer ?? null } },
+      { $set: { step: conv.step, draft: conv.draft, heldText: conv.heldText, caseId: conv.caseId ?? null, codeFailures: conv.codeFailures, codeFailuresSince: conv.codeFailuresSince ?? null, crisis: conv.crisis ?? null, reply: conv.reply ?? null, writer: conv.writer ?? null, known: conv.known ?? null } },
     );
     const changed = { lang: contact.lang, openCaseId: contact.openCaseId ?? null };
     // Most turns change neither; writing them anyway was one store write per turn for nothing.

@@ -1,11 +1,13 @@
 import type { CaseKind, RiskSeverity } from '../../models/index.js';
 import { normalizeText } from '../risk/risk-detector.js';
+import { readAge } from './age-reading.js';
 import { isChatter } from './intents.js';
-import { finish, keepText, startDraft } from './keeping.js';
+import { finish, keepAlso, keepText, startDraft } from './keeping.js';
 import type { Choice } from './choices.js';
 import { readContactDetails } from './contact-details.js';
 import { ask } from './prompts.js';
-import { ageBandOf, CHOICES, nextStep, type StepId } from './questions.js';
+import { CHOICES, nextStep, type StepId } from './questions.js';
+import { takeKnown } from './remembered.js';
 import { raiseRisk } from './safety.js';
 import { setAnswer, writerAnswer } from './voice.js';
 import type { EngineDeps, Turn } from './turn.js';
@@ -33,14 +35,14 @@ export async function answerStep(
   choice: Choice | null,
   hadAttachments: boolean,
 ): Promise<boolean> {
-  // Typed "không" answers "are you in danger now?" (no): there it skips nothing.
-  const skipWord = text ? SKIP_WORDS.includes(normalizeText(text)) && step !== 'danger' : false;
+  // A typed skip word skips unless it answers the question ("không" at "in danger now?" is no).
+  const skipWord = text && !choice ? SKIP_WORDS.includes(normalizeText(text)) && step !== 'danger' : false;
   if (skipWord || (choice?.type === 'command' && (choice.command === 'skip' || choice.command === 'done'))) {
     await advance(deps, turn, step);
     return true;
   }
   if (CHOICES[step]) return answerChoice(deps, turn, step, text, choice);
-  if (step === 'province' || step === 'commune') return answerArea(deps, turn, step, text, choice);
+  if (step === 'province' || step === 'commune') return !isStoryNotPlace(deps, turn, step, text, choice) && answerArea(deps, turn, step, text, choice);
   await answerFreely(deps, turn, step, text, hadAttachments);
   return true;
 }
@@ -61,6 +63,7 @@ async function answerChoice(deps: EngineDeps, turn: Turn, step: StepId, text: st
     }
   } else {
     setAnswer(deps, turn, step, CHOICES[step]!.field, value);
+    if (step === 'same' && value === 'yes') takeKnown(draft);
     const harm = step === 'harm' ? HARM_SEVERITY[value] : undefined;
     if (harm) await raiseRisk(deps, turn, { severity: harm, reasons: [value], rules: ['answer.harm_type'] }, undefined);
   }
@@ -158,20 +161,26 @@ async function answerContactDetails(deps: EngineDeps, turn: Turn, text: string |
 }
 
 /**
- * The value a message gives a choice question: the option chosen (pressed, or typed as its number
- * or words — see `matchTyped`), else a typed age, else yes/no words. An option of another
- * question (an older message) is no answer.
+ * The value a message gives a choice question: the option chosen (pressed, or typed as its number,
+ * its words or a synonym — see `readTyped`), else at the age question a typed age or school grade
+ * (`readAge`): a message that says more than the age is kept whole. An option of another question
+ * (an older message) is no answer.
  */
 function choiceOf(turn: Turn, step: StepId, text: string | undefined, choice: Choice | null): string | null {
   if (choice?.type === 'answer' && choice.question === step) return choice.value;
-  if (choice || !text || turn.textKept) return null;
-  if (step === 'age') return ageBandOf(text);
-  const n = normalizeText(text);
-  if (step === 'danger' || step === 'contact') {
-    if (/^(co|yes|dung|da|vang)\b/.test(n)) return step === 'danger' ? 'yes' : 'phone';
-    if (/^(khong|ko|k|no)\b/.test(n)) return step === 'danger' ? 'no' : 'none';
-  }
-  return null;
+  if (choice || !text || step !== 'age') return null;
+  const age = readAge(text);
+  if (age?.more) keepAlso(turn, text);
+  return age?.band ?? null;
+}
+
+/**
+ * A typed province or commune with a number in it that the area list does not know ("12 tuổi,
+ * bố em hay đánh em") is the child's words, not a place: it is kept, and the question asked again.
+ */
+function isStoryNotPlace(deps: EngineDeps, turn: Turn, step: 'province' | 'commune', text: string | undefined, choice: Choice | null) {
+  if (choice || !text || !/\d/.test(text)) return false;
+  return !(step === 'province' ? deps.areas.matchProvince(text) : deps.areas.matchCommune(turn.conv.draft.province ?? null, text));
 }
 
 /** Asks the next question the answers so far call for, or ends the flow when none is left. */

@@ -1,13 +1,12 @@
 import crypto from 'node:crypto';
 import { ContactModel, ConversationModel } from '../../models/index.js';
-import { normalizeText } from '../risk/risk-detector.js';
 import type { Choice } from './choices.js';
 import { flushToCase, openCaseFromDraft, startDraft } from './keeping.js';
+import { onIdle } from './idle.js';
+import { isChatter } from './intents.js';
 import { forgetPrompt } from './prompts.js';
 import { inFlow } from './turn.js';
 import type { EngineDeps, Turn } from './turn.js';
-
-const YES_WORDS = ['co', 'yes', 'dong y', 'xoa', 'co xoa di'];
 
 /** "Forget me": asks first, since it cannot be undone. */
 export function askToForget(turn: Turn) {
@@ -15,12 +14,19 @@ export function askToForget(turn: Turn) {
   turn.replies.push(forgetPrompt(turn));
 }
 
-/** The answer to {@link askToForget}: anything but a yes keeps everything. */
+/**
+ * The answer to {@link askToForget}: only a yes (pressed, or typed as its words or a synonym such
+ * as "có", "đồng ý", "xoá đi") forgets; anything else keeps everything. Words that are no answer
+ * ("không, em muốn kể thêm…") are the child's: handled as outside any flow (added to the open
+ * case, or held), never dropped.
+ */
 export async function onForgetAnswer(deps: EngineDeps, turn: Turn, text: string | undefined, choice: Choice | null) {
-  const chosen = choice?.type === 'answer' && choice.question === 'forget' ? choice.value : null;
-  const yes = chosen === 'yes' || (!choice && text && YES_WORDS.includes(normalizeText(text)));
-  if (yes) return forget(deps, turn);
+  if (choice?.type === 'answer' && choice.question === 'forget' && choice.value === 'yes') return forget(deps, turn);
   turn.conv.step = 'idle';
+  if (!choice && text && !turn.textKept && !isChatter(text)) {
+    turn.replies.push(turn.r.text(turn.t('bot.forget_cancelled')));
+    return onIdle(deps, turn, text, null, false);
+  }
   turn.replies.push(turn.r.menu(turn.t('bot.forget_cancelled') + '\n' + turn.t('bot.menu_prompt')));
 }
 

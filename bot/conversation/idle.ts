@@ -6,7 +6,8 @@ import { showCase } from './case-lookup.js';
 import { onIntent } from './commands.js';
 import { startFlow } from './flow-steps.js';
 import { isChatter } from './intents.js';
-import { hold, openCaseOf } from './keeping.js';
+import { hold, keepText, openCaseOf } from './keeping.js';
+import { saysSomething } from './understand.js';
 import { heldPrompt } from './prompts.js';
 import type { EngineDeps, Turn } from './turn.js';
 
@@ -33,7 +34,10 @@ export function onFirstMessage(turn: Turn, text: string | undefined) {
 export async function onHeld(deps: EngineDeps, turn: Turn, text: string | undefined, choice: Choice | null) {
   const item = menuItemOf(choice, text);
   const kind = item ? (MENU_KINDS[item] ?? null) : null;
-  if (kind) return startFlow(deps, turn, kind);
+  if (kind) {
+    keepMenuWords(turn, choice, text);
+    return startFlow(deps, turn, kind);
+  }
   if (text && !turn.textKept) return hold(turn, text);
   turn.replies.push(heldPrompt(turn));
 }
@@ -42,6 +46,7 @@ export async function onHeld(deps: EngineDeps, turn: Turn, text: string | undefi
 export async function onIdle(deps: EngineDeps, turn: Turn, text: string | undefined, choice: Choice | null, hadAttachments: boolean) {
   turn.conv.step = 'idle';
   const item = menuItemOf(choice, text);
+  if (item && MENU_KINDS[item]) keepMenuWords(turn, choice, text);
   if (item) return onMenu(deps, turn, item);
   if (text && looksLikeCaseCode(text)) return showCase(deps, turn, null);
   if (turn.textKept) return;
@@ -65,6 +70,17 @@ async function onMenu(deps: EngineDeps, turn: Turn, item: MenuItem) {
   if (item === 'emergency') return void turn.replies.push(turn.r.emergency(true));
   if (item === 'check' || item === 'lang') return onIntent(deps, turn, item, undefined);
   turn.replies.push(turn.r.menu());
+}
+
+/**
+ * Typed words that chose a kind and say more ("tư vấn giúp em chuyện bạn trai"): held, so that
+ * the flow starts with them as the child's first words.
+ */
+function keepMenuWords(turn: Turn, choice: Choice | null, text: string | undefined) {
+  if (choice || !text || turn.textKept) return;
+  const n = normalizeText(text);
+  const words = MENU_WORDS.find(([re]) => re.test(n))?.[0].exec(n)?.[0] ?? '';
+  if (saysSomething(n.slice(words.length))) keepText(turn, text);
 }
 
 /** The menu entry an option chose, or typed words name (when no option was chosen). */

@@ -4,12 +4,14 @@ import type { Flooded } from '../flood.guard.js';
 import { heldPrompt } from './prompts.js';
 import { replyCaseId } from './reply-mode.js';
 import type { Draft } from './questions.js';
+import { rememberFrom } from './remembered.js';
 import { inFlow, type EngineDeps, type Turn } from './turn.js';
 import { firstSteps, reporterRoleOf, startDraftVoice } from './voice.js';
 
-// Draft entries that are no intake field: the kind, what the child sent, bookkeeping, and the
-// province and commune (which go in together as `area`).
-const DRAFT_TO_CASE_SKIP = new Set(['kind', 'writer', 'story', 'storyAsked', 'attachments', 'savedStory', 'savedAttachments', 'province', 'commune']);
+// Draft entries that are no intake field: the kind, who is writing, what the child sent,
+// bookkeeping, what the session remembered and the answer to "still the same?", and the province
+// and commune (which go in together as `area`).
+const DRAFT_TO_CASE_SKIP = new Set(['kind', 'writer', 'story', 'storyAsked', 'attachments', 'savedStory', 'savedAttachments', 'known', 'same', 'province', 'commune']);
 
 /** Keeps text in the current flow's draft (and so in its case), or holds it when idle. */
 export function keepText(turn: Turn, text: string | undefined) {
@@ -31,6 +33,17 @@ function askedAt(asked: (string | null)[] | undefined, index: number, step: stri
   while (out.length < index) out.push(null);
   out[index] = step;
   return out;
+}
+
+/**
+ * A message that answered the question and said more ("12 tuổi, bố em hay đánh em"): the answer
+ * is taken and the whole message kept, and the child is told so (unless risk words kept it
+ * already, with their own answer).
+ */
+export function keepAlso(turn: Turn, text: string) {
+  if (turn.textKept) return;
+  keepText(turn, text);
+  turn.replies.push(turn.r.text(turn.t('understand.kept_with_answer')));
 }
 
 /** Holds text written outside a flow and asks the child what it is about. */
@@ -81,7 +94,8 @@ async function keepQuietly(deps: EngineDeps, turn: Turn, text: string) {
 /** Starts a flow's draft from whatever the child wrote or sent before choosing it. */
 export function startDraft(turn: Turn, kind: CaseKind) {
   const heldFiles = turn.conv.draft.kind ? [] : (turn.conv.draft.attachments ?? []);
-  turn.conv.draft = { kind, story: [...turn.conv.heldText], attachments: [...heldFiles] };
+  const known = turn.conv.known ?? null;
+  turn.conv.draft = { kind, story: [...turn.conv.heldText], attachments: [...heldFiles], ...(known ? { known } : {}) };
   turn.conv.heldText = [];
   turn.conv.caseId = null;
   startDraftVoice(turn);
@@ -155,6 +169,7 @@ export async function finish(deps: EngineDeps, turn: Turn) {
   // An adult who reported a child's harm, or asked for advice, learns what to do meanwhile.
   if (turn.voice === 'adult' && draft.kind !== 'opinion') turn.replies.push(turn.r.text(firstSteps(turn, draft.kind === 'advice' ? 'after_advice' : 'after_report')));
   turn.replies.push(turn.r.menu());
+  conv.known = rememberFrom(draft) ?? conv.known ?? null;
   conv.step = 'idle';
   conv.draft = {};
   conv.caseId = null;

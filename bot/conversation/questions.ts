@@ -8,7 +8,9 @@ import {
   REPORTER_ROLES,
   TOPICS,
   type CaseKind,
+  type Conversation,
 } from '../../models/index.js';
+import { isRemembered, offersKnown } from './remembered.js';
 
 /** The answers a flow collects. `story` and `attachments` gather everything the child sends. */
 export interface Draft {
@@ -27,14 +29,22 @@ export interface Draft {
   adviceArea?: string | null;
   contactWish?: string | null;
   contactDetails?: string | null;
+  /** What this session's last case told of its writer and child (see remembered.ts), offered again. */
+  known?: Known | null;
+  /** The answer to "still the same as last time?": `yes` fills in the known answers. */
+  same?: string | null;
   story?: string[];
   /** For each entry of `story`, the question it was written at (a step id), or null. */
   storyAsked?: (string | null)[];
   attachments?: { kind: string; ref: string; mime?: string | null }[];
 }
 
+/** The answers a case remembers for the next one in the same session (see remembered.ts). */
+export type Known = NonNullable<Conversation['known']>;
+
 export type StepId =
   | 'danger'
+  | 'same'
   | 'about'
   | 'role'
   | 'age'
@@ -52,12 +62,15 @@ export type StepId =
 
 /**
  * The guided questions of each kind, in order; every one can be skipped. "In danger now" comes
- * first in a report, because the answer changes what happens next.
+ * first in a report, because the answer changes what happens next. Asking for advice, the child
+ * writes after one question (what it is about): the questions about them come after their words.
+ * `same` offers the answers of the session's last case ("still 11–13, a girl, in Hà Nội?")
+ * instead of asking them again; it is asked only when there are some (remembered.ts).
  */
 export const FLOWS: Record<CaseKind, StepId[]> = {
-  report: ['danger', 'about', 'role', 'age', 'gender', 'province', 'commune', 'harm', 'story', 'story_more', 'media', 'contact', 'contact_details'],
-  opinion: ['role', 'age', 'gender', 'province', 'commune', 'topic', 'story', 'story_more', 'contact', 'contact_details'],
-  advice: ['advice_area', 'danger', 'about', 'role', 'age', 'gender', 'province', 'commune', 'story', 'story_more', 'contact', 'contact_details'],
+  report: ['danger', 'about', 'same', 'role', 'age', 'gender', 'province', 'commune', 'harm', 'story', 'story_more', 'media', 'contact', 'contact_details'],
+  opinion: ['same', 'role', 'age', 'gender', 'province', 'commune', 'topic', 'story', 'story_more', 'contact', 'contact_details'],
+  advice: ['advice_area', 'story', 'story_more', 'danger', 'about', 'same', 'role', 'age', 'gender', 'province', 'commune', 'contact', 'contact_details'],
 };
 
 /**
@@ -76,6 +89,7 @@ export interface ChoiceQuestion {
 
 export const CHOICES: Partial<Record<StepId, ChoiceQuestion>> = {
   danger: { field: 'dangerNow', values: ['yes', 'no', 'unsure'], labels: 'bot.opt.danger' },
+  same: { field: 'same', values: ['yes', 'no'], labels: 'bot.opt.same' },
   about: { field: 'about', values: ABOUT_ANSWERS, labels: 'bot.opt.about' },
   role: { field: 'reporterRole', values: REPORTER_ROLES, labels: 'bot.opt.role' },
   age: { field: 'ageBand', values: AGE_BANDS, labels: 'bot.opt.age' },
@@ -88,7 +102,10 @@ export const CHOICES: Partial<Record<StepId, ChoiceQuestion>> = {
 
 /** Whether a step is asked, given the answers so far. */
 export function isAsked(step: StepId, draft: Draft): boolean {
+  if (isRemembered(step, draft)) return false;
   switch (step) {
+    case 'same':
+      return offersKnown(draft);
     case 'about':
       // Known already when the words said it ("con gái tôi…"): an adult writing about a child.
       return draft.about === undefined;
@@ -121,19 +138,6 @@ export function nextStep(draft: Draft, current: StepId | null): StepId | null {
   const flow = FLOWS[draft.kind ?? 'report'];
   const from = current ? flow.indexOf(current) + 1 : 0;
   return flow.slice(from).find((s) => isAsked(s, draft)) ?? null;
-}
-
-/** Reads a typed age ("12", "12 tuổi", "em 12t") into an age band. */
-export function ageBandOf(text: string): string | null {
-  const m = /(?:^|\D)(\d{1,2})(?:\D|$)/.exec(text);
-  if (!m) return null;
-  const age = Number(m[1]);
-  if (age < 6) return 'under_6';
-  if (age <= 10) return '6_10';
-  if (age <= 13) return '11_13';
-  if (age <= 15) return '14_15';
-  if (age <= 17) return '16_17';
-  return 'adult';
 }
 
 export const isStep = (s: string): s is StepId => Object.values(FLOWS).some((f) => (f as string[]).includes(s));

@@ -7,6 +7,8 @@ const NAV_KEYS = { menu: '0', sos: '111' } as const;
 const NAV_COMMANDS: Record<'skip' | 'menu' | 'sos' | 'done', Command> = { skip: 'skip', menu: 'menu', sos: 'emergency', done: 'done' };
 
 export interface QuestionOptions {
+  /** Number the choices 1, 2, … (default true). Off where a typed number is itself an answer (an age). */
+  numberedChoices?: boolean;
   /** Offer Skip (default true). */
   skippable?: boolean;
   /** Offer Done. */
@@ -77,7 +79,7 @@ export class Replies {
    */
   question(text: string, choices: OutboundOption[], opts: QuestionOptions = {}): OutboundMessage {
     if (opts.layout === 'areas') return this.areaQuestion(text, choices, opts);
-    const numbered = choices.map((c, i) => ({ ...c, key: String(i + 1) }));
+    const numbered = opts.numberedChoices === false ? choices : choices.map((c, i) => ({ ...c, key: String(i + 1) }));
     const rows: OutboundOption[][] = [];
     const perRow = choices.some((c) => c.label.length > 18) ? 1 : 2;
     for (let i = 0; i < numbered.length; i += perRow) rows.push(numbered.slice(i, i + perRow));

@@ -50,7 +50,7 @@ describe('Reliability on Telegram (long polling)', () => {
       await bot.startApp();
       await bot.quiet(child.chatId, [update.update_id]);
 
-      expect(texts(child.received.slice(before))).toEqual([vi('bot.q.danger')]);
+      expect(texts(child.received.slice(before))).toEqual([vi('bot.q.story_advice')]);
     });
 
     it('keeps a story written before the restart in the case made after it', async () => {

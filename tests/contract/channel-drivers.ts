@@ -177,8 +177,11 @@ class ZaloDriver implements ChannelDriver {
     const says = (text: string) => act(this.fake.textUpdate(chatId, text));
     return {
       says,
-      // Zalo has no buttons: the child types the option's number.
+      // Zalo has no buttons: the child types the option's number, or its words where it has none
+      // (the age question's options, listed with "–": there a typed number is an age).
       chooses: (label) => {
+        const unnumbered = ([...sent()].reverse().find((m) => /^\d+\. /m.test(m.text))?.text ?? '').split('\n').includes(`– ${label}`);
+        if (unnumbered) return says(label);
         const line = lines().find((l) => l.slice(l.indexOf('. ') + 2) === label);
         if (!line) throw new Error(`zalo: no numbered option "${label}" in ${JSON.stringify(lines())}`);
         return says(line.slice(0, line.indexOf('.')));

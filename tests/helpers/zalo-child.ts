@@ -172,8 +172,13 @@ export class ZaloChild {
     return line.split('.')[0]!;
   }
 
-  /** Types the number of an option of the bot's latest question. */
+  /**
+   * Types the number of an option of the bot's latest question, or its words when it has no
+   * number (the age question's options: there a typed number is an age).
+   */
   chooses(label: string): Promise<string[]> {
+    const last = [...this.received].reverse().find((m) => /^\d+\. /m.test(m.text));
+    if (last?.text.split('\n').includes(`– ${label}`)) return this.says(label);
     return this.says(this.numberOf(label));
   }
 }

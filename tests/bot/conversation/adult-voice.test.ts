@@ -125,6 +125,7 @@ describe('Who is writing decides the voice (Telegram)', () => {
       await adult.says('/start');
       await adult.presses(vi('bot.menu.advice'));
       await adult.presses(vi('bot.opt.advice_area.psychology'));
+      await adult.presses(vi('bot.button.skip')); // the story, asked first in advice
       await adult.presses(vi('bot.opt.danger.no'));
       expect(texts(await adult.presses(vi('bot.opt.about.adult')))).toEqual([viA('bot.q.role')]);
       expect(texts(await adult.presses(vi('bot.button.skip')))).toEqual([viA('bot.q.age_other')]);

@@ -48,8 +48,8 @@ describe('the choice protocol', () => {
   });
 
   it('selects by the start of a label only when asked to, and only when one label fits', () => {
-    expect(matchTyped('có', offered)).toBeNull();
-    expect(matchTyped('có', offered, { prefix: true })).toEqual({ type: 'answer', question: 'danger', value: 'yes' });
+    expect(matchTyped('có, ngay', offered)).toBeNull();
+    expect(matchTyped('có, ngay', offered, { prefix: true })).toEqual({ type: 'answer', question: 'danger', value: 'yes' });
     expect(matchTyped('khong c', offered, { prefix: true })).toEqual({ type: 'answer', question: 'danger', value: 'unsure' });
   });
 

@@ -50,20 +50,20 @@ describe('Sharing an opinion and asking for advice (Telegram)', () => {
     expect(texts(await child.says('góp ý'))).toEqual([vi('bot.q.role')]);
   });
 
-  it('takes a request for advice, and says so when the child wants no answer', async () => {
+  it('takes a request for advice, letting the child write after one question, and says so when the child wants no answer', async () => {
     const child = bot.child();
     await child.says('/start');
 
     expect(texts(await child.presses(vi('bot.menu.advice')))).toEqual([vi('bot.q.advice_area')]);
-    expect(texts(await child.presses(vi('bot.opt.advice_area.psychology')))).toEqual([vi('bot.q.danger')]);
+    expect(texts(await child.presses(vi('bot.opt.advice_area.psychology')))).toEqual([vi('bot.q.story_advice')]);
+    expect(texts(await child.says('Em hay bị mất ngủ trước kỳ thi, em phải làm sao'))).toEqual([vi('bot.q.story_more')]);
+    expect(texts(await child.presses(vi('bot.button.done')))).toEqual([vi('bot.q.danger')]);
     expect(texts(await child.presses(vi('bot.opt.danger.unsure')))).toEqual([vi('bot.q.about')]);
     expect(texts(await child.presses(vi('bot.opt.about.self')))).toEqual([vi('bot.q.age_self')]);
     expect(texts(await child.says('15'))).toEqual([vi('bot.q.gender_self')]);
     expect(texts(await child.presses(vi('bot.button.skip')))).toEqual([vi('bot.q.province')]);
-    // No province, no commune: the next question is the story.
-    expect(texts(await child.presses(vi('bot.button.skip')))).toEqual([vi('bot.q.story_advice')]);
-    expect(texts(await child.says('Em hay bị mất ngủ trước kỳ thi, em phải làm sao'))).toEqual([vi('bot.q.story_more')]);
-    expect(texts(await child.presses(vi('bot.button.done')))).toEqual([vi('bot.q.contact')]);
+    // No province, no commune.
+    expect(texts(await child.presses(vi('bot.button.skip')))).toEqual([vi('bot.q.contact')]);
     const receipt = await child.presses(vi('bot.opt.contact.none'));
 
     const code = caseCodeIn(receipt);

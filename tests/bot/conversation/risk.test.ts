@@ -103,6 +103,7 @@ describe('Risk words and danger at any step (Telegram)', () => {
     await child.says('/start');
     await child.presses(vi('bot.menu.advice'));
     await child.presses(vi('bot.opt.advice_area.psychology'));
+    await child.presses(vi('bot.button.skip')); // the story, for now
     await child.presses(vi('bot.opt.danger.no'));
     await child.presses(vi('bot.opt.about.self'));
 
