@@ -54,19 +54,19 @@ describe('Where the child is: the province and the commune (Telegram)', () => {
   it('stores a province typed loosely ("em ở sài gòn ạ") by the name the list gives it', async () => {
     const child = await atProvince();
     expect(texts(await child.says('em ở sài gòn ạ'))).toEqual([vi('bot.q.commune')]);
-    expect(texts(await child.says('phường 7'))).toEqual([vi('bot.q.topic')]);
-    expect((await caseOf(child)).area).toEqual({ province: HCM, commune: 'phường 7' });
+    expect(texts(await child.says('Phường Bến Nghé'))).toEqual([vi('bot.q.topic')]);
+    expect((await caseOf(child)).area).toEqual({ province: HCM, commune: 'Phường Bến Nghé' });
   });
 
   it('never stores a place the list does not know as the province: the words are kept and the question asked again', async () => {
     const child = await atProvince();
-    expect(texts(await child.says('quận 7'))).toEqual([vi('places.province_unknown'), vi('bot.q.province')]);
+    expect(texts(await child.says('quận Ba Đình'))).toEqual([vi('places.province_unknown'), vi('bot.q.province')]);
     expect(texts(await child.says('hanoi'))).toEqual([vi('bot.q.commune')]);
     const stored = await caseOf(child);
     expect(stored.area).toMatchObject({ province: HN });
     const words = await bot.app.store.collection(MessageModel).find({ caseId: stored._id, author: 'child' });
     // Kept with the question it was written at, for the counsellor.
-    expect(words.find((m) => m.text === 'quận 7')?.asked).toBe('province');
+    expect(words.find((m) => m.text === 'quận Ba Đình')?.asked).toBe('province');
   });
 
   it('offers the communes of a province the admin listed them for, and matches a typed one to the list', async () => {
