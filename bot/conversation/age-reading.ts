@@ -11,6 +11,7 @@
  * lớp 11–12 → 16–17 — the age bands follow the school levels. "grade N" is read the same way.
  */
 import { normalizeText } from '../risk/risk-detector.js';
+import type { Draft } from './questions.js';
 import { firstClause, saysSomething } from './understand.js';
 
 /** An age read from a message; `more` when the message says more than the age (to be kept). */
@@ -84,4 +85,16 @@ export function readAge(text: string): AgeReading | null {
   if (!found) return null;
   const tail = words.slice(found.next).filter((w) => !AROUND.has(w));
   return { band: found.band, more: tail.length > 0 || (clause ? saysSomething(clause.rest) : false) };
+}
+
+/**
+ * A question the child's words answered already: a flow about the child themself whose story
+ * opens with their age ("Em 15 tuổi, em hay bị mất ngủ…", "em học lớp 7, …") is not asked it.
+ * Not for an adult writing, nor about another child (whose age the words do not give).
+ */
+export function ageFromWords(draft: Draft) {
+  const self = draft.about === 'self' || (draft.kind === 'opinion' && draft.writer !== 'adult');
+  if (draft.ageBand !== undefined || !self || draft.writer === 'adult') return;
+  const band = (draft.story ?? []).map(readAge).find((read) => read !== null)?.band;
+  if (band) draft.ageBand = band;
 }

@@ -1,6 +1,6 @@
 import type { CaseKind, RiskSeverity } from '../../models/index.js';
 import { normalizeText } from '../risk/risk-detector.js';
-import { readAge } from './age-reading.js';
+import { ageFromWords, readAge } from './age-reading.js';
 import { isChatter } from './intents.js';
 import { finish, keepAlso, keepText, startDraft } from './keeping.js';
 import type { Choice } from './choices.js';
@@ -185,6 +185,7 @@ function isStoryNotPlace(deps: EngineDeps, turn: Turn, step: 'province' | 'commu
 
 /** Asks the next question the answers so far call for, or ends the flow when none is left. */
 async function advance(deps: EngineDeps, turn: Turn, current: StepId | null) {
+  ageFromWords(turn.conv.draft);
   const next = nextStep(turn.conv.draft, current);
   if (!next) return finish(deps, turn);
   turn.conv.step = next;

@@ -117,8 +117,8 @@ export function isAsked(step: StepId, draft: Draft): boolean {
     case 'gender':
       // An adult sharing their own opinion is not asked their age: it is about a child only.
       if (draft.writer === 'adult' && draft.about !== 'other_child') return false;
-      // "Con gái tôi…" told the child's gender already.
-      return step === 'age' || draft.gender === undefined;
+      // "Con gái tôi…" told the child's gender already; "em 12 tuổi, …" the child's age.
+      return step === 'age' ? draft.ageBand === undefined : draft.gender === undefined;
     case 'contact_details':
       return draft.contactWish === 'phone';
     case 'commune':

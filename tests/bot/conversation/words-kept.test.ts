@@ -145,6 +145,33 @@ describe('the age question', () => {
   });
 });
 
+describe('questions the words answered already', () => {
+  it('does not ask a child their age when their story opens with it, and the case has it', async () => {
+    const child = new EngineChild(bot.app);
+    await child.says('/start');
+    await child.presses(vi('bot.menu.advice'));
+    await child.presses(vi('bot.opt.advice_area.psychology'));
+    await child.says('Em 15 tuổi, em hay bị mất ngủ trước kỳ thi');
+    await child.presses(vi('bot.button.done'));
+    await child.presses(vi('bot.opt.danger.no'));
+
+    expect((await child.presses(vi('bot.opt.about.self'))).map((m) => m.text)).toEqual([vi('bot.q.gender_self')]);
+    expect(await finishAndRead(child)).toMatchObject({ ageBand: '14_15', texts: ['Em 15 tuổi, em hay bị mất ngủ trước kỳ thi'] });
+  });
+
+  it('still asks the age when the story is about another child', async () => {
+    const child = new EngineChild(bot.app);
+    await child.says('/start');
+    await child.presses(vi('bot.menu.advice'));
+    await child.presses(vi('bot.opt.advice_area.psychology'));
+    await child.says('Em 15 tuổi, bạn em bị bắt nạt');
+    await child.presses(vi('bot.button.done'));
+    await child.presses(vi('bot.opt.danger.no'));
+
+    expect((await child.presses(vi('bot.opt.about.other_child'))).map((m) => m.text)).toEqual([vi('bot.q.age_other')]);
+  });
+});
+
 describe('typed answers in a conversation', () => {
   it('understands "voi em a", "con trai" and "không ạ" and the case has the answers', async () => {
     const child = bot.child();
