@@ -5,6 +5,8 @@ import express, { type ErrorRequestHandler } from 'express';
 import type { Agenda } from 'agenda';
 import { CaseService } from '../cases/cases.service.js';
 import { LiveSettings } from '../cases/live-settings.js';
+import { normalizeCaseAreas } from '../cases/area-backfill.js';
+import { fillAnswerDue } from '../cases/answer-due.js';
 import { RetentionService } from '../cases/retention.service.js';
 import { reportCalendar } from '../reports/report-calendar.js';
 import { sendDueReportReminders } from '../reports/report-reminder.job.js';
@@ -193,6 +195,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     notifications,
   };
   await ladder.backfill();
+  // Places children typed before they were matched to the area list come into coordinators' scope.
+  await normalizeCaseAreas(store, settings.areas, logger);
+  await fillAnswerDue(store, logger);
   const agenda = await startScheduler({
     store,
     dataDir: config.DATA_DIR,

@@ -54,16 +54,29 @@ const SORTS: Record<Exclude<CaseListQuery['sort'], 'priority'>, Sort> = {
   oldest: { createdAt: 1, _id: 1 },
   due: { firstResponseDueAt: 1, createdAt: 1, _id: 1 },
 };
-/** Within one priority: cases still waiting for a first answer first, the least time left first. */
-const WITHIN_PRIORITY: Sort = { firstResponseAt: 1, firstResponseDueAt: 1, createdAt: 1, _id: 1 };
+/**
+ * Within one priority: the cases waiting for an answer — a first one, or one to what the child
+ * wrote after it (reply mode) — the least time left first; then the others, the longest answered
+ * first. Two ranges of one index each (`answerDueAt` is null when a case waits for nothing).
+ */
+const WITHIN_PRIORITY: { filter: Filter; sort: Sort }[] = [
+  { filter: { answerDueAt: { $ne: null } }, sort: { answerDueAt: 1, firstResponseAt: 1, createdAt: 1, _id: 1 } },
+  { filter: { answerDueAt: null }, sort: { firstResponseAt: 1, createdAt: 1, _id: 1 } },
+];
 /** Every field the inbox's orders read. */
-const SORT_FIELDS = ['priority', 'firstResponseAt', 'firstResponseDueAt', 'createdAt'] as const;
+const SORT_FIELDS = ['priority', 'answerDueAt', 'firstResponseAt', 'firstResponseDueAt', 'createdAt'] as const;
 
 /** The inbox's order as a comparison, for a few cases already read (the store's meaning: null and missing first). */
 function inboxOrder(sort: CaseListQuery['sort']): (a: Case, b: Case) => number {
-  const fields = Object.entries(sort === 'priority' ? WITHIN_PRIORITY : SORTS[sort]) as [keyof Case, 1 | -1][];
-  const rank = (c: Case) => (sort === 'priority' ? PRIORITY_ORDER.indexOf(c.priority) : 0);
-  return (a, b) => rank(a) - rank(b) || fields.reduce((d, [field, dir]) => d || dir * compareValues(a[field], b[field]), 0);
+  if (sort !== 'priority') return byFields(SORTS[sort]);
+  const rank = (c: Case) => PRIORITY_ORDER.indexOf(c.priority);
+  const range = (c: Case) => (c.answerDueAt === null || c.answerDueAt === undefined ? 1 : 0);
+  return (a, b) => rank(a) - rank(b) || range(a) - range(b) || byFields(WITHIN_PRIORITY[range(a)]!.sort)(a, b);
+}
+
+function byFields(sort: Sort): (a: Case, b: Case) => number {
+  const fields = Object.entries(sort) as [keyof Case, 1 | -1][];
+  return (a, b) => fields.reduce((d, [field, dir]) => d || dir * compareValues(a[field], b[field]), 0);
 }
 
 function compareValues(a: unknown, b: unknown): number {
@@ -182,20 +195,22 @@ export class CaseQuery {
   private async page(filter: Filter, q: CaseListQuery): Promise<Case[]> {
     const skip = (q.page - 1) * q.pageSize;
     if (q.sort !== 'priority') return this.cases.find(filter, { sort: SORTS[q.sort], skip, limit: q.pageSize });
-    // Priorities are words, not ranks: page through them one priority at a time.
+    // Priorities are words, not ranks: page through them one priority (and one range) at a time.
     const out: Case[] = [];
     let toSkip = skip;
     for (const priority of PRIORITY_ORDER) {
-      if (out.length >= q.pageSize) break;
-      const f = { $and: [filter, { priority }] };
-      // Counted only to skip past it (the first page never counts).
-      const n = toSkip > 0 ? await this.cases.count(f) : Infinity;
-      if (toSkip >= n) {
-        toSkip -= n;
-        continue;
+      for (const range of WITHIN_PRIORITY) {
+        if (out.length >= q.pageSize) return out;
+        const f = { $and: [filter, { priority, ...range.filter }] };
+        // Counted only to skip past it (the first page never counts).
+        const n = toSkip > 0 ? await this.cases.count(f) : Infinity;
+        if (toSkip >= n) {
+          toSkip -= n;
+          continue;
+        }
+        out.push(...(await this.cases.find(f, { sort: range.sort, skip: toSkip, limit: q.pageSize - out.length })));
+        toSkip = 0;
       }
-      out.push(...(await this.cases.find(f, { sort: WITHIN_PRIORITY, skip: toSkip, limit: q.pageSize - out.length })));
-      toSkip = 0;
     }
     return out;
   }

@@ -53,7 +53,16 @@ export interface OpenCaseInput {
   riskRules?: string[];
   /** What the child wrote so far, each kept as a message. */
   texts: string[];
+  /** For each text, the question it was written at (a step id), when it was written during the questions. */
+  asked?: (string | null | undefined)[];
   attachments: Attachment[];
+}
+
+/** What the child sent: words, files, and the question they were written at (a step id), if any. */
+export interface ChildMessageInput {
+  text: string;
+  attachments: Attachment[];
+  asked?: string | null | undefined;
 }
 
 /** A risk found in what the child wrote or answered: how serious, why, which rules fired. */
@@ -141,14 +150,15 @@ export class CaseService {
       ...this.toCaseFields(input.fields),
       lastChildMessageAt: input.texts.length || input.attachments.length ? now : null,
       firstResponseDueAt: dueAt,
+      answerDueAt: dueAt,
       // The escalation ladder's sweep (scheduler/ladder.ts) first looks at it at its first rung.
       nextReminderAt: escalation ? firstLook(now, dueAt, escalation) : now,
     });
     for (const [i, text] of input.texts.entries()) {
-      await this.insertChildMessage(created._id, created.channel, text, i === 0 ? input.attachments : []);
+      await this.insertChildMessage(created._id, created.channel, { text, attachments: i === 0 ? input.attachments : [], asked: input.asked?.[i] });
     }
     if (input.texts.length === 0 && input.attachments.length > 0) {
-      await this.insertChildMessage(created._id, created.channel, '', input.attachments);
+      await this.insertChildMessage(created._id, created.channel, { text: '', attachments: input.attachments });
     }
     await this.record('child', null, 'case.created', created._id, { kind: created.kind, priority, channel: created.channel });
     if (priority === 'urgent') await this.alertUrgent(created);
@@ -156,8 +166,9 @@ export class CaseService {
   }
 
   /** Stores what the child sent; the files it carries are tied to the case (or queued to be fetched). */
-  private async insertChildMessage(caseId: string, channel: Channel | undefined, text: string, attachments: Attachment[]): Promise<Message> {
-    const message = await this.messages.insertOne({ caseId, author: 'child', text, attachments });
+  private async insertChildMessage(caseId: string, channel: Channel | undefined, input: ChildMessageInput): Promise<Message> {
+    const { text, attachments, asked } = input;
+    const message = await this.messages.insertOne({ caseId, author: 'child', text, attachments, asked: asked ?? null });
     if (attachments.length) await this.evidence.attach(caseId, channel, message);
     return message;
   }
@@ -210,7 +221,7 @@ export class CaseService {
         $set: {
           severity,
           priority,
-          ...(raised && !before.firstResponseAt ? { firstResponseDueAt: firstResponseDue(before.createdAt, before.kind, priority, this.settings().sla), nextReminderAt: new Date() } : {}),
+          ...(raised && !before.firstResponseAt ? this.firstDeadline(before, priority) : {}),
         },
         $addToSet: { urgentReasons: { $each: signal.reasons }, riskRules: { $each: signal.rules ?? [] } },
       },
@@ -220,6 +231,12 @@ export class CaseService {
       if (priority === 'urgent') await this.alertUrgent(updated);
     }
     return updated;
+  }
+
+  /** A new first-response deadline for a case not answered yet: the ladder plans again at once. */
+  private firstDeadline(c: Case, priority: Priority): Partial<Case> {
+    const dueAt = firstResponseDue(c.createdAt, c.kind, priority, this.settings().sla);
+    return { firstResponseDueAt: dueAt, answerDueAt: dueAt, nextReminderAt: new Date() };
   }
 
   /**
@@ -233,9 +250,9 @@ export class CaseService {
   }
 
   /** Appends what the child wrote to their case; a closed or resolved case opens again. */
-  async addChildMessage(caseId: string, input: { text: string; attachments: Attachment[] }): Promise<Message> {
+  async addChildMessage(caseId: string, input: ChildMessageInput): Promise<Message> {
     const current = await this.cases.findOne({ _id: caseId });
-    const message = await this.insertChildMessage(caseId, current?.channel, input.text, input.attachments);
+    const message = await this.insertChildMessage(caseId, current?.channel, input);
     const reopen = current && !OPEN_STATUSES.includes(current.status);
     const now = new Date();
     await this.cases.findOneAndUpdate(
@@ -261,7 +278,7 @@ export class CaseService {
     if (!c.firstResponseAt || c.childWaitingSince) return {};
     const { sla, escalation } = this.settings();
     const replyDueAt = firstResponseDue(now, c.kind, c.priority, sla);
-    return { childWaitingSince: now, replyDueAt, nextReminderAt: escalation ? firstLook(now, replyDueAt, escalation) : now };
+    return { childWaitingSince: now, replyDueAt, answerDueAt: replyDueAt, nextReminderAt: escalation ? firstLook(now, replyDueAt, escalation) : now };
   }
 
   /**

@@ -66,9 +66,9 @@ export class ChildReplies {
   }
 
   private async markAnswered(staffId: string, c: Case) {
-    await this.store.collection(CaseModel).findOneAndUpdate({ _id: c._id, firstResponseAt: null }, { $set: { firstResponseAt: new Date() } });
+    await this.store.collection(CaseModel).findOneAndUpdate({ _id: c._id, firstResponseAt: null }, { $set: { firstResponseAt: new Date(), answerDueAt: null } });
     // The child's later messages are answered too: the case no longer waits for staff.
-    await this.store.collection(CaseModel).findOneAndUpdate({ _id: c._id, childWaitingSince: { $ne: null } }, { $set: { childWaitingSince: null, replyDueAt: null } });
+    await this.store.collection(CaseModel).findOneAndUpdate({ _id: c._id, childWaitingSince: { $ne: null } }, { $set: { childWaitingSince: null, replyDueAt: null, answerDueAt: null } });
     const to = statusOnWork(c.status, 'reply');
     if (to) await moveStatus({ store: this.store, cases: this.cases }, staffId, c, to, 'reply');
   }

@@ -2,6 +2,7 @@ import type { Logger } from '../app/logger.js';
 import { defaultHolidayCalendar, WorkingDays } from '../app/working-days.js';
 import { DEFAULT_ESCALATION, DEFAULT_SLA_SETTINGS, SETTINGS_ID, SettingsModel, type EscalationSettings, type Settings, type SlaSettings } from '../models/index.js';
 import type { Store } from '../store/index.js';
+import { normalizeCaseAreas } from './area-backfill.js';
 import { AreaDirectory } from './area-directory.js';
 import defaultAreas from './areas.default.json' with { type: 'json' };
 
@@ -40,12 +41,15 @@ export function readSettings(store: Store): Promise<Settings | null> {
 }
 
 /**
- * Saves part of the settings document (created on the first save) and refreshes this
- * process's caches before returning, so the next message the bot sends uses the new values.
+ * Saves part of the settings document (created on the first save), matches earlier cases'
+ * typed places to a new area list, and refreshes this process's caches before returning, so
+ * the next message the bot sends uses the new values.
  * Other instances pick the change up within SETTINGS_REFRESH_MS.
  */
 export async function saveSettings(store: Store, actorId: string, patch: SettingsPatch): Promise<Settings> {
   const saved = await store.collection(SettingsModel).findOneAndUpdate({ _id: SETTINGS_ID }, { $set: { ...patch, updatedBy: actorId } }, { upsert: true });
+  // A new area list may name places children typed before: those cases get its names.
+  if (patch.areas) await normalizeCaseAreas(store, areaDirectoryOf(saved));
   await Promise.all([...(caches.get(store) ?? [])].map((live) => live.refresh()));
   return saved!;
 }
@@ -124,6 +128,9 @@ class LiveAreaDirectory extends AreaDirectory {
   }
   override provinceNames(first?: string) {
     return this.now().provinceNames(first);
+  }
+  override fingerprint() {
+    return this.now().fingerprint();
   }
   override communes(province: string) {
     return this.now().communes(province);

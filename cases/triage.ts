@@ -36,6 +36,7 @@ export function triageChanges(c: Case, fields: TriageFields, settings: WorkSetti
   const priority = (set.priority ?? c.priority) as Priority;
   if (('kind' in set || 'priority' in set) && !c.firstResponseAt) {
     set.firstResponseDueAt = firstResponseDue(c.createdAt, kind, priority, settings.sla);
+    set.answerDueAt = set.firstResponseDueAt;
     // A new deadline: the escalation ladder plans again at its next sweep.
     set.nextReminderAt = new Date();
   }

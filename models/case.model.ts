@@ -64,6 +64,12 @@ export interface Case {
    */
   childWaitingSince?: Date | null;
   replyDueAt?: Date | null;
+  /**
+   * When the answer the case waits for is due: `firstResponseDueAt` until the first answer,
+   * then `replyDueAt` while the child's later words wait (reply mode); null while it waits for
+   * none. The inbox orders by it, so both kinds of waiting sort by the time left.
+   */
+  answerDueAt?: Date | null;
   closedAt?: Date | null;
   /** When the escalation ladder looks at this case next (scheduler/ladder); null: nothing to do. */
   nextReminderAt?: Date | null;
@@ -106,6 +112,7 @@ export const CaseModel = defineModel<Case>(
     lastChildMessageAt: { type: Date, default: null },
     childWaitingSince: { type: Date, default: null },
     replyDueAt: { type: Date, default: null },
+    answerDueAt: { type: Date, default: null },
     closedAt: { type: Date, default: null },
     nextReminderAt: { type: Date, default: null },
     ladder: { type: ladderStateSchema(), default: () => ({}) },
@@ -114,10 +121,11 @@ export const CaseModel = defineModel<Case>(
   },
   (s) => {
     s.index({ code: 1 }, { unique: true });
-    // The inbox's default order (cases/case-query.ts): one priority at a time, those waiting for a
-    // first answer first, the least time left first — over all cases, or within a status.
-    s.index({ priority: 1, firstResponseAt: 1, firstResponseDueAt: 1, createdAt: 1, _id: 1 });
-    s.index({ status: 1, priority: 1, firstResponseAt: 1, firstResponseDueAt: 1, createdAt: 1, _id: 1 });
+    // The inbox's default order (cases/case-query.ts): one priority at a time, those waiting for an
+    // answer first (a first one, or one to the child's later words), the least time left first —
+    // over all cases, or within a status.
+    s.index({ priority: 1, answerDueAt: 1, firstResponseAt: 1, createdAt: 1, _id: 1 });
+    s.index({ status: 1, priority: 1, answerDueAt: 1, firstResponseAt: 1, createdAt: 1, _id: 1 });
     s.index({ contactId: 1, createdAt: -1 });
     s.index({ assigneeId: 1, status: 1 });
     s.index({ nextReminderAt: 1 });

@@ -18,3 +18,4 @@ export * from './ladder.js';
 export * from './channel-health.model.js';
 export * from './web-session-end.model.js';
 export * from './coordination.model.js';
+export * from './startup-step.model.js';

@@ -22,6 +22,11 @@ export interface Message {
   staffId?: string | null;
   text: string;
   attachments: Attachment[];
+  /**
+   * For the child's words written during the guided questions: the question the bot had asked
+   * (its step id, e.g. `age`, `story`), so that the counsellor sees what the words answer.
+   */
+  asked?: string | null;
   /** For messages sent to the child: where delivery stands, from the outbox. */
   delivery?: DeliveryStatus | null;
   outboxId?: string | null;
@@ -42,6 +47,7 @@ export const MessageModel = defineModel<Message>(
     author: { type: String, enum: MESSAGE_AUTHORS, required: true },
     staffId: { type: String, default: null },
     text: { type: String, default: '', maxlength: 10_000 },
+    asked: { type: String, default: null, maxlength: 40 },
     attachments: {
       type: [sub({ kind: { type: String, enum: ATTACHMENT_KINDS, required: true }, ref: { type: String, required: true }, mime: { type: String, default: null } })],
       default: [],

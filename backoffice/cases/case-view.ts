@@ -2,6 +2,7 @@ import type { TFunction } from 'i18next';
 import { AppError } from '../../app/errors.js';
 import type { CaseDetail } from '../../cases/case-work.service.js';
 import type { EvidenceInfo } from '../../cases/evidence.service.js';
+import { askedQuestion, type AskedContext } from './asked-question.js';
 import {
   ABOUT,
   ADVICE_AREAS,
@@ -84,6 +85,8 @@ const KNOWN_DELIVERY_ERRORS = ['contact_forgotten', 'contact_blocked', 'channel_
 /** What the conversation needs to show a message's files. */
 export interface AttachmentContext {
   caseId: string;
+  /** What the bot's questions depend on: who the case is about and its kind. */
+  case?: AskedContext;
   /** From CaseDetail: where each attachment's file stands, by `<messageId>:<index>`. */
   evidence: Record<string, EvidenceInfo>;
   lang: string;
@@ -126,6 +129,8 @@ export function messageView(m: Message, names: Record<string, string>, t: TFunct
     authorName: m.staffId ? (names[m.staffId] ?? t('admin.audit.someone')) : null,
     at: m.createdAt,
     text: m.text,
+    // The question the child was answering, folded beside the words (none for older messages).
+    asked: m.author === 'child' && context.case ? askedQuestion(m.asked, context.case) : null,
     erased: Boolean(m.erasedAt),
     attachments: m.attachments.map((_, i) => attachmentView(m, i, t, context)),
     delivery: m.author === 'counsellor' ? (m.delivery ?? null) : null,

@@ -129,7 +129,7 @@ export function caseRoutes(deps: BackofficeDeps): Router {
         deadlines: caseDeadlines(c, detail.referrals, settings.workingDays).map((d) => ({ ...d, late: !d.metAt && d.dueAt.getTime() < Date.now() })),
         contact: detail.contact,
         contactDetails: detail.contactDetails,
-        messages: detail.messages.map((m) => messageView(m, names, t, { caseId: c._id, evidence: detail.evidence, lang })),
+        messages: detail.messages.map((m) => messageView(m, names, t, { caseId: c._id, case: c, evidence: detail.evidence, lang })),
         referrals: detail.referrals.map((r) => referralView(r, names, t)),
         trail: detail.audit.map((e) => auditView(e, names, t)),
         assigneeName: c.assigneeId ? (names[c.assigneeId] ?? t('admin.audit.someone')) : null,

@@ -41,10 +41,16 @@ export interface OutboundOption {
   key?: string | undefined;
 }
 
-/** A message to send: text and, optionally, rows of options. */
+/**
+ * A message to send: text and, optionally, rows of options. `layout: 'areas'` marks a long list
+ * of places (provinces, communes): its first row is Skip, its last Menu and 111, the rows
+ * between the places. Each channel lays it out compactly its own way (the web chat as a grid
+ * with a search box, Telegram as the rows given, Zalo as numbered names several to a line).
+ */
 export interface OutboundMessage {
   text: string;
   options?: OutboundOption[][] | undefined;
+  layout?: 'areas' | undefined;
 }
 
 /** What a send came to. Only network failures, 5xx and 429 are worth retrying. */

@@ -1,6 +1,7 @@
 import type { CaseKind, RiskSeverity } from '../../models/index.js';
 import { normalizeText } from '../risk/risk-detector.js';
 import { ageFromWords, readAge } from './age-reading.js';
+import { isChatter } from './intents.js';
 import { finish, keepAlso, keepText, startDraft } from './keeping.js';
 import type { Choice } from './choices.js';
 import { readContactDetails } from './contact-details.js';
@@ -70,21 +71,44 @@ async function answerChoice(deps: EngineDeps, turn: Turn, step: StepId, text: st
   return true;
 }
 
-/** A province or commune: an option, a name the area list knows, or a short name typed as it is. */
+/** "I don't know" where a place is asked: the question is skipped. */
+const DONT_KNOW = /^(em |minh |toi )?(khong|ko|k|chua|hong) (biet|bt|ro|nho)( a| nua)?$/;
+
+/**
+ * A province or commune: an option (by its stable id), or typed words the area list knows
+ * ("hanoi", "tp hcm", "em ở sài gòn ạ", "phuong cau giay"), stored as the list names it. A
+ * province the list does not know is not stored (coordinators' scope is by the list's names):
+ * a few words are kept in the report and the child is asked again. A commune the list does not
+ * know is stored as typed, when it is short enough to be a name.
+ */
 async function answerArea(deps: EngineDeps, turn: Turn, step: 'province' | 'commune', text: string | undefined, choice: Choice | null) {
-  if (choice) {
-    // An option: the area it names now, by its stable id; one from an older question is no answer.
-    const picked = choice.type === 'area' && choice.level === step ? areaById(deps, step, turn.conv.draft.province, choice.id) : null;
-    if (!picked) return false;
+  const province = turn.conv.draft.province ?? null;
+  // Typed words name a place as the list spells it; a loose match on a button's label is not trusted over them.
+  const named = text && !turn.textKept ? (step === 'province' ? deps.areas.matchProvince(text) : deps.areas.matchCommune(province, text)) : null;
+  const pressed = choice?.type === 'area' && choice.level === step ? areaById(deps, step, province, choice.id) : null;
+  const picked = named ?? pressed;
+  if (picked) {
     turn.conv.draft[step] = picked;
     await advance(deps, turn, step);
     return true;
   }
-  const picked = text ? (step === 'province' ? deps.areas.matchProvince(text) : deps.areas.matchCommune(turn.conv.draft.province ?? null, text)) : null;
-  const typed = !picked && text && !turn.textKept && text.split(/\s+/).length <= 6 ? text : null;
-  if (!(picked || typed)) return false;
-  turn.conv.draft[step] = picked ?? typed;
-  await advance(deps, turn, step);
+  // An option of an older question is no answer; neither is text already kept elsewhere.
+  // Small talk ("ok", "hả") is no place: the engine answers it and asks again.
+  if (!text || turn.textKept || (choice && choice.type !== 'area') || isChatter(text)) return false;
+  if (DONT_KNOW.test(normalizeText(text))) {
+    await advance(deps, turn, step);
+    return true;
+  }
+  const words = text.split(/\s+/).length;
+  if (step === 'commune' && words <= 5) {
+    turn.conv.draft.commune = text;
+    await advance(deps, turn, step);
+    return true;
+  }
+  if (step === 'commune' || words > 4) return false;
+  keepText(turn, text);
+  turn.replies.push(turn.r.text(turn.t('places.province_unknown')));
+  ask(deps, turn, step);
   return true;
 }
 

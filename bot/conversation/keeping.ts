@@ -11,17 +11,28 @@ import { firstSteps, reporterRoleOf, startDraftVoice } from './voice.js';
 // Draft entries that are no intake field: the kind, who is writing, what the child sent,
 // bookkeeping, what the session remembered and the answer to "still the same?", and the province
 // and commune (which go in together as `area`).
-const DRAFT_TO_CASE_SKIP = new Set(['kind', 'writer', 'story', 'attachments', 'savedStory', 'savedAttachments', 'known', 'same', 'province', 'commune']);
+const DRAFT_TO_CASE_SKIP = new Set(['kind', 'writer', 'story', 'storyAsked', 'attachments', 'savedStory', 'savedAttachments', 'known', 'same', 'province', 'commune']);
 
 /** Keeps text in the current flow's draft (and so in its case), or holds it when idle. */
 export function keepText(turn: Turn, text: string | undefined) {
   if (!text || turn.textKept) return;
   turn.textKept = true;
   if (inFlow(turn) || turn.conv.caseId) {
-    turn.conv.draft.story = [...(turn.conv.draft.story ?? []), text];
+    const draft = turn.conv.draft;
+    draft.story = [...(draft.story ?? []), text];
+    // The question the words were written at, beside them, for the counsellor.
+    if (inFlow(turn)) draft.storyAsked = askedAt(draft.storyAsked, draft.story.length - 1, turn.conv.step);
   } else {
     turn.conv.heldText = [...turn.conv.heldText, text];
   }
+}
+
+/** `asked` with `step` at `index` (entries before it without one are null). */
+function askedAt(asked: (string | null)[] | undefined, index: number, step: string): (string | null)[] {
+  const out = [...(asked ?? [])];
+  while (out.length < index) out.push(null);
+  out[index] = step;
+  return out;
 }
 
 /**
@@ -123,6 +134,7 @@ export function openCaseFromDraft(deps: EngineDeps, turn: Turn, risk: RiskSignal
     severity: risk?.severity ?? null,
     riskRules: risk?.rules ?? [],
     texts: conv.draft.story ?? [],
+    asked: conv.draft.storyAsked ?? [],
     attachments: draftAttachments(conv.draft),
   });
 }
@@ -134,7 +146,9 @@ export async function flushToCase(deps: EngineDeps, turn: Turn) {
   const draft = conv.draft;
   const story = draft.story ?? [];
   const files = draftAttachments(draft);
-  for (const text of story.slice(draft.savedStory ?? 0)) await deps.cases.addChildMessage(conv.caseId, { text, attachments: [] });
+  for (let i = draft.savedStory ?? 0; i < story.length; i++) {
+    await deps.cases.addChildMessage(conv.caseId, { text: story[i]!, attachments: [], asked: draft.storyAsked?.[i] ?? null });
+  }
   const newFiles = files.slice(draft.savedAttachments ?? 0);
   if (newFiles.length) await deps.cases.addChildMessage(conv.caseId, { text: '', attachments: newFiles });
   draft.savedStory = story.length;

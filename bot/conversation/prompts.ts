@@ -1,4 +1,4 @@
-import { areaId } from '../../cases/area-directory.js';
+import { areaId, shortAreaName } from '../../cases/area-directory.js';
 import type { OutboundMessage, OutboundOption } from '../channels/channel.js';
 import { FORGET_ANSWERS, option } from './choices.js';
 import { CHOICES, isStep, type StepId } from './questions.js';
@@ -7,9 +7,9 @@ import { replyPrompt } from './reply-mode.js';
 import type { EngineDeps, Turn } from './turn.js';
 import { offeredValues } from './voice.js';
 
-/** The provinces as options (by their stable id), the configured province first. */
+/** The provinces as options (by their stable id, labelled short), the configured province first. */
 function provinceOptions(deps: EngineDeps): OutboundOption[] {
-  return deps.areas.provinceNames(deps.settings().provinceName).map((name) => option({ type: 'area', level: 'province', id: areaId(name) }, name));
+  return deps.areas.provinceNames(deps.settings().provinceName).map((name) => option({ type: 'area', level: 'province', id: areaId(name) }, shortAreaName(name)));
 }
 
 /** Asks a flow's question, with its choices as options. */
@@ -28,11 +28,11 @@ export function ask(deps: EngineDeps, turn: Turn, step: StepId): void {
   }
   switch (step) {
     case 'province':
-      return void turn.replies.push(r.question(t('bot.q.province'), provinceOptions(deps)));
+      return void turn.replies.push(r.question(t('bot.q.province'), provinceOptions(deps), { layout: 'areas' }));
     case 'commune': {
       const list = deps.areas.communes(draft.province ?? '');
       const options = list.map((name) => option({ type: 'area', level: 'commune', id: areaId(name) }, name));
-      return void turn.replies.push(r.question(t(list.length ? 'bot.q.commune_choose' : 'bot.q.commune'), options));
+      return void turn.replies.push(r.question(t(list.length ? 'bot.q.commune_choose' : 'bot.q.commune'), options, list.length ? { layout: 'areas' } : {}));
     }
     case 'story':
       return void turn.replies.push(r.question(t(`bot.q.story_${draft.kind ?? 'report'}`), []));

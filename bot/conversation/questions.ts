@@ -34,6 +34,8 @@ export interface Draft {
   /** The answer to "still the same as last time?": `yes` fills in the known answers. */
   same?: string | null;
   story?: string[];
+  /** For each entry of `story`, the question it was written at (a step id), or null. */
+  storyAsked?: (string | null)[];
   attachments?: { kind: string; ref: string; mime?: string | null }[];
 }
 
@@ -119,6 +121,9 @@ export function isAsked(step: StepId, draft: Draft): boolean {
       return step === 'age' ? draft.ageBand === undefined : draft.gender === undefined;
     case 'contact_details':
       return draft.contactWish === 'phone';
+    case 'commune':
+      // No commune without its province: skipping the province skips it too.
+      return !!draft.province;
     case 'story':
       return (draft.story?.length ?? 0) === 0;
     case 'story_more':

@@ -18,7 +18,16 @@ export interface QuestionOptions {
    * itself an answer (an age), so that "7" never means Skip.
    */
   numberedExtras?: boolean;
+  /**
+   * `areas`: a long list of places. Skip comes first (unnumbered: typing "bỏ qua" works), the
+   * places follow three to a row (two when a name is long), and the message says so, for each
+   * channel to lay it out compactly (the web chat: a grid with a search box).
+   */
+  layout?: 'areas';
 }
+
+/** Longest label that still fits three to a row on a phone. */
+const GRID_LABEL_MAX = 14;
 
 /**
  * Builds the bot's recurring messages, every option a typed choice (see `choices.ts`). Options
@@ -69,6 +78,7 @@ export class Replies {
    * and Skip, then Menu and 111.
    */
   question(text: string, choices: OutboundOption[], opts: QuestionOptions = {}): OutboundMessage {
+    if (opts.layout === 'areas') return this.areaQuestion(text, choices, opts);
     const numbered = opts.numberedChoices === false ? choices : choices.map((c, i) => ({ ...c, key: String(i + 1) }));
     const rows: OutboundOption[][] = [];
     const perRow = choices.some((c) => c.label.length > 18) ? 1 : 2;
@@ -80,6 +90,16 @@ export class Replies {
     if (extra.length) rows.push(extra.map((o, i) => (numberExtras ? { ...o, key: String(numbered.length + i + 1) } : o)));
     rows.push([this.nav('menu'), this.nav('sos')]);
     return { text, options: rows };
+  }
+
+  /** A question over a list of places: Skip first, then the places in rows of three (or two), then Menu and 111. */
+  private areaQuestion(text: string, choices: OutboundOption[], opts: QuestionOptions): OutboundMessage {
+    const numbered = choices.map((c, i) => ({ ...c, key: String(i + 1) }));
+    const perRow = choices.every((c) => c.label.length <= GRID_LABEL_MAX) ? 3 : 2;
+    const rows: OutboundOption[][] = opts.skippable === false ? [] : [[this.nav('skip')]];
+    for (let i = 0; i < numbered.length; i += perRow) rows.push(numbered.slice(i, i + perRow));
+    rows.push([this.nav('menu'), this.nav('sos')]);
+    return { text, options: rows, layout: 'areas' };
   }
 
   /** Options to offer after some text: here only Menu and 111. */

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../app/config.js';
 import { startApp, type App } from '../../app/app.js';
 import { tr } from '../../locales/i18n.js';
-import { CaseModel, ContactModel, MessageModel, ReferralModel, SettingsModel, StaffModel, type Case, type Expertise, type StaffRole } from '../../models/index.js';
+import { CaseModel, ContactModel, MessageModel, ReferralModel, SettingsModel, StaffModel, StartupStepModel, type Case, type Expertise, type StaffRole } from '../../models/index.js';
+import { fillAnswerDue } from '../../cases/answer-due.js';
 import { AdminClient, createStaffAccount } from '../helpers/admin-client.js';
 import { engineEnv } from '../helpers/engines.js';
 
@@ -193,6 +194,29 @@ describe('back-office cases and settings, through the routes (the real app, in-p
     expect((await caseOf(mine.case._id)).status).toBe('new');
   });
 
+  it("shows the bot's question, folded, before each answer the child wrote during the questions; older words as before", async () => {
+    const mine = await webCase({ assignee: people.lan!.id, text: 'Em viết trước khi bot hỏi gì' });
+    for (const [text, asked] of [
+      ['voi em a', 'about'],
+      ['Bạn cùng lớp hay giật tóc em', 'story'],
+    ] as const) await app.cases.addChildMessage(mine.case._id, { text, attachments: [], asked });
+    const html = (await people.lan!.client.get(`/admin/cases/${mine.case._id}`)).html;
+    const about = html.indexOf(vi('admin.cases.asked_label', { question: vi('bot.q.about') }));
+    expect(about).toBeGreaterThan(0);
+    expect(about).toBeLessThan(html.indexOf('voi em a'));
+    // A long question shows its first sentence folded, the whole of it when opened.
+    const story = vi('bot.q.story_report');
+    const firstSentence = story.slice(0, story.indexOf('.') + 1);
+    expect(firstSentence.length).toBeLessThan(story.length);
+    const storyAt = html.indexOf(`<summary>🤖 ${vi('admin.cases.asked_label', { question: firstSentence })}</summary>`);
+    expect(html).toContain(`<p>${story}</p></details>`);
+    expect(storyAt).toBeGreaterThan(about);
+    expect(storyAt).toBeLessThan(html.indexOf('Bạn cùng lớp hay giật tóc em'));
+    // Words written before any question have no question beside them.
+    const first = html.indexOf('Em viết trước khi bot hỏi gì');
+    expect(html.slice(html.indexOf('class="thread"'), first)).not.toContain('class="asked"');
+  });
+
   it('when the triage form has bad values, then the page comes back with the field errors and nothing is saved', async () => {
     const c = await webCase({ province: HN });
     const before = await snapshot(c.case._id);
@@ -312,7 +336,8 @@ describe('back-office cases and settings, through the routes (the real app, in-p
     expect(asked.at(-1)!.options!.flat().map((o) => o.label).filter((l) => !l.startsWith(vi('bot.button.skip').slice(0, 3)))).toEqual(
       expect.arrayContaining(['Ninh Thuận', HN, DN]),
     );
-    expect(asked.at(-1)!.options!.flat()[0]!.label).toBe('Ninh Thuận');
+    // Skip first, then the deployment's own province.
+    expect(asked.at(-1)!.options!.flat().slice(0, 2).map((o) => o.label)).toEqual([vi('bot.button.skip'), 'Ninh Thuận']);
     expect(asked.at(-1)!.options!.flat().map((o) => o.label)).not.toContain('Huế');
     const c = await webCase({ province: HN });
     const refused = await admin.postForm(`/admin/cases/${c.case._id}/triage`, { province: HN, commune: 'Phường Không Có' });
@@ -328,7 +353,7 @@ describe('back-office cases and settings, through the routes (the real app, in-p
     expect(log.html).toContain('sla.urgentMinutes');
   });
 
-  it('when a coordinator opens the inbox, then urgent cases come first, then the least time left, each with the first words and the topic', async () => {
+  it('when a coordinator opens the inbox, then urgent cases come first, then the least time left (a first answer or one to the child in reply mode), each with the first words and the topic', async () => {
     await person('coordInbox', 'coordinator', ['Huế']);
     const opened = async (text: string, fields: object, urgent: string[] = []) => {
       const pseudonym = crypto.randomBytes(8).toString('hex');
@@ -337,10 +362,18 @@ describe('back-office cases and settings, through the routes (the real app, in-p
     };
     const later = await opened('Bạn em bị bắt nạt ở căng tin mỗi ngày và không dám nói với ai cả', { harmType: 'bullying' });
     const sooner = await opened('Em muốn hỏi về chuyện học thêm', { adviceArea: 'school' });
-    await app.store.collection(CaseModel).findOneAndUpdate({ _id: sooner._id }, { $set: { firstResponseDueAt: new Date(Date.now() + 60_000) } });
+    const dueIn = (ms: number) => new Date(Date.now() + ms);
+    await app.store.collection(CaseModel).findOneAndUpdate({ _id: sooner._id }, { $set: { firstResponseDueAt: dueIn(60_000), answerDueAt: dueIn(60_000) } });
+    // Answered, then the child wrote again (reply mode): it waits for staff again, by the time left.
+    const replied = await opened('Em đã kể rồi', {});
+    await app.store.collection(CaseModel).findOneAndUpdate({ _id: replied._id }, { $set: { firstResponseAt: new Date(), answerDueAt: null } });
+    await app.cases.addChildMessage(replied._id, { text: 'dạ em có bà ngoại ở gần nhà ạ', attachments: [] });
+    const replyDue = (await caseOf(replied._id)).replyDueAt!;
+    const laterDue = new Date(replyDue.getTime() + 3_600_000);
+    await app.store.collection(CaseModel).findOneAndUpdate({ _id: later._id }, { $set: { firstResponseDueAt: laterDue, answerDueAt: laterDue } });
     const urgent = await opened('Anh ấy có dao', {}, ['weapon']);
     const html = (await people.coordInbox!.client.get('/admin/cases')).html;
-    const order = [urgent, sooner, later].map((c) => html.indexOf(c.code));
+    const order = [urgent, sooner, replied, later].map((c) => html.indexOf(c.code));
     expect(order.every((i) => i > 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     // The first words, cut at a word, and what the case is about.
@@ -348,6 +381,20 @@ describe('back-office cases and settings, through the routes (the real app, in-p
     expect(html).toContain(vi('admin.cases.harm_types.bullying'));
     expect(html).toContain(vi('admin.cases.advice_areas.school'));
     expect(html).toContain(vi('admin.cases.not_triaged'));
+  });
+
+  it('gives open cases stored before answerDueAt existed their time left at start, once', async () => {
+    const old = await webCase({ province: 'Huế' });
+    const waiting = await webCase({ province: 'Huế' });
+    await app.store.collection(CaseModel).findOneAndUpdate({ _id: waiting.case._id }, { $set: { firstResponseAt: new Date() } });
+    await app.cases.addChildMessage(waiting.case._id, { text: 'em viết thêm', attachments: [] });
+    // As a store from before answerDueAt: the field missing, the start-up step never run.
+    await app.store.collection(CaseModel).updateMany({ _id: { $in: [old.case._id, waiting.case._id] } }, { $set: { answerDueAt: null } });
+    await app.store.collection(StartupStepModel).deleteMany({ _id: 'answer-due' });
+    expect(await fillAnswerDue(app.store)).toBe(2);
+    expect((await caseOf(old.case._id)).answerDueAt).toEqual((await caseOf(old.case._id)).firstResponseDueAt);
+    expect((await caseOf(waiting.case._id)).answerDueAt).toEqual((await caseOf(waiting.case._id)).replyDueAt);
+    expect(await fillAnswerDue(app.store)).toBe(0);
   });
 
   it('shows a caution beside a phone number, and words the reply box for who wrote: a child or an adult', async () => {

@@ -11,6 +11,7 @@ import vi from '../../locales/vi.json' with { type: 'json' };
 import en from '../../locales/en.json' with { type: 'json' };
 import viConvo from '../../locales/vi.convo.json' with { type: 'json' };
 import viReply from '../../locales/vi.reply.json' with { type: 'json' };
+import viPlaces from '../../locales/vi.places.json' with { type: 'json' };
 import viVoice from '../../locales/vi.voice.json' with { type: 'json' };
 import { CaseModel, MessageModel } from '../../models/index.js';
 import { tinyPng } from '../fakes/media-files.js';
@@ -86,6 +87,37 @@ describe.skipIf(!hasChromium)(chromiumSuiteTitle('web chat in Chromium on a phon
 
   const shot = (page: Page, name: string, fullPage = false) => saveScreenshot(page, name, { fullPage });
 
+  /**
+   * At the province question: Skip comes first, the 34 provinces are a compact grid that fits
+   * well within one screen, typing in its search box narrows it, and Enter chooses the one left.
+   */
+  async function choosesProvinceFromTheGrid(page: Page) {
+    const group = page.locator('#messages > li.msg-bot:last-child .options.areas');
+    const buttons = group.locator('.option');
+    expect(await buttons.first().textContent()).toBe(vi.bot.button.skip);
+    expect(await group.locator('.grid .option').count()).toBe(34);
+    await group.scrollIntoViewIfNeeded();
+    await shot(page, '02a-province-grid-full');
+    const grid = (await group.boundingBox())!;
+    expect(grid.height, 'the province grid is taller than half a phone screen').toBeLessThan(PHONE.height * 0.75);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+    const search = group.getByLabel(viPlaces.places.search);
+    await search.fill('ha');
+    const shown = group.locator('.grid .option:visible');
+    await expect.poll(() => shown.count()).toBeLessThan(34);
+    const fold = (t: string) => t.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/gi, 'd').toLowerCase().replace(/[^a-z0-9]/g, '');
+    expect((await shown.allTextContents()).every((label) => fold(label).includes('ha'))).toBe(true);
+    await search.fill('hanoi');
+    await expect.poll(() => shown.allTextContents()).toEqual(['Hà Nội']);
+    await group.scrollIntoViewIfNeeded();
+    await shot(page, '02b-province-grid');
+    await expectAccessible(page, 'chat province grid');
+    await search.fill('');
+    await expect.poll(() => shown.count()).toBe(34);
+    await search.fill('hà nội');
+    await search.press('Enter');
+  }
+
   /** The text box's placeholder is shown whole (not cut off) at this width. */
   async function expectPlaceholderFits(page: Page) {
     const room = await page.locator('#text').evaluate((box) => {
@@ -144,7 +176,7 @@ describe.skipIf(!hasChromium)(chromiumSuiteTitle('web chat in Chromium on a phon
     await asked(page, vi.bot.q.gender_self);
     await press(page, vi.bot.button.skip);
     await asked(page, vi.bot.q.province);
-    await page.locator('#messages > li.msg-bot:last-child .option:not([disabled])').first().click();
+    await choosesProvinceFromTheGrid(page);
     await asked(page, vi.bot.q.commune);
     await press(page, vi.bot.button.skip);
     await asked(page, vi.bot.q.harm);
@@ -173,6 +205,8 @@ describe.skipIf(!hasChromium)(chromiumSuiteTitle('web chat in Chromium on a phon
     const composer = (await page.locator('.bottom').boundingBox())!;
     expect(codeBox.y).toBeGreaterThanOrEqual(header.y + header.height);
     expect(codeBox.y + codeBox.height).toBeLessThanOrEqual(composer.y);
+    // The province chosen from the grid is stored by the list's name.
+    expect((await app.store.collection(CaseModel).findOne({ code }))?.area).toMatchObject({ province: 'Hà Nội' });
     // What the child typed and pressed is on screen, as their words.
     const child = await page.locator('#messages > li.msg-child').allTextContents();
     expect(child.join('\n')).toContain('giấu cặp sách');
@@ -242,7 +276,7 @@ describe.skipIf(!hasChromium)(chromiumSuiteTitle('web chat in Chromium on a phon
     await typeAsAdult('9');
     // "Con gái" said it is a girl: no "bé trai hay bé gái?".
     await asked(page, adult.q.province_adult);
-    await page.locator('#messages > li.msg-bot:last-child .option:not([disabled])').first().click();
+    await page.locator('#messages > li.msg-bot:last-child .grid .option:not([disabled])').first().click();
     await asked(page, adult.q.commune_adult);
     await press(page, vi.bot.button.skip);
     await asked(page, adult.q.harm_adult);
@@ -293,7 +327,8 @@ describe.skipIf(!hasChromium)(chromiumSuiteTitle('web chat in Chromium on a phon
     expect(await page.locator('#file').getAttribute('accept')).toBe('image/jpeg,image/png,image/webp,audio/mpeg,audio/ogg,audio/mp4,audio/webm,audio/aac');
     await press(page, vi.bot.menu.report);
     await asked(page, vi.bot.q.danger);
-    for (const next of [vi.bot.q.about, vi.bot.q.age_self, vi.bot.q.gender_self, vi.bot.q.province, vi.bot.q.commune, vi.bot.q.harm, vi.bot.q.story_report, vi.bot.q.media]) {
+    // No commune once the province is skipped.
+    for (const next of [vi.bot.q.about, vi.bot.q.age_self, vi.bot.q.gender_self, vi.bot.q.province, vi.bot.q.harm, vi.bot.q.story_report, vi.bot.q.media]) {
       await press(page, vi.bot.button.skip);
       await asked(page, next);
     }
@@ -491,7 +526,7 @@ describe.skipIf(!hasChromium)(chromiumSuiteTitle('web chat in Chromium on a phon
     await openChat(page);
     await press(page, vi.bot.menu.report);
     await asked(page, vi.bot.q.danger);
-    for (const next of [vi.bot.q.about, vi.bot.q.age_self, vi.bot.q.gender_self, vi.bot.q.province, vi.bot.q.commune, vi.bot.q.harm, vi.bot.q.story_report, vi.bot.q.media, vi.bot.q.contact]) {
+    for (const next of [vi.bot.q.about, vi.bot.q.age_self, vi.bot.q.gender_self, vi.bot.q.province, vi.bot.q.harm, vi.bot.q.story_report, vi.bot.q.media, vi.bot.q.contact]) {
       await press(page, vi.bot.button.skip);
       await asked(page, next);
     }

@@ -35,7 +35,7 @@ async function reportByChoices(child: ChannelChild): Promise<string[]> {
   await child.chooses(vi('bot.opt.about.self'));
   await child.chooses(vi('bot.opt.age.11_13'));
   await child.chooses(vi('bot.button.skip'));
-  await child.chooses(child.options()[0]!); // the first province offered
+  await child.chooses(child.options()[1]!); // the first province offered (after Skip)
   await child.chooses(vi('bot.button.skip'));
   await child.chooses(vi('bot.opt.harm.bullying'));
   await child.says('Các bạn trong lớp lấy đồ của em mỗi ngày.');

@@ -7,6 +7,7 @@ export const STORE_FREE = new Set([
   'tests/app/mongo-leg.test.ts',
   'tests/contract/document-checker.test.ts',
   'tests/bot/risk/risk-detector.test.ts',
+  'tests/cases/area-directory.test.ts',
   'tests/locales/locales.test.ts',
   'tests/bot/channels/telegram/fake-bot-api.test.ts',
   'tests/bot/channels/telegram/telegram.files.test.ts',

@@ -151,6 +151,8 @@ function renderPage({ lang, base, version, quickExitUrl }: PageInput): string {
       uploadUnsupported: t('webchat.upload_unsupported'),
       uploadTooMany: t('webchat.upload_too_many'),
       uploadFailed: t('webchat.upload_failed'),
+      placesSearch: t('places.search'),
+      placesNone: t('places.none'),
     },
     adult: adultChrome(lang),
   };

@@ -25,7 +25,7 @@ export class WebChatSender implements ChannelSender {
     await appendToTranscript(this.store, {
       sessionKey,
       from: 'bot',
-      payload: { text: message.text, options: message.options ?? [] },
+      payload: { text: message.text, options: message.options ?? [], ...(message.layout ? { layout: message.layout } : {}) },
     });
     return { ok: true };
   }

@@ -44,11 +44,16 @@ export class ZaloSender implements ChannelSender {
   }
 }
 
-/** The text with its options as numbered lines (one without a number is shown with a dash). */
+/**
+ * The text with its options as numbered lines (one without a number is shown with a dash). A
+ * list of places (`layout: 'areas'`) keeps to a few lines: Skip first, then the numbered names
+ * three to a line, then Menu and 111.
+ */
 export function withOptions(message: OutboundMessage): string {
-  const options = (message.options ?? []).flat();
-  if (!options.length) return message.text;
-  return `${message.text}\n\n${options.map(optionLine).join('\n')}`;
+  const rows = message.options ?? [];
+  if (!rows.flat().length) return message.text;
+  const lines = message.layout === 'areas' ? rows.map((row) => row.map(optionLine).join('   ')) : rows.flat().map(optionLine);
+  return `${message.text}\n\n${lines.join('\n')}`;
 }
 
 const optionLine = (o: OutboundOption) => (o.key ? `${o.key}. ${o.label}` : `– ${o.label}`);

@@ -143,7 +143,7 @@ describe('Reporting violence or abuse (Telegram)', () => {
         vi('bot.q.age_self'),
         vi('bot.q.gender_self'),
         vi('bot.q.province'),
-        vi('bot.q.commune'),
+        // No commune once the province is skipped.
         vi('bot.q.harm'),
         vi('bot.q.story_report'),
         vi('bot.q.media'),

@@ -43,6 +43,8 @@ async function walkTo(child: EngineChild, kind: CaseKind, target: StepId) {
   await child.presses(vi(`bot.menu.${kind}`));
   await answerUntil(child, target, {
     contact: target === 'contact_details' ? vi('bot.opt.contact.phone') : undefined,
+    // The commune is asked only once a province is known.
+    province: target === 'commune' ? 'Hà Nội' : undefined,
     about: target === 'role' ? vi('bot.opt.about.adult') : target === 'same' ? vi('bot.opt.about.self') : undefined,
   });
 }

@@ -142,16 +142,83 @@
     var box = el('div', 'options');
     box.setAttribute('role', 'group');
     box.setAttribute('aria-label', S.options);
-    entry.options.forEach(function (row) {
-      var rowEl = el('div', 'row');
-      row.forEach(function (option) {
-        var button = el('button', 'option', option.label);
-        button.type = 'button';
-        button.addEventListener('click', function () { choose(box, button, option); });
-        rowEl.appendChild(button);
-      });
-      box.appendChild(rowEl);
+    if (entry.layout === 'areas' && entry.options.length > 2) return areaOptions(box, entry.options);
+    entry.options.forEach(function (row) { box.appendChild(optionRow(box, row, 'row')); });
+    return box;
+  }
+
+  function optionRow(box, row, className) {
+    var rowEl = el('div', className);
+    row.forEach(function (option) { rowEl.appendChild(optionButton(box, option)); });
+    return rowEl;
+  }
+
+  function optionButton(box, option) {
+    var button = el('button', 'option', option.label);
+    button.type = 'button';
+    button.addEventListener('click', function () { choose(box, button, option); });
+    return button;
+  }
+
+  /** Letters without diacritics, lower case, no spaces: "Hà Nội" and "hanoi" meet. */
+  function fold(text) {
+    var s = String(text).toLowerCase().replace(/[đ]/g, 'd');
+    if (s.normalize) s = s.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+    return s.replace(/[^a-z0-9]/g, '');
+  }
+
+  var searchCount = 0;
+
+  /**
+   * A list of places (provinces, communes): Skip first, beside a search box, the places as a compact
+   * grid that the search narrows, then Menu and 111. Enter in the search chooses the one place
+   * left; when none is left, what was typed is sent as the answer (the bot knows other names:
+   * "Sài Gòn", old provinces).
+   */
+  function areaOptions(box, rows) {
+    var places = [];
+    for (var i = 1; i < rows.length - 1; i++) places = places.concat(rows[i]);
+    box.className += ' areas';
+    var top = optionRow(box, rows[0], 'row search-row');
+    var id = 'place-search-' + (++searchCount);
+    var label = el('label', 'visually-hidden', S.placesSearch);
+    label.setAttribute('for', id);
+    var search = el('input', 'place-search');
+    search.type = 'search';
+    search.id = id;
+    search.placeholder = S.placesSearch;
+    search.setAttribute('autocomplete', 'off');
+    var grid = el('div', 'grid');
+    var buttons = places.map(function (option) { return grid.appendChild(optionButton(box, option)); });
+    var none = el('p', 'grid-none', S.placesNone);
+    none.hidden = true;
+    none.setAttribute('aria-live', 'polite');
+    function visible() {
+      return buttons.filter(function (b) { return !b.hidden; });
+    }
+    search.addEventListener('input', function () {
+      var q = fold(search.value);
+      buttons.forEach(function (b) { b.hidden = q !== '' && fold(b.textContent).indexOf(q) < 0; });
+      none.hidden = visible().length > 0;
     });
+    search.addEventListener('keydown', function (e) {
+      if (e.key !== 'Enter' || e.isComposing || e.keyCode === 229) return;
+      e.preventDefault();
+      var left = visible();
+      if (left.length === 1) return left[0].click();
+      var text = search.value.trim();
+      if (!left.length && text && !search.disabled) {
+        box.setAttribute('data-chosen', '');
+        state.focusOptions = true;
+        send({ id: randomId(16), text: text });
+      }
+    });
+    top.appendChild(label);
+    top.appendChild(search);
+    box.appendChild(top);
+    box.appendChild(grid);
+    box.appendChild(none);
+    box.appendChild(optionRow(box, rows[rows.length - 1], 'row'));
     return box;
   }
 
@@ -224,7 +291,7 @@
     }
     for (var i = 0; i < groups.length; i++) {
       var live = groups[i] === liveGroup && !groups[i].hasAttribute('data-chosen');
-      var buttons = groups[i].querySelectorAll('button');
+      var buttons = groups[i].querySelectorAll('button, input');
       for (var j = 0; j < buttons.length; j++) buttons[j].disabled = !live;
     }
   }

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { canonicalArea } from '../../cases/area-backfill.js';
+import { AreaDirectory, areaId, shortAreaName } from '../../cases/area-directory.js';
+import defaultAreas from '../../cases/areas.default.json' with { type: 'json' };
+
+const HN = 'Hà Nội';
+const HCM = 'Thành phố Hồ Chí Minh';
+/** The shipped list, with the communes an admin would load for Hà Nội. */
+const areas = new AreaDirectory({
+  provinces: defaultAreas.provinces.map((p) => (p.name === HN ? { ...p, communes: ['Phường Cầu Giấy', 'Phường Ba Đình', 'Xã Sóc Sơn'] } : p)),
+});
+
+describe('a province typed by a child, matched to the area list', () => {
+  it.each([
+    ['hanoi', HN],
+    ['ha noi', HN],
+    ['Hà Nội', HN],
+    ['HN', HN],
+    ['thủ đô', HN],
+    ['TP. Hà Nội', HN],
+    ['em ở Hà Nội ạ', HN],
+    ['mình đang sống ở hà nội nha', HN],
+    ['tp hcm', HCM],
+    ['TP.HCM', HCM],
+    ['sài gòn', HCM],
+    ['Sai Gon', HCM],
+    ['thành phố hồ chí minh', HCM],
+    ['hochiminh', HCM],
+    ['Huế', 'Huế'],
+    ['thua thien hue', 'Huế'],
+    ['tỉnh Nghệ An', 'Nghệ An'],
+    ['nghean', 'Nghệ An'],
+    ['Đắk Lắk', 'Đắk Lắk'],
+    ['daklak', 'Đắk Lắk'],
+    // Provinces merged in 2025 reach the unit they belong to now.
+    ['Quảng Nam', 'Đà Nẵng'],
+    ['ha nam', 'Ninh Bình'],
+    ['Bình Dương', HCM],
+    ['Kon Tum', 'Quảng Ngãi'],
+  ])('"%s" is %s', (typed, name) => {
+    expect(areas.matchProvince(typed)).toBe(name);
+  });
+
+  it.each([
+    ['a part of a name', 'ha'],
+    ['another part', 'noi'],
+    ['a spelling mistake (never guessed)', 'ha noii'],
+    ['a district, not a province', 'quận 7'],
+    ['a story that names a province', 'bố em đánh em ở nhà tại hà nội'],
+    ['a short story that names a province', 'em bị đánh ở hà nội'],
+    ['"thành phố" alone', 'thành phố'],
+    ['"tỉnh" alone', 'tỉnh'],
+    ['a number', '12'],
+    ['nothing', '  '],
+  ])('%s ("%s") is no province', (_why, typed) => {
+    expect(areas.matchProvince(typed)).toBeNull();
+  });
+
+  it("prefers a province's own name over another's alias (an admin who lists Ninh Thuận again)", () => {
+    const list = new AreaDirectory({ provinces: [...defaultAreas.provinces, { name: 'Ninh Thuận', aliases: [] }] });
+    expect(list.matchProvince('ninh thuan')).toBe('Ninh Thuận');
+    expect(areas.matchProvince('ninh thuan')).toBe('Khánh Hòa');
+  });
+});
+
+describe('a commune typed by a child, matched to its province in the area list', () => {
+  it.each([
+    ['phuong cau giay', 'Phường Cầu Giấy'],
+    ['Cầu Giấy', 'Phường Cầu Giấy'],
+    ['P. Cầu Giấy', 'Phường Cầu Giấy'],
+    ['em ở phường ba đình ạ', 'Phường Ba Đình'],
+    ['xa soc son', 'Xã Sóc Sơn'],
+  ])('"%s" is %s', (typed, name) => {
+    expect(areas.matchCommune(HN, typed)).toBe(name);
+  });
+
+  it('finds nothing in another province, without a province, or for a near miss', () => {
+    expect(areas.matchCommune('Huế', 'phuong cau giay')).toBeNull();
+    expect(areas.matchCommune(null, 'phuong cau giay')).toBeNull();
+    expect(areas.matchCommune(HN, 'phuong cau')).toBeNull();
+    expect(areas.matchCommune(HN, 'phường')).toBeNull();
+  });
+});
+
+describe('a stored place, as the area list names it', () => {
+  it('gives the list names for typed places, and nothing for places already named or unknown', () => {
+    expect(canonicalArea(areas, { province: 'hanoi', commune: 'phuong cau giay' })).toEqual({ province: HN, commune: 'Phường Cầu Giấy' });
+    expect(canonicalArea(areas, { province: 'tp hcm', commune: 'phường 7' })).toEqual({ province: HCM, commune: 'phường 7' });
+    expect(canonicalArea(areas, { province: HN, commune: 'Phường Ba Đình' })).toBeNull();
+    expect(canonicalArea(areas, { province: 'quận 7', commune: null })).toBeNull();
+    expect(canonicalArea(areas, { province: null, commune: null })).toBeNull();
+  });
+
+  it('labels buttons short, and identifies areas by ids that ignore diacritics and case', () => {
+    expect(shortAreaName(HCM)).toBe('TP Hồ Chí Minh');
+    expect(shortAreaName(HN)).toBe(HN);
+    expect(areaId('Hà Nội')).toBe(areaId('ha noi'));
+    expect(areaId('Hà Nội')).not.toBe(areaId('Hà Nam'));
+  });
+});
