@@ -255,17 +255,13 @@
   }
 
   /**
-   * How long an answer stays put on screen before what arrives after it may take its place; a
-   * receipt (it carries the letter code the child must copy) stays longer.
-   */
-  var SETTLE_MS = 5000;
-  var SETTLE_RECEIPT_MS = 30000;
-
-  /**
    * Scrolls to the end, but never past the start of the bot's latest answer (the messages after
    * the child's last one), so that a long answer such as the receipt is read from its first line.
    * A message that arrives later on its own (a counsellor's answer) is shown from its first line.
    */
+  /** How long an answer stays put on screen before what arrives after it may take its place. */
+  var SETTLE_MS = 5000;
+
   function scrollToAnswer(firstNew) {
     var start = null;
     for (var node = list.lastElementChild; node && !/\bmsg-child\b/.test(node.className); node = node.previousElementSibling) start = node;
@@ -275,8 +271,7 @@
     // From the answer's first line, unless that would leave what just arrived below the screen
     // and the answer has been on screen a while (its rest arriving a moment later, on a slow
     // connection, must not push a receipt's code under the header before it was read).
-    var settle = start.querySelector('.code') ? SETTLE_RECEIPT_MS : SETTLE_MS;
-    var settled = !start.shownAt || Date.now() - start.shownAt > settle;
+    var settled = !start.shownAt || Date.now() - start.shownAt > SETTLE_MS;
     if (firstNew && firstNew !== start && settled && firstNew.getBoundingClientRect().top - start.getBoundingClientRect().top > room - 80) start = firstNew;
     if (!start.shownAt) start.shownAt = Date.now();
     var top = start.getBoundingClientRect().top + window.pageYOffset - header.offsetHeight - 8;
