@@ -1,21 +1,27 @@
 import { tr } from '../../locales/i18n.js';
 import type { CaseKind } from '../../models/index.js';
 
-/** What a question's wording depends on: the kind of case and who it is about. */
+/** What a question's wording depends on: the kind of case, who it is about, and who wrote it. */
 export interface AskedContext {
   kind: CaseKind;
   about?: string | null | undefined;
+  /** An adult's role (parent, teacher, other) means the questions were asked in the adult voice. */
+  reporterRole?: string | null | undefined;
 }
+
+const ADULT_ROLES = ['parent', 'teacher', 'other'];
 
 /** Up to this many characters of the question show while it is folded. */
 const SHORT_CHARS = 80;
 
-/** The question's words in the locales: its step's own key, or the variant for who it was about and the kind of case. */
+/**
+ * The question's words in the locales: its step's own key, or the variant for who it was about
+ * and the kind of case; for an adult writer the adult voice's variant (`…_adult`) first.
+ */
 function questionKeys(step: string, c: AskedContext): string[] {
   const whose = c.about === 'other_child' ? 'other' : 'self';
-  if (step === 'age' || step === 'gender') return [`bot.q.${step}_${whose}`];
-  if (step === 'story') return [`bot.q.story_${c.kind}`, 'bot.q.story_report'];
-  return [`bot.q.${step}`];
+  const keys = step === 'age' || step === 'gender' ? [`bot.q.${step}_${whose}`] : step === 'story' ? [`bot.q.story_${c.kind}`, 'bot.q.story_report'] : [`bot.q.${step}`];
+  return c.reporterRole && ADULT_ROLES.includes(c.reporterRole) ? keys.flatMap((key) => [`${key}_adult`, key]) : keys;
 }
 
 /**

@@ -42,9 +42,14 @@ export async function raiseRisk(deps: EngineDeps, turn: Turn, signal: RiskSignal
     conv.draft.savedStory = conv.draft.story?.length ?? 0;
     conv.draft.savedAttachments = conv.draft.attachments?.length ?? 0;
   }
+  // Said once a message: typed words that both trip detection and answer the question ("bị xâm
+  // hại" at "what happened?") raise twice, and the child would read the numbers twice. Danger now
+  // after a lesser risk still takes the child into crisis mode.
+  if (turn.riskAnswered && (signal.severity !== 'danger_now' || turn.conv.crisis)) return;
   // Honest words: "I have told the counsellors" only when an alert channel reaches someone now.
   const alerted = (await deps.cases.staffReach()).length > 0;
   riskReplies(turn, signal, caseId, alerted);
+  turn.riskAnswered = true;
 }
 
 /** What the child reads: crisis mode for danger now, the numbers for serious risk, 111 for a concern. */

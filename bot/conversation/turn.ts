@@ -49,6 +49,8 @@ export interface Turn {
   replies: OutboundMessage[];
   /** True once this message's text has been kept (in the draft, a case, or held). */
   textKept: boolean;
+  /** True once this message has been answered as a risk (the honest words and the numbers). */
+  riskAnswered?: boolean;
   forget: boolean;
 }
 

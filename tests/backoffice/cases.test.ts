@@ -217,6 +217,19 @@ describe('back-office cases and settings, through the routes (the real app, in-p
     expect(html.slice(html.indexOf('class="thread"'), first)).not.toContain('class="asked"');
   });
 
+  it("shows a parent's answers beside the questions as the parent was asked them, in the adult voice", async () => {
+    const mine = await webCase({ assignee: people.lan!.id, text: 'Con gái tôi bị bạn cùng lớp bắt nạt' });
+    await app.store.collection(CaseModel).findOneAndUpdate({ _id: mine.case._id }, { $set: { reporterRole: 'parent', about: 'other_child' } });
+    await app.cases.addChildMessage(mine.case._id, { text: 'cháu 9 tuổi', attachments: [], asked: 'age' });
+    await app.cases.addChildMessage(mine.case._id, { text: 'không có ảnh', attachments: [], asked: 'media' });
+    const html = (await people.lan!.client.get(`/admin/cases/${mine.case._id}`)).html;
+    expect(html).toContain(vi('admin.cases.asked_label', { question: vi('bot.q.age_other_adult') }));
+    expect(html).not.toContain(vi('admin.cases.asked_label', { question: vi('bot.q.age_other') }));
+    const media = vi('bot.q.media_adult');
+    expect(html).toContain(`<p>${media}</p></details>`);
+    expect(html).not.toContain(`<p>${vi('bot.q.media')}</p></details>`);
+  });
+
   it('when the triage form has bad values, then the page comes back with the field errors and nothing is saved', async () => {
     const c = await webCase({ province: HN });
     const before = await snapshot(c.case._id);

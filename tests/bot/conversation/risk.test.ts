@@ -98,6 +98,23 @@ describe('Risk words and danger at any step (Telegram)', () => {
     expect(await casesOf(child)).toHaveLength(1);
   });
 
+  it('shows the numbers once when the words typed at "what happened?" both answer it and are risk words', async () => {
+    const child = bot.child();
+    await child.says('/start');
+    await child.presses(vi('bot.menu.report'));
+    await child.presses(vi('bot.opt.danger.no'));
+    // About, age, gender, province (no commune without it): then "what happened?".
+    for (let i = 0; i < 4; i++) await child.presses(vi('bot.button.skip'));
+    expect(child.received.at(-1)?.text).toBe(vi('bot.q.harm'));
+
+    const answer = await child.says('bi xam hai tinh duc');
+
+    expect(texts(answer).filter((t) => t === EMERGENCY)).toHaveLength(1);
+    expect(texts(answer)[0]).toBe(vi('bot.urgent_detected'));
+    const urgent = await expectOneUrgentCase(child, 'sexual_abuse');
+    expect((await bot.messagesOf(urgent._id)).map((m) => m.text)).toEqual(['bi xam hai tinh duc']);
+  });
+
   it('makes the case urgent when the child writes "bo danh em" instead of choosing an age, then asks the age again', async () => {
     const child = bot.child();
     await child.says('/start');
