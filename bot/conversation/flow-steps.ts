@@ -8,11 +8,15 @@ import { readContactDetails } from './contact-details.js';
 import { ask } from './prompts.js';
 import { CHOICES, nextStep, type StepId } from './questions.js';
 import { takeKnown } from './remembered.js';
+import { answerForms, synonymsOf } from './understand.js';
 import { raiseRisk } from './safety.js';
 import { setAnswer, writerAnswer } from './voice.js';
 import type { EngineDeps, Turn } from './turn.js';
 
 const SKIP_WORDS = ['bo qua', 'skip', 'xong', 'done', 'khong'];
+
+/** "Không có ạ" at the photos question: nothing to send (its words are in the locales, `understand.synonyms.media.none`). */
+const nothingToSend = (text: string) => answerForms(text).some((form) => synonymsOf('media.none').has(form));
 
 /** Harm types that are serious whatever the words (issue 7): the case becomes urgent. */
 const HARM_SEVERITY: Record<string, RiskSeverity> = { sexual_abuse: 'serious', trafficking: 'serious' };
@@ -128,6 +132,8 @@ async function answerFreely(deps: EngineDeps, turn: Turn, step: StepId, text: st
       if (hadAttachments) return ask(deps, turn, 'story_more');
       return ask(deps, turn, step);
     case 'media':
+      // "Không có ạ": nothing to send, the next question (never "we received it").
+      if (text && !hadAttachments && nothingToSend(text)) return advance(deps, turn, step);
       if (text) keepText(turn, text);
       if (hadAttachments || text) return void turn.replies.push(turn.r.question(turn.t('bot.q.media_more'), [], { done: true, skippable: false }));
       return ask(deps, turn, step);

@@ -184,6 +184,18 @@ describe('Reporting violence or abuse (Telegram)', () => {
       });
     });
 
+    it('takes "không có ạ" at the photos question as nothing to send, never as something received', async () => {
+      const child = bot.child();
+      await child.says('/start');
+      await child.presses(vi('bot.menu.report'));
+      await child.presses(vi('bot.opt.danger.no'));
+      for (let i = 0; i < 5; i++) await child.presses(vi('bot.button.skip'));
+      await child.says(STORY);
+      expect(texts(await child.says('xong'))).toEqual([vi('bot.q.media')]);
+
+      expect(texts(await child.says('không có ạ'))).toEqual([vi('bot.q.contact')]);
+    });
+
     it('starts a report when the child types "báo cáo" at the menu', async () => {
       const child = bot.child();
       await child.says('/start');
