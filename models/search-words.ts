@@ -4,13 +4,14 @@
  * by risk detection and by word search, so "bi danh" finds "bị đánh".
  */
 export function normalizeText(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{M}+/gu, '')
-    .replace(/[đĐ]/g, 'd')
-    .toLowerCase()
+  return foldLetters(text)
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
+}
+
+/** The letters folded as `normalizeText` folds them (no marks, đ → d, lowercase), nothing else touched. */
+export function foldLetters(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}+/gu, '').replace(/[đĐ]/g, 'd').toLowerCase();
 }
 
 /** The folded words of a text, in order (letters and digits only, so safe in any query syntax). */

@@ -8,6 +8,7 @@
  * folded (`normalizeText`).
  */
 import { normalizeText } from '../risk/risk-detector.js';
+import { foldLetters } from '../../models/search-words.js';
 
 export type AdultRole = 'parent' | 'teacher' | 'other';
 export type ChildGender = 'girl' | 'boy';
@@ -61,8 +62,6 @@ interface Pattern {
   role: AdultRole;
 }
 
-/** Diacritics off, nothing else touched (so a pattern stays a pattern). */
-const foldLetters = (s: string) => s.normalize('NFD').replace(/\p{M}+/gu, '').replace(/[đĐ]/g, 'd').toLowerCase();
 
 const compile = (src: string, role: AdultRole): Pattern => ({
   marked: new RegExp(`(?:^| )${src}(?: |$)`, 'u'),
