@@ -9,7 +9,7 @@ import { ask } from './prompts.js';
 import { CHOICES, nextStep, type StepId } from './questions.js';
 import { takeKnown } from './remembered.js';
 import { answerForms, synonymsOf } from './understand.js';
-import { raiseRisk } from './safety.js';
+import { raiseRisk, takeFollowUp } from './safety.js';
 import { setAnswer, writerAnswer } from './voice.js';
 import type { EngineDeps, Turn } from './turn.js';
 
@@ -21,9 +21,14 @@ const nothingToSend = (text: string) => answerForms(text).some((form) => synonym
 /** Harm types that are serious whatever the words (issue 7): the case becomes urgent. */
 const HARM_SEVERITY: Record<string, RiskSeverity> = { sexual_abuse: 'serious', trafficking: 'serious' };
 
-/** Starts a flow of the given kind with what the child sent before, and asks its first question. */
+/**
+ * Starts a flow of the given kind with what the child sent before, and asks its first question.
+ * When risk words opened a case just before ("bố em đánh em" as a first message), the questions
+ * are that case's: one case, the child's first words first.
+ */
 export async function startFlow(deps: EngineDeps, turn: Turn, kind: CaseKind) {
   startDraft(turn, kind);
+  await takeFollowUp(deps, turn);
   await advance(deps, turn, null);
 }
 
