@@ -1,5 +1,5 @@
 import type { CaseKind, RiskSeverity } from '../../models/index.js';
-import { normalizeText } from '../risk/risk-detector.js';
+import { ANSWER_RULES, normalizeText } from '../risk/risk-detector.js';
 import { ageFromWords, readAge } from './age-reading.js';
 import { isChatter } from './intents.js';
 import { finish, keepAlso, keepText, startDraft } from './keeping.js';
@@ -62,7 +62,7 @@ async function answerChoice(deps: EngineDeps, turn: Turn, step: StepId, text: st
   const draft = turn.conv.draft;
   if (step === 'danger') {
     draft.dangerNow = value === 'yes' ? true : value === 'no' ? false : null;
-    if (value === 'yes') await raiseRisk(deps, turn, { severity: 'danger_now', reasons: ['danger_now'], rules: ['answer.danger_now'] }, undefined);
+    if (value === 'yes') await raiseRisk(deps, turn, { severity: 'danger_now', reasons: ['danger_now'], rules: [ANSWER_RULES.dangerNow] }, undefined);
     // "Not in danger now" lowers danger now to serious, never below (the case stays urgent).
     if (value === 'no' && turn.conv.caseId) await deps.cases.lowerDangerNow(turn.conv.caseId);
     // In danger now: crisis mode, no more questions for now; they come back once the child is safe.
@@ -74,7 +74,7 @@ async function answerChoice(deps: EngineDeps, turn: Turn, step: StepId, text: st
     setAnswer(deps, turn, step, CHOICES[step]!.field, value);
     if (step === 'same' && value === 'yes') takeKnown(draft);
     const harm = step === 'harm' ? HARM_SEVERITY[value] : undefined;
-    if (harm) await raiseRisk(deps, turn, { severity: harm, reasons: [value], rules: ['answer.harm_type'] }, undefined);
+    if (harm) await raiseRisk(deps, turn, { severity: harm, reasons: [value], rules: [ANSWER_RULES.harmType] }, undefined);
   }
   await advance(deps, turn, step);
   return true;

@@ -1,12 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tr } from '../../../locales/i18n.js';
+import { ChildReplies } from '../../../cases/child-reply.js';
 import { CaseModel, type Case } from '../../../models/index.js';
-import { buttonsOf, caseCodeIn, PROVINCE_HOTLINE, TelegramHarness, texts, type TelegramChild } from '../../helpers/telegram-child.js';
+import { buttonsOf, caseCodeIn, eventually, PROVINCE_HOTLINE, TelegramHarness, texts, type TelegramChild } from '../../helpers/telegram-child.js';
 
 const vi = tr('vi');
 const EMERGENCY = vi('bot.emergency', { provinceLine: vi('bot.province_line', { number: PROVINCE_HOTLINE }) });
 
 /**
+ * Defects a black-box walk-through of the conversation found (issue 11's follow-up), as a child
+ * and a parent would meet them over Telegram (the fake Bot API; Zalo is not configured here).
+ *
  * Danger words as the very first message open an urgent case at once. The questions the child
  * answers next — from the offer after the numbers, the menu, or a typed "ý kiến" — fill in that
  * same case: one case, with the child's first words first.
@@ -116,5 +120,53 @@ describe('A first message with danger words, then the questions (Telegram)', () 
     expect(cases).toHaveLength(1);
     expect(caseCodeIn(receipt)).toBe(cases[0]!.code);
     expect(await wordsOf(cases[0]!)).toEqual(['my dad hits me', 'every night']);
+  });
+
+  describe('a parent who reports about their daughter, on a service without Zalo', () => {
+    const STORY = 'Con gái tôi 9 tuổi, mấy hôm nay cháu đi học về cứ khóc, không chịu kể gì';
+    let parent: TelegramChild;
+    let filed: Case;
+    let receipt: string;
+
+    beforeAll(async () => {
+      parent = bot.child();
+      await parent.says(STORY);
+      await parent.presses(vi('bot.menu.report'));
+      receipt = caseCodeIn(await parent.skipsToTheEnd());
+      filed = (await casesOf(parent))[0]!;
+    });
+
+    it('names in the receipt only the channels that run: Telegram and the web, never Zalo', () => {
+      const said = parent.received.find((m) => m.text.includes(receipt))!.text;
+      expect(said).toContain('(trên Telegram hoặc web đều được)');
+      expect(said).not.toMatch(/zalo/i);
+    });
+
+    it('calls the counsellor\'s answer, when it arrives, an answer from "Tư vấn viên", not the child\'s "Anh chị tư vấn"', async () => {
+      expect(filed.reporterRole).toBe('parent');
+      const before = parent.received.length;
+      await new ChildReplies(bot.app.store, bot.app.outbox, bot.app.cases, bot.app.logger).send('staff-test', filed, 'Chị nên đưa cháu đi khám và gọi 111 nhé.', 'reply');
+      await eventually(() => parent.received.length > before, 10_000, () => 'no answer delivered');
+      const delivered = parent.received.at(-1)!.text;
+      expect(delivered).toBe(`💬 Tư vấn viên trả lời (thư ${filed.code}):\nChị nên đưa cháu đi khám và gọi 111 nhé.`);
+
+      // Read again by the code: the same words for an adult.
+      const read = texts(await parent.says(filed.code));
+      expect(read.some((t) => t.startsWith('💬 Tư vấn viên trả lời ('))).toBe(true);
+      expect(read.join('\n')).not.toContain('Anh chị tư vấn trả lời');
+    });
+  });
+
+  it('still tells a child "Anh chị tư vấn trả lời", and names no Zalo in a child\'s receipt either', async () => {
+    const child = bot.child();
+    await child.says('/start');
+    await child.presses(vi('bot.menu.opinion'));
+    const code = caseCodeIn(await child.skipsToTheEnd());
+    expect(child.received.find((m) => m.text.includes(code))!.text).toContain('(trên Telegram hoặc web đều được)');
+    const [filed] = await casesOf(child);
+    const before = child.received.length;
+    await new ChildReplies(bot.app.store, bot.app.outbox, bot.app.cases, bot.app.logger).send('staff-test', filed!, 'Cảm ơn em nhé.', 'reply');
+    await eventually(() => child.received.length > before, 10_000, () => 'no answer delivered');
+    expect(child.received.at(-1)!.text).toBe(`💬 Anh chị tư vấn trả lời (thư ${code}):\nCảm ơn em nhé.`);
   });
 });
