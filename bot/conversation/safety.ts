@@ -69,7 +69,7 @@ function followUpOffer(turn: Turn): OutboundMessage {
 
 /**
  * The case a flow just started should fill in: the one risk words opened before it, outside a
- * flow, while it is still open. Taken once; the flow's answers and words then go to it.
+ * flow, while it is open and not answered yet. Taken once; the flow's answers and words then go to it.
  */
 export async function takeFollowUp(deps: EngineDeps, turn: Turn): Promise<string | null> {
   const { conv } = turn;
@@ -77,7 +77,8 @@ export async function takeFollowUp(deps: EngineDeps, turn: Turn): Promise<string
   conv.followUp = null;
   if (!id || conv.caseId) return null;
   const found = await deps.cases.findById(id);
-  if (!found || !OPEN_STATUSES.includes(found.status)) return null;
+  // Once a counsellor has answered it, or it is closed, a new flow is a new case.
+  if (!found || !OPEN_STATUSES.includes(found.status) || found.firstResponseAt) return null;
   conv.caseId = found._id;
   return found._id;
 }
