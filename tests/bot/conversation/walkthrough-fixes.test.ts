@@ -122,6 +122,22 @@ describe('A first message with danger words, then the questions (Telegram)', () 
     expect(await wordsOf(cases[0]!)).toEqual(['my dad hits me', 'every night']);
   });
 
+  it('offers a parent whose first words are danger words the questions in the adult voice, for the same case', async () => {
+    const parent = bot.child();
+    const words = 'Con trai tôi bị bố dượng đánh chảy máu';
+    const first = await parent.says(words);
+    expect(first.at(-1)?.text).toBe(vi('fixes.follow_up.offer_adult'));
+
+    expect(texts(await parent.presses(vi('fixes.follow_up.answer')))).toEqual([vi('bot.q.danger_adult')]);
+    const receipt = await parent.skipsToTheEnd();
+
+    const cases = await casesOf(parent);
+    expect(cases).toHaveLength(1);
+    expect(caseCodeIn(receipt)).toBe(cases[0]!.code);
+    expect(cases[0]).toMatchObject({ priority: 'urgent', reporterRole: 'parent', about: 'other_child' });
+    expect(await wordsOf(cases[0]!)).toEqual([words]);
+  });
+
   describe('a parent who reports about their daughter, on a service without Zalo', () => {
     const STORY = 'Con gái tôi 9 tuổi, mấy hôm nay cháu đi học về cứ khóc, không chịu kể gì';
     let parent: TelegramChild;
