@@ -38,8 +38,9 @@ export class EmbeddedStore implements Store {
   private readonly collections = new Map<string, EmbeddedCollection<any>>();
   private closed = false;
 
-  constructor(dir: string | null) {
-    this.database = SqliteDatabase.open(dir ? path.join(dir, DATABASE_FILE) : ':memory:');
+  /** `checked`: the file passed the start-up integrity check already (see SqliteDatabase.open). */
+  constructor(dir: string | null, options: { checked?: boolean } = {}) {
+    this.database = SqliteDatabase.open(dir ? path.join(dir, DATABASE_FILE) : ':memory:', options);
   }
 
   collection<T extends { _id: string }>(def: ModelDef<T>): Collection<T> {

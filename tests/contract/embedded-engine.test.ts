@@ -1,10 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaseModel, MessageModel, OutboxModel, type Case } from '../../models/index.js';
 import { defineModel } from '../../models/define.js';
 import { Schema } from 'mongoose';
-import { EmbeddedStore, isDuplicateKey } from '../../store/index.js';
+import { checkDatabaseFile, EmbeddedStore, isDuplicateKey, openStore } from '../../store/index.js';
 import { DATABASE_FILE } from '../../store/sqlite/sqlite-database.js';
 import { tempDir } from '../helpers/engines.js';
 
@@ -46,6 +47,22 @@ describe('the embedded engine on SQLite', () => {
 
     const due = store.explain(OutboxModel, { status: 'pending', nextAttemptAt: { $lte: new Date() } }, { sort: { nextAttemptAt: 1 } });
     expect(due.plan.join(' | ')).toMatch(/USING INDEX outbox__status__nextAttemptAt/);
+  });
+
+  it('walks an index range for a field that is set ($ne: null), not past every case without it', async () => {
+    const waiting = { priority: 'normal', answerDueAt: { $ne: null } };
+    const page = store.explain(CaseModel, waiting, { sort: { answerDueAt: 1, firstResponseAt: 1, createdAt: 1, _id: 1 }, limit: 20 });
+    expect(page.mode).toBe('exact');
+    expect(page.plan.join(' | ')).toMatch(/USING INDEX cases__priority__answerDueAt\S* \(<expr>=\? AND <expr>>\?\)/);
+    const own = new EmbeddedStore(null);
+    const cases = own.collection(CaseModel);
+    await cases.insertOne(newCase(901, { priority: 'normal', answerDueAt: new Date(0) }));
+    await cases.insertOne(newCase(902, { priority: 'normal', answerDueAt: new Date('2026-12-01T00:00:00Z') }));
+    await cases.insertOne(newCase(903, { priority: 'normal', answerDueAt: null }));
+    await cases.insertOne(newCase(904, { priority: 'high', answerDueAt: new Date(0) }));
+    expect((await cases.find(waiting, { sort: { answerDueAt: 1 } })).map((c) => c.contactId)).toEqual(['contact-901', 'contact-902']);
+    expect(await cases.count({ answerDueAt: { $ne: null } })).toBe(3);
+    await own.close();
   });
 
   it('leaves to mingo only what SQL cannot answer, and still answers it', async () => {
@@ -170,17 +187,50 @@ describe('the embedded engine on SQLite', () => {
     }
   });
 
-  it('refuses to start on a damaged database file, naming it', async () => {
-    const broken = tempDir('htx-broken-');
-    const file = path.join(broken, DATABASE_FILE);
-    const first = new EmbeddedStore(broken);
-    const cases = first.collection(CaseModel);
-    for (let i = 0; i < 200; i++) await cases.insertOne(newCase(i + 10, { area: { province: `Tỉnh ${i}` } }));
-    await first.close();
-    // Scribble over the middle of the file, where the tables' pages are.
-    const bytes = fs.readFileSync(file);
-    bytes.fill(0x5a, 4096 * 2, 4096 * 6);
-    fs.writeFileSync(file, bytes);
-    expect(() => new EmbeddedStore(broken)).toThrow(new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is damaged`));
+  describe('a damaged database file', () => {
+    let broken: string;
+    let file: string;
+    let damaged: Buffer;
+    const namesTheFile = () => new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is damaged`);
+    beforeAll(async () => {
+      broken = tempDir('htx-broken-');
+      file = path.join(broken, DATABASE_FILE);
+      const first = new EmbeddedStore(broken);
+      const cases = first.collection(CaseModel);
+      for (let i = 0; i < 200; i++) await cases.insertOne(newCase(i + 10, { area: { province: `Tỉnh ${i}` } }));
+      await first.close();
+      // Scribble over the middle of the file, where the tables' pages are.
+      damaged = fs.readFileSync(file);
+      damaged.fill(0x5a, 4096 * 2, 4096 * 6);
+      fs.writeFileSync(file, damaged);
+    });
+
+    it('is refused when opened, naming it', () => {
+      expect(() => new EmbeddedStore(broken)).toThrow(namesTheFile());
+    });
+
+    it('is found damaged by the check in a worker thread, before anything opens it for writing', async () => {
+      expect(await checkDatabaseFile(file)).toMatchObject({ verdict: 'damaged', problems: [expect.any(String)] });
+      await expect(openStore({ dataDir: broken })).rejects.toThrow(namesTheFile());
+      expect(fs.readFileSync(file).equals(damaged)).toBe(true);
+    });
+
+    it('stops `npm start` with one line naming it, and leaves it as it was', () => {
+      const run = spawnSync(process.execPath, ['--import', 'tsx', 'app/main.ts'], {
+        env: { PATH: process.env.PATH, DATA_DIR: broken, DATA_KEY: 'ab'.repeat(32), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error' },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(run.status).toBe(1);
+      const lines = run.stderr.trim().split('\n').filter((l) => !/Warning|trace-warnings/.test(l));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(new RegExp(`could not start: The database file ${namesTheFile().source} \\(.+\\); the service will not start on it\\. Restore it from a backup`));
+      expect(fs.readFileSync(file).equals(damaged)).toBe(true);
+    });
+
+    it('a sound file passes the check in a worker thread', async () => {
+      expect(await checkDatabaseFile(path.join(dir, DATABASE_FILE))).toEqual({ verdict: 'ok' });
+      expect(await checkDatabaseFile(path.join(tempDir('htx-none-'), DATABASE_FILE))).toMatchObject({ verdict: 'unchecked' });
+    });
   });
 });
