@@ -7,6 +7,12 @@ export interface ModelDef<T extends { _id: string }> {
   readonly schema: Schema;
   /** The text field searched by words (`Collection.findByWords`), if any. */
   readonly search?: string;
+  /**
+   * Fields the embedded engine keeps counts of documents by (a small table kept by SQLite
+   * triggers), so that a count filtering on these fields alone reads a few rows, not an index
+   * range of every matching document. MongoDB counts with its indexes as usual.
+   */
+  readonly tally?: readonly string[];
   readonly __doc?: T;
 }
 
@@ -24,7 +30,7 @@ export function defineModel<T extends { _id: string }>(
   name: string,
   fields: SchemaDefinition,
   configure?: (schema: Schema) => void,
-  options: { search?: string } = {},
+  options: { search?: string; tally?: readonly string[] } = {},
 ): ModelDef<T> {
   const schema = new Schema(
     { _id: { type: String, default: newId }, ...fields },
@@ -35,7 +41,7 @@ export function defineModel<T extends { _id: string }>(
     schema.add({ [SEARCH_WORDS_FIELD]: { type: [String], default: undefined, select: false } });
     schema.index({ [SEARCH_WORDS_FIELD]: 1 });
   }
-  return { name, schema, ...(options.search ? { search: options.search } : {}) };
+  return { name, schema, ...(options.search ? { search: options.search } : {}), ...(options.tally ? { tally: options.tally } : {}) };
 }
 
 /** A nested object stored without its own `_id`. */

@@ -65,6 +65,82 @@ describe('the embedded engine on SQLite', () => {
     await own.close();
   });
 
+  describe('counts kept by the store (a model\'s tally)', () => {
+    const STATUSES = ['new', 'triaged', 'in_progress', 'closed'] as const;
+    const PROVINCES = ['Hà Giang', 'Cao Bằng', null];
+    /** What each scope's count of each status must be, counted here from every case read back. */
+    async function expectedCounts(read: EmbeddedStore) {
+      const all = await read.collection(CaseModel).find({});
+      const n = (test: (c: Case) => boolean) => all.filter(test).length;
+      return STATUSES.map((status) => ({
+        status,
+        all: n((c) => c.status === status),
+        province: n((c) => c.status === status && [PROVINCES[0], null].includes(c.area?.province ?? null)),
+        mine: n((c) => c.status === status && c.assigneeId === 'staff-1'),
+      }));
+    }
+    async function countedBy(read: EmbeddedStore) {
+      const cases = read.collection(CaseModel);
+      return Promise.all(
+        STATUSES.map(async (status) => ({
+          status,
+          all: await cases.count({ $and: [{}, { status }] }),
+          province: await cases.count({ $or: [{ 'area.province': { $in: [PROVINCES[0]] }, status }, { 'area.province': null, status }] }),
+          mine: await cases.count({ $and: [{ assigneeId: 'staff-1' }, { status }] }),
+        })),
+      );
+    }
+
+    it('answers the inbox\'s counts per status from the tally, right through every kind of write and from another connection', async () => {
+      const own = tempDir('htx-tally-');
+      const writer = new EmbeddedStore(own);
+      const reader = new EmbeddedStore(own);
+      const cases = writer.collection(CaseModel);
+      for (let i = 0; i < 30; i++) {
+        await cases.insertOne(newCase(500 + i, { status: STATUSES[i % 4], area: { province: PROVINCES[i % 3] ?? null }, assigneeId: i % 5 === 0 ? 'staff-1' : null }));
+      }
+      expect(await countedBy(reader)).toEqual(await expectedCounts(reader));
+      const [first, second, third] = await cases.find({}, { sort: { createdAt: 1, _id: 1 }, limit: 3 });
+      await cases.findOneAndUpdate({ _id: first!._id }, { $set: { status: 'closed', assigneeId: 'staff-1' } });
+      await cases.updateOne({ _id: second!._id }, { $set: { status: 'in_progress' } });
+      await cases.updateMany({ status: 'triaged' }, { $set: { status: 'in_progress', 'area.province': PROVINCES[0] } });
+      await cases.deleteMany({ _id: third!._id });
+      await writer.transaction(async () => {
+        await cases.insertOne(newCase(600, { status: 'new', assigneeId: 'staff-1' }));
+      });
+      await writer
+        .transaction(async () => {
+          await cases.insertOne(newCase(601, { status: 'new' }));
+          throw new Error('rolled back');
+        })
+        .catch(() => undefined);
+      expect(await countedBy(reader)).toEqual(await expectedCounts(reader));
+      expect(reader.explainCount(CaseModel, { $and: [{}, { status: 'new' }] }).join(' | ')).toMatch(/cases__tally__/);
+      // Any other condition is counted from the cases themselves.
+      expect(reader.explainCount(CaseModel, { status: 'new', kind: 'report' }).join(' | ')).not.toMatch(/tally/);
+      expect(await reader.collection(CaseModel).count({ status: 'new', kind: 'report' })).toBe((await expectedCounts(reader))[0]!.all);
+      await reader.close();
+      await writer.close();
+    });
+
+    it('is filled from the cases already in the file when it is new (an upgrade)', async () => {
+      const own = tempDir('htx-tally-old-');
+      const before = new EmbeddedStore(own);
+      const cases = before.collection(CaseModel);
+      for (let i = 0; i < 12; i++) await cases.insertOne(newCase(700 + i, { status: STATUSES[i % 4], area: { province: PROVINCES[i % 3] ?? null } }));
+      // A file from before the tally: no table, no triggers.
+      const db = before.database.db;
+      const tallies = (db.prepare(`SELECT name, type FROM sqlite_master WHERE name LIKE 'cases__tally%'`).all() as { name: string; type: string }[]);
+      for (const t of tallies.filter((x) => x.type === 'trigger')) db.exec(`DROP TRIGGER "${t.name}"`);
+      for (const t of tallies.filter((x) => x.type === 'table')) db.exec(`DROP TABLE "${t.name}"`);
+      await cases.insertOne(newCase(720, { status: 'new' }));
+      await before.close();
+      const after = new EmbeddedStore(own);
+      expect(await countedBy(after)).toEqual(await expectedCounts(after));
+      await after.close();
+    });
+  });
+
   it('leaves to mingo only what SQL cannot answer, and still answers it', async () => {
     const cases = store.collection(CaseModel);
     await cases.insertOne(newCase(1, { urgentReasons: ['self_harm'], area: { province: 'Hà Giang' } }));
