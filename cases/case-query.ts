@@ -45,8 +45,8 @@ export interface CaseList {
   countsByStatus: Record<CaseStatus, number>;
 }
 
-/** How many cases a word search looks at among the matching messages (the newest first). */
-const SEARCH_MESSAGE_LIMIT = 2_000;
+/** How many cases a word search looks at among those whose child wrote the words (the newest first). */
+const SEARCH_CASE_LIMIT = 2_000;
 /** Most urgent first; within one priority, the deadline nearest first. */
 const PRIORITY_ORDER = [...PRIORITIES].reverse();
 const SORTS: Record<Exclude<CaseListQuery['sort'], 'priority'>, Sort> = {
@@ -167,17 +167,15 @@ export class CaseQuery {
   private async search(text: string): Promise<{ filter: Filter; fewById: boolean }> {
     const code = findCaseCode(text);
     if (code) return { filter: { code }, fewById: false };
-    const hits = await this.store
-      .collection(MessageModel)
-      .findByWords(text, { author: 'child' }, { sort: { seq: -1 }, limit: SEARCH_MESSAGE_LIMIT, fields: ['caseId'] });
-    const byWords = { _id: { $in: [...new Set(hits.map((m) => m.caseId))] } };
+    // The message model groups the child's messages by case: the cases come off the word index.
+    const byWords = { _id: { $in: await this.store.collection(MessageModel).groupsByWords(text, SEARCH_CASE_LIMIT) } };
     const start = caseCodeStart(text);
     if (start) return { filter: { $or: [{ code: { $gte: start, $lt: `${start}\uffff` } }, byWords] }, fewById: false };
     return { filter: byWords, fewById: true };
   }
 
   /**
-   * A page among a few cases named by id (a word search names {@link SEARCH_MESSAGE_LIMIT} at
+   * A page among a few cases named by id (a word search names {@link SEARCH_CASE_LIMIT} at
    * most): their sort keys are read at once and ordered here, and the total is their number.
    * Asked of the store, each priority's page would walk that priority's index over every case
    * to find the few among them (60 ms at 100k cases when they are the newest).

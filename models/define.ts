@@ -7,6 +7,8 @@ export interface ModelDef<T extends { _id: string }> {
   readonly schema: Schema;
   /** The text field searched by words (`Collection.findByWords`), if any. */
   readonly search?: string;
+  /** How `Collection.groupsByWords` groups the searched documents, if it is asked of this collection. */
+  readonly searchGroup?: SearchGroup;
   /**
    * Fields the embedded engine keeps counts of documents by (a small table kept by SQLite
    * triggers), so that a count filtering on these fields alone reads a few rows, not an index
@@ -14,6 +16,17 @@ export interface ModelDef<T extends { _id: string }> {
    */
   readonly tally?: readonly string[];
   readonly __doc?: T;
+}
+
+/**
+ * Documents searched by words as groups (the child's messages, by case): the group is the value
+ * of `by`, only documents matching `when` (a filter on fields that never change) belong to one,
+ * and `newest` is the field that orders them in time (MongoDB keeps the newest groups by it).
+ */
+export interface SearchGroup {
+  by: string;
+  when: Record<string, string | number | boolean>;
+  newest: string;
 }
 
 /**
@@ -30,7 +43,7 @@ export function defineModel<T extends { _id: string }>(
   name: string,
   fields: SchemaDefinition,
   configure?: (schema: Schema) => void,
-  options: { search?: string; tally?: readonly string[] } = {},
+  options: { search?: string; searchGroup?: SearchGroup; tally?: readonly string[] } = {},
 ): ModelDef<T> {
   const schema = new Schema(
     { _id: { type: String, default: newId }, ...fields },
@@ -41,7 +54,13 @@ export function defineModel<T extends { _id: string }>(
     schema.add({ [SEARCH_WORDS_FIELD]: { type: [String], default: undefined, select: false } });
     schema.index({ [SEARCH_WORDS_FIELD]: 1 });
   }
-  return { name, schema, ...(options.search ? { search: options.search } : {}), ...(options.tally ? { tally: options.tally } : {}) };
+  return {
+    name,
+    schema,
+    ...(options.search ? { search: options.search } : {}),
+    ...(options.search && options.searchGroup ? { searchGroup: options.searchGroup } : {}),
+    ...(options.tally ? { tally: options.tally } : {}),
+  };
 }
 
 /** A nested object stored without its own `_id`. */

@@ -59,9 +59,9 @@ export const MessageModel = defineModel<Message>(
   },
   (s) => {
     s.index({ caseId: 1, seq: 1 });
-    // Word search keeps the newest of the child's messages.
+    // Word search keeps the newest of the child's messages (on MongoDB).
     s.index({ author: 1, seq: -1 });
   },
-  // The back office searches the child's words.
-  { search: 'text' },
+  // The back office searches the child's words, for the cases that hold them.
+  { search: 'text', searchGroup: { by: 'caseId', when: { author: 'child' }, newest: 'seq' } },
 );

@@ -20,6 +20,7 @@ import {
 import type { FieldType, TypeOf } from './sqlite/filter-sql.js';
 import { isUniqueViolation, JsonTable, type Doc, type IndexSpec } from './sqlite/json-table.js';
 import { leanChange } from './sqlite/lean-update.js';
+import type { WordSearch } from './sqlite/word-index.js';
 import { DATABASE_FILE, SqliteDatabase } from './sqlite/sqlite-database.js';
 import { defaultsOnRead, DocumentChecker, SchemaRefusal, validatedByUpdate } from './document-checker.js';
 
@@ -47,7 +48,7 @@ export class EmbeddedStore implements Store {
     let c = this.collections.get(def.name);
     if (!c) {
       const model = this.mongoose.models[def.name] ?? this.mongoose.model(def.name, def.schema);
-      c = new EmbeddedCollection<T>(this.database, model, def.search, def.tally);
+      c = new EmbeddedCollection<T>(this.database, model, def.search ? { field: def.search, ...(def.searchGroup ? { group: def.searchGroup } : {}) } : undefined, def.tally);
       this.collections.set(def.name, c);
       // Its table, made inside an open transaction, goes if that rolls back: make it again then.
       this.database.onRollback(() => this.collections.delete(def.name));
@@ -120,7 +121,7 @@ class EmbeddedCollection<T extends { _id: string }> implements Collection<T> {
   constructor(
     private readonly database: SqliteDatabase,
     private readonly model: Model<any>,
-    search?: string,
+    search?: WordSearch,
     tally?: readonly string[],
   ) {
     this.name = model.modelName;
@@ -183,6 +184,10 @@ class EmbeddedCollection<T extends { _id: string }> implements Collection<T> {
     return this.database.read(() => (options?.fields ? docs() : docs().map((doc) => this.onRead(doc))));
   }
 
+  groupsByWords(text: string, limit: number): Promise<string[]> {
+    return this.database.read(() => this.table.groupsByWords(searchWords(text), limit));
+  }
+
   count(filter: Filter): Promise<number> {
     return this.database.read(() => this.table.count(filter));
   }
@@ -213,7 +218,7 @@ class EmbeddedCollection<T extends { _id: string }> implements Collection<T> {
         this.guard(() => this.table.insert(full));
         return full as unknown as T;
       }
-      const before = this.table.search ? structuredClone(current.doc) : undefined;
+      const before = this.table.words ? structuredClone(current.doc) : undefined;
       const next = await this.validated({ ...applyUpdate(current.doc, update, false), updatedAt: new Date() }, validatedByUpdate(update, false));
       this.guard(() => this.table.replace(current.rowid, next, before));
       this.table.purgeErasedWords();
@@ -234,7 +239,7 @@ class EmbeddedCollection<T extends { _id: string }> implements Collection<T> {
       const rows = this.table.rows(filter);
       const now = new Date();
       const next: Doc[] = [];
-      const before = rows.map((row) => (this.table.search ? structuredClone(row.doc) : undefined));
+      const before = rows.map((row) => (this.table.words ? structuredClone(row.doc) : undefined));
       const validate = validatedByUpdate(update, false);
       for (const row of rows) next.push(await this.validated({ ...applyUpdate(row.doc, update, false), updatedAt: now }, validate));
       this.guard(() => this.database.atomically(() => rows.forEach((row, i) => this.table.replace(row.rowid, next[i]!, before[i]))));

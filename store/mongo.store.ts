@@ -13,7 +13,7 @@ import {
   type Update,
   type UpdateOne,
 } from './store.js';
-import { SEARCH_WORDS_FIELD } from '../models/define.js';
+import { SEARCH_WORDS_FIELD, type SearchGroup } from '../models/define.js';
 import { searchWords } from '../models/search-words.js';
 import { defaultsOnRead } from './document-checker.js';
 import { backfillSearchWords } from './mongo-backfill.js';
@@ -84,7 +84,7 @@ export class MongoStore implements Store {
     let c = this.collections.get(def.name);
     if (!c) {
       const model = this.connection.models[def.name] ?? this.connection.model(def.name, def.schema);
-      c = new MongoCollection<T>(model, def.search);
+      c = new MongoCollection<T>(model, def.search, def.searchGroup);
       this.collections.set(def.name, c);
     }
     return c as Collection<T>;
@@ -148,6 +148,7 @@ class MongoCollection<T extends { _id: string }> implements Collection<T> {
     private readonly model: Model<any>,
     /** The field searched by words; its folded words are kept beside it. */
     private readonly search?: string,
+    private readonly group?: SearchGroup,
   ) {
     this.onRead = defaultsOnRead(model.schema, (doc) => model.hydrate(doc).toObject({ versionKey: false }));
   }
@@ -196,6 +197,13 @@ class MongoCollection<T extends { _id: string }> implements Collection<T> {
     if (words.length === 0) return Promise.resolve([]);
     // Folded words hold only letters and digits: nothing to escape in the anchored patterns.
     return this.find({ $and: [filter, { [SEARCH_WORDS_FIELD]: { $all: words.map((w) => new RegExp(`^${w}`)) } }] }, options);
+  }
+
+  async groupsByWords(text: string, limit: number): Promise<string[]> {
+    if (!this.group) throw new Error(`${this.model.modelName} has no word search groups`);
+    const { by, when, newest } = this.group;
+    const docs = await this.findByWords(text, when, { sort: { [newest]: -1 }, limit, fields: [by] });
+    return [...new Set(docs.map((d) => (d as Record<string, unknown>)[by]).filter((k): k is string => typeof k === 'string'))];
   }
 
   findOne(filter: Filter, options: { sort?: Sort } = {}): Promise<T | null> {

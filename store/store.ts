@@ -61,6 +61,14 @@ export interface Collection<T extends { _id: string }> {
    */
   findByWords(text: string, filter: Filter, options?: FindOptions): Promise<T[]>;
   /**
+   * The groups (`defineModel(…, { searchGroup })`: the values of its `by` field) that hold a
+   * document of the group (matching its `when`) whose search field holds every word of `text`,
+   * as `findByWords` matches them; the most recent groups first, at most `limit`. The embedded
+   * engine reads them off its full-text index (the group that first appeared last first); MongoDB
+   * takes the groups of the `limit` newest matching documents (by the group's `newest` field).
+   */
+  groupsByWords(text: string, limit: number): Promise<string[]>;
+  /**
    * Updates the first matching document atomically, as `findOneAndUpdate` does, without
    * reading it back: true when one matched. For the hot paths that need no copy of the result
    * (on the embedded engine a plain `$set`/`$unset`/`$inc` is one SQL statement).

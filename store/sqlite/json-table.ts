@@ -2,7 +2,7 @@ import { find as mingoFind, Query } from 'mingo';
 import type { Filter, FindOptions } from '../store.js';
 import { compileFilter, compileSort, fieldExpr, type TypeOf } from './filter-sql.js';
 import { decodeDoc, encodeDoc } from './json-codec.js';
-import { searchWords } from '../../models/search-words.js';
+import { WordIndex, type WordSearch } from './word-index.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 import { Tally } from './tally.js';
 
@@ -48,25 +48,22 @@ export class JsonTable<D extends Doc = Doc> {
     readonly name: string,
     readonly typeOf: TypeOf,
     readonly indexes: IndexSpec[],
-    /** A text field kept in a full-text index (FTS5) of its folded words. */
-    readonly search?: string,
+    /** A text field kept in a full-text index (FTS5) of its folded words, and how it is grouped. */
+    search?: WordSearch,
     /** Fields whose combinations are counted in a tally table (see tally.ts). */
     tally?: readonly string[],
   ) {
     if (!SAFE_NAME.test(name)) throw new Error(`unsupported collection name ${name}`);
+    this.words = search ? new WordIndex(database, name, search, (sql) => this.prepare(sql)) : null;
     this.tally = tally?.length ? new Tally(database, name, tally, typeOf) : null;
   }
 
   private readonly tally: Tally | null;
 
-  private wordsErased = false;
+  /** The full-text index of the search field, if there is one. */
+  readonly words: WordIndex | null;
 
-  /** The full-text index's table: one row per document (same rowid), its folded words. */
-  private get words() {
-    return `${this.name}__words`;
-  }
-
-  /** Creates the table and its indexes (if missing). */
+  /** Creates the table and its indexes (if missing), and its word index (built anew when of an earlier form). */
   create(): this {
     const db = this.database.db;
     db.exec(`CREATE TABLE IF NOT EXISTS "${this.name}" (_id TEXT NOT NULL PRIMARY KEY, doc BLOB NOT NULL)`);
@@ -74,64 +71,19 @@ export class JsonTable<D extends Doc = Doc> {
       const sql = this.indexSql(index);
       if (sql) db.exec(sql);
     }
-    if (this.search) this.createWordIndex();
+    this.words?.create();
     this.tally?.create();
     return this;
   }
 
-  /**
-   * A contentless FTS5 table (the words are not stored a second time) whose rows can be
-   * deleted (`contentless_delete`) and leave no trace in its pages (`secure-delete`), so erased
-   * words leave the index; filled from the documents when it is new.
-   */
-  private createWordIndex() {
-    const db = this.database.db;
-    const exists = db.prepare(`SELECT 1 FROM sqlite_master WHERE name = ?`).all(this.words).length > 0;
-    if (exists) return;
-    db.exec(`CREATE VIRTUAL TABLE "${this.words}" USING fts5(words, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2')`);
-    // Deleted rows leave the index's pages at once, not at the next merge.
-    db.exec(`INSERT INTO "${this.words}" ("${this.words}", rank) VALUES ('secure-delete', 1)`);
-    const add = this.prepare(`INSERT INTO "${this.words}" (rowid, words) VALUES (?, ?)`);
-    this.database.atomically(() => {
-      for (const raw of this.prepare(`SELECT rowid AS r, json(doc) AS d FROM "${this.name}"`).all() as { r: number; d: string }[]) {
-        const words = this.foldedWords(decodeDoc<D>(raw.d));
-        if (words) add.run(raw.r, words);
-      }
-    });
+  /** Keeps a document's words in the full-text index (see WordIndex.index). */
+  private indexWords(rowid: number | bigint, doc: D | null, before: D | null) {
+    this.words?.index(rowid, doc, before);
   }
 
-  private foldedWords(doc: D): string {
-    const text = doc[this.search!];
-    return typeof text === 'string' ? searchWords(text).join(' ') : '';
-  }
-
-  /**
-   * Keeps a document's words in the full-text index: nothing to do when they did not change
-   * (`before` given); otherwise the old row goes and the new one comes. Words that leave the
-   * index are noted, for {@link purgeErasedWords}.
-   */
-  private indexWords(rowid: number | bigint, doc: D | null, before: D | null | undefined) {
-    if (!this.search) return;
-    const next = doc ? this.foldedWords(doc) : '';
-    if (before !== null) {
-      const prev = before ? this.foldedWords(before) : null;
-      if (prev === next) return;
-      const kept = new Set(next.split(' '));
-      if (prev === null || prev.split(' ').some((w) => w && !kept.has(w))) this.wordsErased = true;
-      this.prepare(`DELETE FROM "${this.words}" WHERE rowid = ?`).run(rowid);
-    }
-    if (next) this.prepare(`INSERT INTO "${this.words}" (rowid, words) VALUES (?, ?)`).run(rowid, next);
-  }
-
-  /**
-   * After words were erased: rewrites the full-text index, so that no erased word stays in its
-   * pages (FTS5 keeps a deleted term's key until its segment is merged; secure_delete then
-   * zeroes the freed pages). A whole-index rewrite, so it runs once per erasing operation.
-   */
+  /** After words were erased: rewrites the full-text index so that none stays in its pages. */
   purgeErasedWords() {
-    if (!this.wordsErased) return;
-    this.wordsErased = false;
-    this.database.db.exec(`INSERT INTO "${this.words}" ("${this.words}") VALUES ('optimize')`);
+    this.words?.purgeErased();
   }
 
   private indexSql(index: IndexSpec): string | null {
@@ -165,9 +117,9 @@ export class JsonTable<D extends Doc = Doc> {
     const { residual } = compiled;
     let { where, params } = compiled;
     if (words) {
-      // Each word as a word or the start of one; all of them.
-      where = `rowid IN (SELECT rowid FROM "${this.words}" WHERE "${this.words}" MATCH ?) AND ${where}`;
-      params = [words.map((w) => `"${w}"*`).join(' '), ...params];
+      const match = this.words!.condition(words);
+      where = `${match.sql} AND ${where}`;
+      params = [match.param, ...params];
     }
     const order = options.sort && Object.keys(options.sort).length > 0 ? compileSort(options.sort, this.typeOf) : 'rowid ASC';
     const skip = options.skip ?? 0;
@@ -273,7 +225,7 @@ export class JsonTable<D extends Doc = Doc> {
    */
   updateInPlace(filter: Filter, change: { set: Record<string, string>; unset: string[]; inc: Record<string, number> }, many = false): number | null {
     const paths = [...Object.keys(change.set), ...change.unset, ...Object.keys(change.inc)];
-    if (this.search && paths.includes(this.search)) return null;
+    if (this.words && paths.some((p) => this.words!.paths.some((w) => p === w || p.startsWith(`${w}.`) || w.startsWith(`${p}.`)))) return null;
     if (paths.some((p) => !SAFE_NAME.test(p))) return null;
     const { where, params, residual } = compileFilter(filter, this.typeOf);
     if (residual) return null;
@@ -292,9 +244,15 @@ export class JsonTable<D extends Doc = Doc> {
 
   /** Documents whose search field holds every one of the (folded) words, as a word or its start. */
   findByWords(words: string[], filter: Filter, options?: FindOptions): D[] {
-    if (!this.search) throw new Error(`${this.name} has no search field`);
+    if (!this.words) throw new Error(`${this.name} has no search field`);
     if (words.length === 0) return [];
     return this.rows(filter, options, words).map((row) => row.doc);
+  }
+
+  /** The keys of the newest groups (see WordIndex.groupsWith) with a document holding every one of the words. */
+  groupsByWords(words: string[], limit: number): string[] {
+    if (!this.words) throw new Error(`${this.name} has no search field`);
+    return words.length === 0 || limit <= 0 ? [] : this.words.groupsWith(words, limit);
   }
 
   count(filter: Filter): number {
@@ -310,17 +268,18 @@ export class JsonTable<D extends Doc = Doc> {
       const { lastInsertRowid } = this.prepare(`INSERT INTO "${this.name}" (_id, doc) VALUES (?, jsonb(?))`).run(doc._id, encodeDoc(doc));
       this.indexWords(lastInsertRowid, doc, null);
     };
-    if (this.search) this.database.atomically(insert);
+    if (this.words) this.database.atomically(insert);
     else insert();
   }
 
-  /** Replaces a stored document; `before` (as it was) spares the word index when its words stay. */
+  /** Replaces a stored document; `before` (as it was) keeps the word index right (required when there is one). */
   replace(rowid: number, doc: D, before?: D): void {
+    if (this.words && !before) throw new Error(`${this.name}: replacing a searchable document needs it as it was`);
     const replace = () => {
       this.prepare(`UPDATE "${this.name}" SET _id = ?, doc = jsonb(?) WHERE rowid = ?`).run(doc._id, encodeDoc(doc), rowid);
-      this.indexWords(rowid, doc, before);
+      this.indexWords(rowid, doc, before ?? null);
     };
-    if (this.search) this.database.atomically(replace);
+    if (this.words) this.database.atomically(replace);
     else replace();
   }
 
@@ -329,20 +288,16 @@ export class JsonTable<D extends Doc = Doc> {
     return Number(this.prepare(`UPDATE "${this.name}" SET doc = jsonb(?) WHERE _id = ?`).run(encodeDoc(doc), doc._id).changes) > 0;
   }
 
-  deleteRows(rowids: number[]): number {
-    const stmt = this.prepare(`DELETE FROM "${this.name}" WHERE rowid = ?`);
-    return this.database.atomically(() =>
-      rowids.reduce((n, id) => {
-        this.indexWords(id, null, undefined);
-        return n + Number(stmt.run(id).changes);
-      }, 0),
-    );
-  }
-
-  /** Deletes what matches and returns the deleted documents. */
+  /** Deletes what matches and returns the deleted documents (their words leave the index). */
   delete(filter: Filter): D[] {
     const rows = this.rows(filter);
-    this.deleteRows(rows.map((r) => r.rowid));
+    const stmt = this.prepare(`DELETE FROM "${this.name}" WHERE rowid = ?`);
+    this.database.atomically(() => {
+      for (const row of rows) {
+        this.indexWords(row.rowid, null, row.doc);
+        stmt.run(row.rowid);
+      }
+    });
     return rows.map((r) => r.doc);
   }
 }

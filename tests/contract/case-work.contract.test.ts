@@ -360,6 +360,21 @@ for (const engine of enginesUnderTest()) {
         expect((await w.work.listCases(w.people.admin, { q: '(.*' })).total).toBe(0);
       });
 
+      it("counts only the actor's cases among those a word search finds, typed with or without diacritics", async () => {
+        await w.openCase({ province: HN, text: 'Ở trường bán trú bạn lấy đồ của em' });
+        const { admin, coordHN, coordDN, counsDN } = w.people;
+        expect((await w.work.listCases(admin, { q: 'ban tru' })).total).toBe(3);
+        expect((await w.work.listCases(coordHN, { q: 'BAN TRU' })).total).toBe(2);
+        expect(await w.work.listCases(coordDN, { q: 'bán trú' })).toMatchObject({ total: 1, items: [{ code: dn.code }] });
+        expect(await w.work.listCases(counsDN, { q: 'trường bán' })).toMatchObject({ total: 1, items: [{ code: dn.code }] });
+      });
+
+      it("finds a case by the child's words only, not by the words of an answer or a note", async () => {
+        await w.work.reply(w.people.admin, dn._id, 'Ở ký túc xá em hãy tìm cô quản lý nhé.');
+        expect((await w.work.listCases(w.people.admin, { q: 'ký túc xá' })).total).toBe(0);
+        expect(codes(await w.work.listCases(w.people.admin, { q: 'bắt nạt' }))).toEqual([dn.code]);
+      });
+
       it('orders and pages a word search as the inbox orders the same cases without one', async () => {
         const urgent = (await w.openCase({ province: DN, text: 'ở trường bán trú có người đánh em' })).case;
         await w.cases.markUrgent(urgent._id, ['self_harm']);

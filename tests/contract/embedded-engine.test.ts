@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaseModel, MessageModel, OutboxModel, type Case } from '../../models/index.js';
 import { defineModel } from '../../models/define.js';
 import { Schema } from 'mongoose';
+import Database from 'libsql';
 import { checkDatabaseFile, EmbeddedStore, isDuplicateKey, openStore } from '../../store/index.js';
 import { DATABASE_FILE } from '../../store/sqlite/sqlite-database.js';
 import { tempDir } from '../helpers/engines.js';
@@ -255,12 +256,40 @@ describe('the embedded engine on SQLite', () => {
     expect((await messages.findByWords(secret.toLowerCase(), {})).map((x) => x._id)).toEqual([m._id]);
     await messages.findOneAndUpdate({ _id: m._id }, { $set: { text: '', erasedAt: new Date() } });
     expect(await messages.findByWords(secret, {})).toEqual([]);
+    expect(await messages.groupsByWords(secret, 10)).toEqual([]);
+    expect(await messages.groupsByWords('xom', 10)).toEqual(['c2']);
     await s.close();
     for (const file of fs.readdirSync(own).map((f) => path.join(own, f))) {
       const bytes = fs.readFileSync(file);
       expect(bytes.includes(Buffer.from(secret)), file).toBe(false);
       expect(bytes.includes(Buffer.from(secret.toLowerCase())), file).toBe(false);
     }
+  });
+
+  it("gives a store of the earlier form the cases' word index at its first start, and builds it only once", async () => {
+    const own = tempDir('htx-words-form-');
+    const first = new EmbeddedStore(own);
+    await first.collection(MessageModel).insertOne({ caseId: 'old-case', author: 'child', text: 'Ở ký túc xá anh lớp trên đòi tiền em' });
+    await first.collection(MessageModel).insertOne({ caseId: 'other-case', author: 'counsellor', text: 'Ký túc xá có cô quản lý' });
+    await first.close();
+    // The word index as the earlier code kept it: one row per message, by its row id, no prefix index, no groups.
+    const raw = new Database(path.join(own, DATABASE_FILE));
+    raw.exec(`DROP TABLE messages__words; DROP TABLE messages__word_groups;
+      CREATE VIRTUAL TABLE messages__words USING fts5(words, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2');
+      INSERT INTO messages__words (rowid, words) SELECT rowid, lower(doc ->> '$.text') FROM messages;`);
+    raw.close();
+
+    const second = new EmbeddedStore(own);
+    expect(await second.collection(MessageModel).groupsByWords('ky tuc xa', 10)).toEqual(['old-case']);
+    expect((await second.collection(MessageModel).findByWords('ky tuc', {}, { sort: { seq: 1 } })).map((m) => m.caseId)).toEqual(['old-case', 'other-case']);
+    second.database.db.exec(`INSERT INTO messages__word_groups (key) VALUES ('kept-if-not-rebuilt')`);
+    await second.close();
+
+    const third = new EmbeddedStore(own);
+    const groups = third.database.db.prepare('SELECT key FROM messages__word_groups ORDER BY g').all() as { key: string }[];
+    expect(groups.map((g) => g.key)).toEqual(['old-case', 'kept-if-not-rebuilt']);
+    expect(await third.collection(MessageModel).groupsByWords('đòi tiền', 10)).toEqual(['old-case']);
+    await third.close();
   });
 
   describe('a damaged database file', () => {

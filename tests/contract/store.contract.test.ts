@@ -42,6 +42,24 @@ const NoteModel = defineModel<Note>(
   { search: 'text' },
 );
 
+interface Line {
+  _id: string;
+  thread: string;
+  from: string;
+  text: string;
+  seq: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** Lines of threads, searched by words as threads (a case's messages, by case): only the child's lines count. */
+const LineModel = defineModel<Line>(
+  'contract_lines',
+  { thread: { type: String, required: true }, from: { type: String, required: true }, text: { type: String, default: '' }, seq: { type: Number, default: 0 } },
+  (s) => s.index({ from: 1, seq: -1 }),
+  { search: 'text', searchGroup: { by: 'thread', when: { from: 'child' }, newest: 'seq' } },
+);
+
 describe.skipIf(!mongoLegSkipped)('MongoDB leg of the store contract', () => {
   it.skip('is skipped: MONGODB_URI is not set (run `npm run test:mongo`)', () => {});
 });
@@ -190,6 +208,27 @@ for (const engine of enginesUnderTest()) {
       expect((await notes.findByWords('xoa', { topic: 'gone' })).length).toBe(2);
       await notes.deleteMany({ topic: 'gone' });
       expect(await notes.findByWords('xoa', {})).toEqual([]);
+    });
+
+    it("finds the threads whose child's lines hold the words, the newest thread first, and forgets erased words", async () => {
+      const lines = store.collection(LineModel);
+      await lines.insertOne({ thread: 't1', from: 'child', seq: 1, text: 'Em bị đánh ở trường' });
+      await lines.insertOne({ thread: 't1', from: 'staff', seq: 2, text: 'Ở ký túc xá có cô quản lý' });
+      await lines.insertOne({ thread: 't2', from: 'child', seq: 3, text: 'Ở KÝ TÚC XÁ em bị đánh' });
+      const third = await lines.insertOne({ thread: 't3', from: 'child', seq: 4, text: 'ký túc xá xa nhà' });
+      await lines.insertOne({ thread: 't3', from: 'child', seq: 5, text: 'em cảm ơn' });
+      expect(await lines.groupsByWords('ky tuc xa', 10)).toEqual(['t3', 't2']);
+      expect(await lines.groupsByWords('bị đánh', 10)).toEqual(['t2', 't1']);
+      expect(await lines.groupsByWords('Ký túc', 1)).toEqual(['t3']);
+      expect(await lines.groupsByWords('ánh', 10)).toEqual([]);
+      expect(await lines.groupsByWords(' (.* ', 10)).toEqual([]);
+      await lines.findOneAndUpdate({ _id: third._id }, { $set: { text: '' } });
+      expect(await lines.groupsByWords('ky tuc xa', 10)).toEqual(['t2']);
+      await lines.updateMany({ thread: 't2' }, { $set: { text: 'đã xoá theo yêu cầu' } });
+      expect(await lines.groupsByWords('ky tuc xa', 10)).toEqual([]);
+      expect(await lines.groupsByWords('xoa', 10)).toEqual(['t2']);
+      await lines.deleteMany({ thread: 't1' });
+      expect(await lines.groupsByWords('bi danh', 10)).toEqual([]);
     });
 
     it('updates and deletes many, counting what matched', async () => {
