@@ -34,6 +34,7 @@ import { backofficeFeatures } from '../backoffice/features.js';
 import { DEFAULT_OUTBOX_OPTIONS, Outbox, type OutboxOptions } from '../outbox/outbox.service.js';
 import { drainScheduler, startScheduler } from '../scheduler/scheduler.js';
 import { ALL_MODELS } from '../models/all-models.js';
+import { CHANNELS } from '../models/index.js';
 import { ensureIndexes, openStore, type IntegrityVerdict, type Store } from '../store/index.js';
 import { CaseAlerts } from '../notifications/case-alerts.js';
 import { NotificationService } from '../notifications/notification.service.js';
@@ -132,7 +133,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     forgetChat: (contact) => outbox.forgetChat(contact),
     settings: () => {
       const { provinceHotline, provinceName } = settings.current();
-      return { provinceHotline, provinceName, webChatUrl: `${publicUrl}/chat` };
+      // The chat channels running: those whose sender is registered (the web chat always is).
+      const running = outbox.connectedChannels();
+      return { provinceHotline, provinceName, webChatUrl: `${publicUrl}/chat`, channels: CHANNELS.filter((c) => running.includes(c)) };
     },
   });
   const flood = new FloodGuard(store, { limit: config.FLOOD_LIMIT, windowMs: config.FLOOD_WINDOW_SECONDS * 1000 });

@@ -20,10 +20,11 @@ interface StoredEvent {
   chatIdEnc: string;
 }
 
-/** An update this process has just stored, and its message. */
+/** An update this process has just stored, and its message; `claimed` when stored claimed. */
 interface Fresh {
   stored: InboundUpdate;
   msg: InboundMessage;
+  claimed: boolean;
 }
 
 /** An update claimed for handling: its stored record (as after the claim) and its message. */
@@ -65,14 +66,23 @@ export class InboundService {
     const { chatId } = msg;
     // Sealed whole: the embedded engine's append-only files keep old versions until compaction.
     const event: StoredEvent = { sealed: this.cipher.encrypt(JSON.stringify(msg)), chatIdEnc: this.cipher.encrypt(chatId) };
+    const key = this.recipientKey(msg.channel, chatId);
+    // Nothing of this chat waits before it here: it is stored already claimed by this process
+    // (one write, not two), exactly as a claim right after storing would leave it.
+    const claimed = !this.chains.has(key);
     let stored: InboundUpdate;
     try {
-      stored = await this.updates.insertOne({ _id: `${msg.channel}:${msg.updateId}`, channel: msg.channel, event: { ...event } });
+      stored = await this.updates.insertOne({
+        _id: `${msg.channel}:${msg.updateId}`,
+        channel: msg.channel,
+        event: { ...event },
+        ...(claimed ? { ...this.lease(), attempts: 1 } : {}),
+      });
     } catch (err) {
       if (isDuplicateKey(err)) return { duplicate: true };
       throw err;
     }
-    this.schedule(stored._id, this.recipientKey(msg.channel, chatId), { stored, msg });
+    this.schedule(stored._id, key, { stored, msg, claimed });
     return { duplicate: false };
   }
 
@@ -143,12 +153,17 @@ export class InboundService {
 
   /**
    * Claims an update this process has just stored, with what it already holds: no read of the
-   * stored update and no unsealing. Null when it is no longer untouched (another instance's
-   * sweep took it first): then it is claimed as any stored update.
+   * stored update and no unsealing. One stored claimed whose lease still has most of its time
+   * is ours without a write (no one may take it before the lease runs out); otherwise the claim
+   * is renewed or taken only if the update is still as stored. Null when it is not (another
+   * instance's sweep took it first): then it is claimed as any stored update.
    */
-  private async claimFresh({ stored, msg }: Fresh): Promise<Claimed | null> {
+  private async claimFresh({ stored, msg, claimed }: Fresh): Promise<Claimed | null> {
+    if (claimed && stored.lockedUntil!.getTime() - Date.now() > PROCESSING_LEASE_MS / 2) return { update: stored, msg };
     const lease = this.lease();
-    const won = await this.updates.updateOne({ _id: stored._id, status: 'pending', attempts: 0 }, { $set: lease, $inc: { attempts: 1 } });
+    const won = claimed
+      ? await this.updates.updateOne({ _id: stored._id, status: 'processing', lockedUntil: stored.lockedUntil }, { $set: lease })
+      : await this.updates.updateOne({ _id: stored._id, status: 'pending', attempts: 0 }, { $set: lease, $inc: { attempts: 1 } });
     return won ? { update: { ...stored, ...lease, attempts: 1 }, msg } : null;
   }
 

@@ -1,16 +1,10 @@
 import type { Logger } from '../app/logger.js';
-import { CaseModel, PRIORITIES, type Case } from '../models/index.js';
+import { CaseModel, PRIORITIES } from '../models/index.js';
 import type { Store } from '../store/index.js';
-import { OPEN_STATUSES } from './case-workflow.js';
+import { answerDueOf, OPEN_STATUSES } from './case-workflow.js';
 import { onceFor } from './startup-steps.js';
 
 const BATCH = 500;
-
-/** When the answer a case waits for is due (see `Case.answerDueAt`), or null when it waits for none. */
-export function answerDueOf(c: Pick<Case, 'firstResponseAt' | 'firstResponseDueAt' | 'childWaitingSince' | 'replyDueAt'>): Date | null {
-  if (!c.firstResponseAt) return c.firstResponseDueAt ?? null;
-  return c.childWaitingSince ? (c.replyDueAt ?? null) : null;
-}
 
 /**
  * Open cases stored before `answerDueAt` existed get it, so that the inbox orders them by the
@@ -20,7 +14,19 @@ export function answerDueOf(c: Pick<Case, 'firstResponseAt' | 'firstResponseDueA
 export async function fillAnswerDue(store: Store, logger?: Logger): Promise<number> {
   const filled = (await onceFor(store, 'answer-due', '1', () => fillAll(store))) ?? 0;
   if (filled) logger?.info({ cases: filled }, 'inbox: open cases from before answerDueAt given it');
+  // Resolved and closed cases wait for nothing; before the fix closing kept their deadline.
+  const cleared = (await onceFor(store, 'answer-due-closed', '1', () => clearEnded(store))) ?? 0;
+  if (cleared) logger?.info({ cases: cleared }, 'inbox: resolved and closed cases no longer sorted as due');
   return filled;
+}
+
+/** Resolved and closed cases still carrying a deadline or a reminder lose them. */
+async function clearEnded(store: Store): Promise<number> {
+  const ended = { status: { $nin: [...OPEN_STATUSES] } };
+  const cases = store.collection(CaseModel);
+  const due = await cases.updateMany({ ...ended, answerDueAt: { $ne: null } }, { $set: { answerDueAt: null } });
+  await cases.updateMany({ ...ended, nextReminderAt: { $ne: null } }, { $set: { nextReminderAt: null } });
+  return due;
 }
 
 async function fillAll(store: Store): Promise<number> {

@@ -42,9 +42,28 @@ export function statusOnWork(from: CaseStatus, kind: 'reply' | 'assign' | 'triag
   }
 }
 
+/** When the answer a case waits for is due (see `Case.answerDueAt`), or null when it waits for none. */
+export function answerDueOf(c: Pick<Case, 'firstResponseAt' | 'firstResponseDueAt' | 'childWaitingSince' | 'replyDueAt'>): Date | null {
+  if (!c.firstResponseAt) return c.firstResponseDueAt ?? null;
+  return c.childWaitingSince ? (c.replyDueAt ?? null) : null;
+}
+
+/**
+ * What waiting for an answer becomes when a case moves: a case resolved or closed (answered or
+ * not) waits for none — it no longer sorts as due in the inbox, and the escalation ladder leaves
+ * it; reopened, it waits again for what it waited for (`answerDueOf`) and the ladder looks at once.
+ */
+export function waitingOnMove(c: Case, to: CaseStatus, now = new Date()): Partial<Case> {
+  const wasOpen = OPEN_STATUSES.includes(c.status);
+  if (wasOpen && !OPEN_STATUSES.includes(to)) return { answerDueAt: null, nextReminderAt: null };
+  if (!wasOpen && OPEN_STATUSES.includes(to)) return { answerDueAt: answerDueOf(c), nextReminderAt: now };
+  return {};
+}
+
 /**
  * Moves a case from the status it was read in to `to`, unless someone moved it meanwhile
- * (then null). Stamps `closedAt` on closing and clears it on reopening; audits the move.
+ * (then null). Stamps `closedAt` on closing and clears it on reopening; a case that ends waits
+ * for no answer (`waitingOnMove`); audits the move.
  */
 export async function moveStatus(
   deps: { store: Store; cases: CaseService },
@@ -55,7 +74,7 @@ export async function moveStatus(
 ): Promise<Case | null> {
   const moved = await deps.store
     .collection(CaseModel)
-    .findOneAndUpdate({ _id: c._id, status: c.status }, { $set: { status: to, closedAt: to === 'closed' ? new Date() : null } });
+    .findOneAndUpdate({ _id: c._id, status: c.status }, { $set: { status: to, closedAt: to === 'closed' ? new Date() : null, ...waitingOnMove(c, to) } });
   if (moved) await deps.cases.record('staff', actorId, 'case.status_changed', c._id, { from: c.status, to, reason });
   return moved;
 }

@@ -21,7 +21,7 @@ import { recipientKey } from '../outbox/recipient-key.js';
 import { firstLook } from '../scheduler/ladder-plan.js';
 import { isDuplicateKey, type Store } from '../store/index.js';
 import { newCaseCode } from './case-code.js';
-import { OPEN_STATUSES } from './case-workflow.js';
+import { OPEN_STATUSES, waitingOnMove } from './case-workflow.js';
 import { EvidenceService } from './evidence.service.js';
 import { DEFAULT_SLA, firstResponseDue, type SlaPolicy } from './sla-policy.js';
 
@@ -260,7 +260,7 @@ export class CaseService {
       {
         $set: {
           lastChildMessageAt: now,
-          ...(reopen ? { status: current.assigneeId ? 'in_progress' : 'new', closedAt: null, erasedAt: null } : {}),
+          ...(reopen ? { status: current.assigneeId ? 'in_progress' : 'new', closedAt: null, erasedAt: null, ...waitingOnMove(current, 'new', now) } : {}),
           ...(current ? this.waitingAgain(current, now) : {}),
         },
       },

@@ -12,6 +12,9 @@ export const CONTACT_FORGOTTEN = 'contact_forgotten';
 /** Why a reply could not leave: the contact is blocked, and gets nothing but the emergency numbers. */
 export const CONTACT_BLOCKED = 'contact_blocked';
 
+/** True when an adult wrote the case (a parent, a teacher, another adult), not a child. */
+const writtenByAdult = (c: Pick<Case, 'reporterRole'>) => !!c.reporterRole && c.reporterRole !== 'child';
+
 /**
  * Sends a counsellor's words to the child: stored as a counsellor message (the child can also
  * read it with the case code) and queued in the outbox on the channel the child used. The
@@ -46,7 +49,8 @@ export class ChildReplies {
           addressEnc,
           // The same key the bot's own answers use, so the child gets everything in order.
           recipientKey: recipientKey(contact),
-          message: { text: tr(contact.lang)('bot.counsellor_reply', { code: c.code, text }) },
+          // An adult who wrote about a child (a parent, a teacher) is spoken to as one (`_adult`).
+          message: { text: tr(contact.lang)('bot.counsellor_reply', { code: c.code, text, ...(writtenByAdult(c) ? { context: 'adult' } : {}) }) },
           messageId: message._id,
           dedupeKey: `reply:${message._id}`,
         },

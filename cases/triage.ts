@@ -1,6 +1,7 @@
 import { AppError } from '../app/errors.js';
 import type { Case, CaseKind, Priority } from '../models/index.js';
 import type { TriageFields } from './case-work.schemas.js';
+import { OPEN_STATUSES } from './case-workflow.js';
 import { firstResponseDue } from './sla-policy.js';
 import { isKnownArea, type WorkSettings } from './work-settings.js';
 
@@ -36,7 +37,8 @@ export function triageChanges(c: Case, fields: TriageFields, settings: WorkSetti
   const priority = (set.priority ?? c.priority) as Priority;
   if (('kind' in set || 'priority' in set) && !c.firstResponseAt) {
     set.firstResponseDueAt = firstResponseDue(c.createdAt, kind, priority, settings.sla);
-    set.answerDueAt = set.firstResponseDueAt;
+    // A resolved or closed case waits for no answer (case-workflow.ts `waitingOnMove`).
+    set.answerDueAt = OPEN_STATUSES.includes(c.status) ? set.firstResponseDueAt : null;
     // A new deadline: the escalation ladder plans again at its next sweep.
     set.nextReminderAt = new Date();
   }

@@ -39,6 +39,12 @@ export interface Conversation {
    * adult's role when known. Chosen, or read from their words; it sets the bot's voice.
    */
   writer?: { voice: 'child' | 'adult'; role?: 'parent' | 'teacher' | 'other' | null } | null;
+  /**
+   * The case risk words opened outside a flow ("bố em đánh em chảy máu" as a first message),
+   * whose questions are not asked yet: the next flow the child starts (report, opinion, advice)
+   * asks them for this case instead of opening another (bot/conversation/safety.ts).
+   */
+  followUp?: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -58,6 +64,7 @@ export const ConversationModel = defineModel<Conversation>(
     reply: { type: Schema.Types.Mixed, default: null },
     known: { type: Schema.Types.Mixed, default: null },
     writer: { type: Schema.Types.Mixed, default: null },
+    followUp: { type: String, default: null },
   },
   (s) => {
     s.index({ contactId: 1 }, { unique: true });

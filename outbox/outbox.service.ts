@@ -77,6 +77,8 @@ export class Outbox {
   private readonly senders = new Map<OutboxChannel, OutboxSender>();
   private readonly settledListeners: SettledListener[] = [];
   private lanes: DeliveryLanes | null = null;
+  /** Per recipient, the message stored claimed by this process for its lane to send first. */
+  private readonly handedOver = new Map<string, OutboxItem>();
   private readonly totals: DeliveryRunResult = { sent: 0, retried: 0, undelivered: 0 };
   private readonly options: OutboxOptions;
 
@@ -115,6 +117,10 @@ export class Outbox {
     const lanes = this.lanes;
     this.lanes = null;
     await lanes?.stop();
+    // What was handed over and not sent goes back to waiting, for whichever worker comes next.
+    const unsent = [...this.handedOver.values()];
+    this.handedOver.clear();
+    for (const item of unsent) await this.items.updateOne({ _id: item._id, status: 'sending', claimId: item.claimId }, { $set: { status: 'pending', lockedUntil: null, claimId: null } });
   }
 
   /**
@@ -126,29 +132,69 @@ export class Outbox {
     await this.items.deleteMany({ recipientKey: recipientKey(contact), status: { $in: ['sent', 'undelivered'] } });
   }
 
-  /** Stores messages for delivery; a repeated dedupeKey is ignored. Returns the stored items. */
+  /**
+   * Stores messages for delivery; a repeated dedupeKey is ignored. Returns the stored items.
+   * While this process delivers, a message with nothing unsent before it for its recipient is
+   * stored already claimed by this process and handed to its lane: one write, not a read and
+   * two writes, for the common case of a reply to a waiting chat.
+   */
   async enqueue(inputs: EnqueueInput[]): Promise<OutboxItem[]> {
     const stored: OutboxItem[] = [];
+    const handed: OutboxItem[] = [];
+    const seen = new Set<string>();
     for (const input of inputs) {
+      const first = !seen.has(input.recipientKey);
+      seen.add(input.recipientKey);
+      const claim = first && this.lanes && (await this.laneIsEmpty(input.recipientKey)) ? this.newClaim(new Date()) : null;
       try {
-        stored.push(
-          await this.items.insertOne({
-            channel: input.channel,
-            addressEnc: input.addressEnc,
-            recipientKey: input.recipientKey,
-            payload: { ...input.message },
-            messageId: input.messageId ?? null,
-            ...(input.dedupeKey ? { dedupeKey: input.dedupeKey } : {}),
-          }),
-        );
+        const item = await this.items.insertOne({
+          channel: input.channel,
+          addressEnc: input.addressEnc,
+          recipientKey: input.recipientKey,
+          payload: { ...input.message },
+          messageId: input.messageId ?? null,
+          ...(input.dedupeKey ? { dedupeKey: input.dedupeKey } : {}),
+          ...claim,
+        });
+        stored.push(item);
+        if (claim) handed.push(item);
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
       }
     }
     // Not before the messages are there for every worker: a turn enqueues inside its transaction.
     const recipients = new Set(stored.map((item) => item.recipientKey));
-    if (recipients.size) this.store.afterCommit(() => this.lanes?.wake(recipients));
+    if (recipients.size)
+      this.store.afterCommit(() => {
+        if (!this.lanes) return; // delivery stopped meanwhile: the claims run out, the sweep takes them
+        for (const item of handed) this.handedOver.set(item.recipientKey, item);
+        this.lanes.wake(recipients);
+      });
     return stored;
+  }
+
+  /** True when the recipient has no message waiting or being sent (anywhere, by any process). */
+  private async laneIsEmpty(recipientKey: string): Promise<boolean> {
+    return (await this.items.count({ recipientKey, status: { $in: ['pending', 'sending'] } })) === 0;
+  }
+
+  private newClaim(now: Date) {
+    return { status: 'sending' as const, claimId: newId(), lockedUntil: new Date(now.getTime() + this.options.sendTimeoutMs) };
+  }
+
+  /**
+   * The message stored claimed for this recipient and handed to its lane, if any. One whose
+   * lease has run half its time (it waited for a free lane) is renewed first; null when the
+   * claim was lost meanwhile (another worker took it over).
+   */
+  private async takeHandedOver(recipientKey: string, now: Date): Promise<OutboxItem | null> {
+    const item = this.handedOver.get(recipientKey);
+    if (!item) return null;
+    this.handedOver.delete(recipientKey);
+    if (item.lockedUntil!.getTime() - now.getTime() > this.options.sendTimeoutMs / 2) return item;
+    const renewed = { lockedUntil: new Date(now.getTime() + this.options.sendTimeoutMs) };
+    const held = await this.items.updateOne({ _id: item._id, status: 'sending', claimId: item.claimId }, { $set: renewed });
+    return held ? { ...item, ...renewed } : null;
   }
 
   /**
@@ -185,6 +231,12 @@ export class Outbox {
 
   /** Sends one recipient's messages, earliest first, until one must wait (a retry) or none is left. */
   private async deliverRecipient(recipientKey: string, stopping: () => boolean, now: () => Date): Promise<void> {
+    const handed = await this.takeHandedOver(recipientKey, now());
+    if (handed) {
+      const outcome = await this.sendOne(handed, now());
+      this.totals[outcome] += 1;
+      if (outcome === 'retried') return;
+    }
     while (!stopping()) {
       const next = await this.items.findOne({ recipientKey, status: { $in: ['pending', 'sending'] } }, { sort: { seq: 1 } });
       if (!next) return;
@@ -199,7 +251,7 @@ export class Outbox {
 
   /** Claims a message for this worker (see the class); null when it is not due or another worker holds it. */
   private async claim(item: OutboxItem, now: Date): Promise<OutboxItem | null> {
-    const claim = { status: 'sending' as const, claimId: newId(), lockedUntil: new Date(now.getTime() + this.options.sendTimeoutMs) };
+    const claim = this.newClaim(now);
     // The message was just read (the lane's head): the claim need not read it back.
     const claimed = await this.items.updateOne(
       { _id: item._id, $or: [{ status: 'pending', nextAttemptAt: { $lte: now } }, { status: 'sending', lockedUntil: { $lt: now } }] },

@@ -208,6 +208,11 @@ class EmbeddedCollection<T extends { _id: string }> implements Collection<T> {
 
   findOneAndUpdate(filter: Filter, update: Update, options: { upsert?: boolean; sort?: Sort } = {}): Promise<T | null> {
     return this.database.write(async () => {
+      // A plain update is one statement that also reads the document back; an upsert that
+      // matched nothing, or what SQL cannot do alone, takes the general way.
+      const updated = this.inPlaceReturning(filter, update, options.sort);
+      if (updated) return this.onRead(updated as unknown as T);
+      if (updated === null && !options.upsert) return null;
       const [current] = this.table.rows(filter, { sort: options.sort, limit: 1 });
       if (!current) {
         if (!options.upsert) return null;
@@ -258,6 +263,20 @@ class EmbeddedCollection<T extends { _id: string }> implements Collection<T> {
       throw new ValidationFailedError(this.name, { cause: err });
     }
     return change ? this.guard(() => this.table.updateInPlace(filter, change, many)) : null;
+  }
+
+  /** {@link inPlace} for one document, read back after the update; undefined when it is not a plain update. */
+  private inPlaceReturning(filter: Filter, update: Update, sort?: Sort): Doc | null | undefined {
+    if (!this.checker) return undefined;
+    // `$setOnInsert` applies only when an upsert inserts, which is not this way.
+    const { $setOnInsert: _onInsert, ...onUpdate } = update as Update & { $setOnInsert?: unknown };
+    let change;
+    try {
+      change = leanChange(this.checker, onUpdate, new Date());
+    } catch (err) {
+      throw new ValidationFailedError(this.name, { cause: err });
+    }
+    return change ? this.guard(() => this.table.updateOneReturning(filter, change, sort)) : undefined;
   }
 
   updateEach(ops: readonly UpdateOne[]): Promise<number> {

@@ -230,13 +230,17 @@ export function caseFacts(detail: CaseDetail, t: TFunction) {
     ['admin.cases.case.urgent_reasons', c.urgentReasons.length ? c.urgentReasons.map((r) => label('urgent_reasons', r)).join(', ') : null],
     ['admin.cases.case.severity', label('severities', c.severity)],
     // Why the detector raised it: each rule's category and name, never the child's words.
-    ['admin.cases.case.risk_rules', c.riskRules?.length ? c.riskRules.map((r) => ruleLabel(r, label)).join('; ') : null],
+    ['admin.cases.case.risk_rules', c.riskRules?.length ? c.riskRules.map((r) => ruleLabel(r, t)).join('; ') : null],
   ];
   return rows.filter(([, v]) => v).map(([key, value]) => ({ label: t(key), value }));
 }
 
-/** A detection rule as staff read it: "Sexual abuse: adult touch" for `sexual_abuse.adult_touch`. */
-function ruleLabel(rule: string, label: (group: string, v: string) => string | null): string {
-  const [category = '', name = ''] = rule.split('.');
-  return `${label('urgent_reasons', category) ?? category}: ${name.replace(/_/g, ' ')}`;
+/**
+ * A detection rule (or an answer that raised the risk) as staff read it, in their language:
+ * "Người lớn sờ, chạm vào người trẻ" for `sexual_abuse.adult_touch` (locales
+ * `admin.cases.rule_labels`; a test fails when a rule has none). An id no longer known (a rule
+ * since removed) shows as itself.
+ */
+export function ruleLabel(rule: string, t: TFunction): string {
+  return t(`admin.cases.rule_labels.${rule}`, { defaultValue: rule });
 }

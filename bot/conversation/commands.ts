@@ -24,6 +24,7 @@ export async function onIntent(deps: EngineDeps, turn: Turn, intent: GlobalInten
     case 'restart':
       await leaveFlow(deps, turn);
       forgetWriter(deps, turn);
+      turn.conv.followUp = null;
       turn.replies.push(turn.r.menu(turn.t('bot.restarted') + '\n' + turn.t('bot.menu_prompt')));
       return;
     case 'help':

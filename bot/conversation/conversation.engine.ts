@@ -212,7 +212,7 @@ export class ConversationEngine {
     if (conv.caseId) await flushToCase(this.deps, turn);
     await this.conversations.updateOne(
       { _id: conv._id },
-      { $set: { step: conv.step, draft: conv.draft, heldText: conv.heldText, caseId: conv.caseId ?? null, codeFailures: conv.codeFailures, codeFailuresSince: conv.codeFailuresSince ?? null, crisis: conv.crisis ?? null, reply: conv.reply ?? null, writer: conv.writer ?? null, known: conv.known ?? null } },
+      { $set: { step: conv.step, draft: conv.draft, heldText: conv.heldText, caseId: conv.caseId ?? null, codeFailures: conv.codeFailures, codeFailuresSince: conv.codeFailuresSince ?? null, crisis: conv.crisis ?? null, reply: conv.reply ?? null, writer: conv.writer ?? null, known: conv.known ?? null, followUp: conv.followUp ?? null } },
     );
     const changed = { lang: contact.lang, openCaseId: contact.openCaseId ?? null };
     // Most turns change neither; writing them anyway was one store write per turn for nothing.

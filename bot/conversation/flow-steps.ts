@@ -1,5 +1,5 @@
 import type { CaseKind, RiskSeverity } from '../../models/index.js';
-import { normalizeText } from '../risk/risk-detector.js';
+import { ANSWER_RULES, normalizeText } from '../risk/risk-detector.js';
 import { ageFromWords, readAge } from './age-reading.js';
 import { isChatter } from './intents.js';
 import { finish, keepAlso, keepText, startDraft } from './keeping.js';
@@ -9,7 +9,7 @@ import { ask } from './prompts.js';
 import { CHOICES, nextStep, type StepId } from './questions.js';
 import { takeKnown } from './remembered.js';
 import { answerForms, synonymsOf } from './understand.js';
-import { raiseRisk } from './safety.js';
+import { raiseRisk, takeFollowUp } from './safety.js';
 import { setAnswer, writerAnswer } from './voice.js';
 import type { EngineDeps, Turn } from './turn.js';
 
@@ -21,9 +21,14 @@ const nothingToSend = (text: string) => answerForms(text).some((form) => synonym
 /** Harm types that are serious whatever the words (issue 7): the case becomes urgent. */
 const HARM_SEVERITY: Record<string, RiskSeverity> = { sexual_abuse: 'serious', trafficking: 'serious' };
 
-/** Starts a flow of the given kind with what the child sent before, and asks its first question. */
+/**
+ * Starts a flow of the given kind with what the child sent before, and asks its first question.
+ * When risk words opened a case just before ("bố em đánh em" as a first message), the questions
+ * are that case's: one case, the child's first words first.
+ */
 export async function startFlow(deps: EngineDeps, turn: Turn, kind: CaseKind) {
   startDraft(turn, kind);
+  await takeFollowUp(deps, turn);
   await advance(deps, turn, null);
 }
 
@@ -57,7 +62,7 @@ async function answerChoice(deps: EngineDeps, turn: Turn, step: StepId, text: st
   const draft = turn.conv.draft;
   if (step === 'danger') {
     draft.dangerNow = value === 'yes' ? true : value === 'no' ? false : null;
-    if (value === 'yes') await raiseRisk(deps, turn, { severity: 'danger_now', reasons: ['danger_now'], rules: ['answer.danger_now'] }, undefined);
+    if (value === 'yes') await raiseRisk(deps, turn, { severity: 'danger_now', reasons: ['danger_now'], rules: [ANSWER_RULES.dangerNow] }, undefined);
     // "Not in danger now" lowers danger now to serious, never below (the case stays urgent).
     if (value === 'no' && turn.conv.caseId) await deps.cases.lowerDangerNow(turn.conv.caseId);
     // In danger now: crisis mode, no more questions for now; they come back once the child is safe.
@@ -69,7 +74,7 @@ async function answerChoice(deps: EngineDeps, turn: Turn, step: StepId, text: st
     setAnswer(deps, turn, step, CHOICES[step]!.field, value);
     if (step === 'same' && value === 'yes') takeKnown(draft);
     const harm = step === 'harm' ? HARM_SEVERITY[value] : undefined;
-    if (harm) await raiseRisk(deps, turn, { severity: harm, reasons: [value], rules: ['answer.harm_type'] }, undefined);
+    if (harm) await raiseRisk(deps, turn, { severity: harm, reasons: [value], rules: [ANSWER_RULES.harmType] }, undefined);
   }
   await advance(deps, turn, step);
   return true;

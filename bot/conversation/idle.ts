@@ -22,6 +22,8 @@ const MENU_WORDS: [RegExp, MenuItem][] = [
 /** The first message of a conversation: a greeting, and the message held if it says something. */
 export function onFirstMessage(turn: Turn, text: string | undefined) {
   turn.conv.step = 'idle';
+  // Risk words opened a case: the numbers, then the offer to tell more, were the answer.
+  if (turn.riskAnswered) return;
   if (text && !turn.textKept && !isChatter(text)) {
     turn.replies.push(turn.r.greeting());
     return hold(turn, text);

@@ -1,5 +1,5 @@
 import type { IntakeFields, RiskSignal } from '../../cases/cases.service.js';
-import type { Attachment, CaseKind, Contact } from '../../models/index.js';
+import type { Attachment, CaseKind, Channel, Contact } from '../../models/index.js';
 import type { Flooded } from '../flood.guard.js';
 import { heldPrompt } from './prompts.js';
 import { replyCaseId } from './reply-mode.js';
@@ -164,7 +164,7 @@ export async function finish(deps: EngineDeps, turn: Turn) {
   // Honest words: "told right away" only when an alert channel reaches someone now.
   const alerted = urgent && (await deps.cases.staffReach()).length > 0;
   const next = t(`bot.receipt_next.${urgent ? (alerted ? 'urgent_alerted' : 'urgent') : (draft.kind ?? 'report')}`);
-  turn.replies.push(turn.r.text(t('bot.receipt', { code, next })));
+  turn.replies.push(turn.r.text(t('bot.receipt', { code, next, anywhere: anywhere(turn, deps.settings().channels ?? ['web']) })));
   if (draft.contactWish === 'none') turn.replies.push(turn.r.text(t('bot.receipt_no_reply')));
   // An adult who reported a child's harm, or asked for advice, learns what to do meanwhile.
   if (turn.voice === 'adult' && draft.kind !== 'opinion') turn.replies.push(turn.r.text(firstSteps(turn, draft.kind === 'advice' ? 'after_advice' : 'after_report')));
@@ -173,6 +173,20 @@ export async function finish(deps: EngineDeps, turn: Turn) {
   conv.step = 'idle';
   conv.draft = {};
   conv.caseId = null;
+}
+
+/** Order in which the chat channels are named. */
+const CHANNEL_ORDER: readonly Channel[] = ['telegram', 'zalo', 'web'];
+
+/**
+ * Where else the code can be typed, for the receipt: the chat channels this service runs, only
+ * those ("trên Telegram hoặc web đều được"); nothing when there is only one.
+ */
+function anywhere(turn: Turn, channels: readonly Channel[]): string {
+  const running = CHANNEL_ORDER.filter((c) => channels.includes(c));
+  if (running.length < 2) return '';
+  const names = running.map((c) => turn.t(`fixes.receipt.channel_names.${c}`));
+  return turn.t('fixes.receipt.anywhere', { channels: new Intl.ListFormat(turn.lang, { type: 'disjunction' }).format(names) });
 }
 
 /** Puts the draft in its case: the one danger opened during the flow, or a new one. */

@@ -1,5 +1,8 @@
+import { OPEN_STATUSES } from '../../cases/case-workflow.js';
 import type { RiskSignal } from '../../cases/cases.service.js';
+import type { OutboundMessage } from '../channels/channel.js';
 import type { RiskResult } from '../risk/risk-detector.js';
+import { option } from './choices.js';
 import { enterCrisis } from './crisis.js';
 import { draftAttachments, keepText, openCaseFromDraft, openCaseOf, startDraft } from './keeping.js';
 import { replyCaseId } from './reply-mode.js';
@@ -24,6 +27,7 @@ export async function raiseRisk(deps: EngineDeps, turn: Turn, signal: RiskSignal
   const replyId = replyCaseId(turn);
   const openCase = replyId ? await deps.cases.findById(replyId) : !inFlow(turn) && contact.openCaseId ? await openCaseOf(deps, contact) : null;
   let caseId: string;
+  let opened = false;
   if (conv.caseId) {
     keepText(turn, text);
     caseId = conv.caseId;
@@ -35,6 +39,7 @@ export async function raiseRisk(deps: EngineDeps, turn: Turn, signal: RiskSignal
     await deps.cases.raiseRisk(caseId, signal);
   } else if (!inFlow(turn)) {
     caseId = await openRiskCase(deps, turn, signal, text);
+    opened = true;
   } else {
     keepText(turn, text);
     const created = await openCaseFromDraft(deps, turn, signal);
@@ -50,6 +55,32 @@ export async function raiseRisk(deps: EngineDeps, turn: Turn, signal: RiskSignal
   const alerted = (await deps.cases.staffReach()).length > 0;
   riskReplies(turn, signal, caseId, alerted);
   turn.riskAnswered = true;
+  // Outside crisis mode, the child is asked for more: their words, or the questions, for this case.
+  if (opened && !conv.crisis && !turn.contact.blocked) turn.replies.push(followUpOffer(turn));
+}
+
+/**
+ * After the numbers, for a case risk words just opened outside a flow: the child may tell more
+ * (it goes into the case), or answer the questions, which fill in that same case.
+ */
+function followUpOffer(turn: Turn): OutboundMessage {
+  return { text: turn.t('fixes.follow_up.offer'), options: [[option({ type: 'menu', item: 'report' }, turn.t('fixes.follow_up.answer'), '1')], [turn.r.nav('menu'), turn.r.nav('sos')]] };
+}
+
+/**
+ * The case a flow just started should fill in: the one risk words opened before it, outside a
+ * flow, while it is open and not answered yet. Taken once; the flow's answers and words then go to it.
+ */
+export async function takeFollowUp(deps: EngineDeps, turn: Turn): Promise<string | null> {
+  const { conv } = turn;
+  const id = conv.followUp ?? null;
+  conv.followUp = null;
+  if (!id || conv.caseId) return null;
+  const found = await deps.cases.findById(id);
+  // Once a counsellor has answered it, or it is closed, a new flow is a new case.
+  if (!found || !OPEN_STATUSES.includes(found.status) || found.firstResponseAt) return null;
+  conv.caseId = found._id;
+  return found._id;
 }
 
 /** What the child reads: crisis mode for danger now, the numbers for serious risk, 111 for a concern. */
@@ -82,6 +113,7 @@ async function openRiskCase(deps: EngineDeps, turn: Turn, signal: RiskSignal, te
   });
   turn.textKept = true;
   contact.openCaseId = created._id;
+  conv.followUp = created._id;
   conv.draft = {};
   if (conv.step === 'held') conv.step = 'idle';
   return created._id;

@@ -3,7 +3,7 @@ import type { Logger } from '../../app/logger.js';
 import type { AreaDirectory } from '../../cases/area-directory.js';
 import type { CaseService } from '../../cases/cases.service.js';
 import { tr, type Lang } from '../../locales/i18n.js';
-import type { Contact, Conversation } from '../../models/index.js';
+import type { Channel, Contact, Conversation } from '../../models/index.js';
 import type { Store } from '../../store/index.js';
 import type { OutboundMessage } from '../channels/channel.js';
 import { isStep, type Draft } from './questions.js';
@@ -15,6 +15,11 @@ export interface EngineSettings {
   provinceName?: string | undefined;
   /** Where a child can reach the web chat, given when a platform withholds their messages. */
   webChatUrl: string;
+  /**
+   * The chat channels this service runs (those with a sender registered), named where the bot
+   * says where a code can be typed. None given: the web chat only.
+   */
+  channels?: readonly Channel[] | undefined;
 }
 
 /** What the conversation works with; every part of it takes these along with the turn. */

@@ -34,7 +34,7 @@ export const ADULT_EN = alt(
 );
 /** Children and classmates: the same harm from them is bullying. */
 export const PEERS = alt(
-  'ban', 'cac ban', 'ban be', 'ban cung lop', 'ban cung ban', 'may ban', 'mot so ban', 'lop', 'ca lop',
+  'ban', 'cac ban', 'ban be', 'ban cung lop', 'ban cung ban', 'may ban', 'mot so ban', 'lop(?! [0-9])', 'ca lop',
   'truong', 'o truong', 'hoc sinh', 'dan chi', 'dan anh', 'lop tren', 'lop ben', 'tui no', 'bon no',
   'tui nay', 'may dua', 'may thang', 'may con', 'dam ban', 'nhom ban', 'classmates', 'kids', 'boys',
   'girls', 'school', 'class', 'bullies', 'older kids', 'students', 'bus', 'recess',

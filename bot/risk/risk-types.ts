@@ -19,6 +19,12 @@ export type RiskCategory =
   | 'exploitation'
   | 'distress';
 
+/**
+ * The rule ids a child's answers raise (not the detector's): "in danger now" answered yes, and a
+ * harm type that is serious whatever the words. Staff see them among the detection rules.
+ */
+export const ANSWER_RULES = { dangerNow: 'answer.danger_now', harmType: 'answer.harm_type' } as const;
+
 /** Every category, in the order results report them. */
 export const RISK_CATEGORIES: readonly RiskCategory[] = [
   'danger_now', 'self_harm', 'sexual_abuse', 'online', 'trafficking', 'child_marriage', 'violence',

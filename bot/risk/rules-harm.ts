@@ -89,15 +89,28 @@ export const VIOLENCE_RULES: Rule[] = rules('violence', [
   )],
 ]);
 
+/** Family members in English, the doer of family violence ("my stepdad hits me"). */
+const FAMILY_EN = alt('dad', 'daddy', 'father', 'mom', 'mum', 'mommy', 'mummy', 'mother', 'stepdad', 'stepfather', 'stepmom', 'stepmum', 'stepmother',
+  'parents', 'uncle', 'aunt', 'grandpa', 'grandfather', 'grandma', 'grandmother', 'brother', 'sister', 'cousin', 'family');
+/** A family member doing the harm ("bố em hay đánh em", "mẹ kế đánh em", "my dad beats me up"). */
+const FAMILY_HARM = any(seq(5, KIN, HIT), seq(2, 'bi', `${KIN} (?:[^ ]+ )?${HIT}`), seq(3, FAMILY_EN, alt(HIT_EN, 'beats? (?:me|us) up', 'push(?:es|ed)? me')));
+/**
+ * Peers doing it: a peer word right before the harm ("bạn cùng lớp đánh em"). A grade is no peer
+ * ("em học lớp 7, bố em hay đánh em" is family violence, not bullying).
+ */
+const PEER_HARM = seq(2, PEERS, alt(HIT, 'beat', 'hit', 'push', 'kick', 'punch'));
+/** Family violence said with words that also read as bullying: the case is family violence unless peers harm too. */
+const ONLY_FAMILY = all(FAMILY_HARM, not(PEER_HARM));
+
 export const BULLYING_RULES: Rule[] = rules('bullying', [
-  ['said', 'concern', has(
+  ['said', 'concern', all(not(ONLY_FAMILY), has(
     'bat nat', 'bao luc hoc duong', 'danh hoi dong', 'tran lot', 'tran tien', 'bi co lap', 'co lap', 'tay chay', 'bi tay chay', 'che gieu',
     'choc gheo', 'bull(?:y|ied|ies|ying)\\w*', 'beat (?:me )?up', 'beaten up', 'push(?:es|ed)? me(?: around)?', 'spit on me', 'take my (?:lunch )?money',
     'laugh(?:s|ed)? at me', 'make fun of me', 'makes fun of', 'make fun of', 'call me names', 'threatened to beat', 'gang up on', 'ganged up',
     '(?:nobody|no one) (?:in my class )?(?:talks|plays|sits|speaks) (?:to|with) me', 'take my things', 'took my (?:phone|bag|things)',
     'doi (?:tien|danh)', 'chan duong', 'dan mat', 'de doa (?:em|minh|con)', 'bi (?:[^ ]+ )?de doa',
-  )],
-  ['peers_hurt', 'concern', all(has(PEERS), any(has(HIT, `bi ${HIT}`, 'giat', 'giau (?:cap|do|sach)', 'nem (?:sach|cap|do)', 'do nuoc', 'khoa (?:em|minh) trong', 'danh', 'xe (?:vo|sach)', 'tranh', 'goi (?:em|minh) la', 'dat biet danh', 'cuoi nhao'),
+  ))],
+  ['peers_hurt', 'concern', all(has(PEERS), not(ONLY_FAMILY), any(has(HIT, `bi ${HIT}`, 'giat', 'giau (?:cap|do|sach)', 'nem (?:sach|cap|do)', 'do nuoc', 'khoa (?:em|minh) trong', 'danh', 'xe (?:vo|sach)', 'tranh', 'goi (?:em|minh) la', 'dat biet danh', 'cuoi nhao'),
     seq(3, alt('khong ai|chang ai|khong co ai'), alt('choi', 'noi chuyen', 'ngoi'), alt('voi|cung'), alt(ME)))),
   ],
 ]);

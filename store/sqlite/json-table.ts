@@ -1,5 +1,5 @@
 import { find as mingoFind, Query } from 'mingo';
-import type { Filter, FindOptions } from '../store.js';
+import type { Filter, FindOptions, Sort } from '../store.js';
 import { compileFilter, compileSort, fieldExpr, type TypeOf } from './filter-sql.js';
 import { decodeDoc, encodeDoc } from './json-codec.js';
 import { WordIndex, type WordSearch } from './word-index.js';
@@ -223,7 +223,27 @@ export class JsonTable<D extends Doc = Doc> {
    * `inc`. Null when the filter or the update is not one SQL can answer alone (the caller takes
    * the general way); else how many rows matched.
    */
-  updateInPlace(filter: Filter, change: { set: Record<string, string>; unset: string[]; inc: Record<string, number> }, many = false): number | null {
+  updateInPlace(filter: Filter, change: InPlaceChange, many = false): number | null {
+    const statement = this.inPlaceStatement(filter, change, many ? 'many' : 'one');
+    return statement && Number(this.prepare(statement.sql).run(...statement.values).changes);
+  }
+
+  /**
+   * The same for one document, first in `sort` order, read back as it is after the update in
+   * the same statement (`RETURNING`). Undefined when SQL cannot answer it alone; null when
+   * nothing matched.
+   */
+  updateOneReturning(filter: Filter, change: InPlaceChange, sort?: Sort): D | null | undefined {
+    const order = sort && Object.keys(sort).length > 0 ? compileSort(sort, this.typeOf) : 'rowid ASC';
+    if (order === null) return undefined;
+    const statement = this.inPlaceStatement(filter, change, order);
+    if (!statement) return undefined;
+    const raw = this.prepare(`${statement.sql} RETURNING rowid AS r, json(doc) AS d`).get(...statement.values) as { r: number; d: string } | undefined;
+    return raw ? toRow<D>(raw).doc : null;
+  }
+
+  /** The UPDATE of a plain change: to every matching row, or to the first in an order. */
+  private inPlaceStatement(filter: Filter, change: InPlaceChange, rows: 'many' | 'one' | string): { sql: string; values: unknown[] } | null {
     const paths = [...Object.keys(change.set), ...change.unset, ...Object.keys(change.inc)];
     if (this.words && paths.some((p) => this.words!.paths.some((w) => p === w || p.startsWith(`${w}.`) || w.startsWith(`${p}.`)))) return null;
     if (paths.some((p) => !SAFE_NAME.test(p))) return null;
@@ -238,8 +258,9 @@ export class JsonTable<D extends Doc = Doc> {
       values.push(...sets.map(([, v]) => v), ...incs.map(([, n]) => n));
     }
     if (change.unset.length) expr = `jsonb_remove(${expr}${change.unset.map((p) => `, '$.${p}'`).join('')})`;
-    const rows = many ? where : `rowid = (SELECT rowid FROM "${this.name}" WHERE ${where} LIMIT 1)`;
-    return Number(this.prepare(`UPDATE "${this.name}" SET doc = ${expr} WHERE ${rows}`).run(...values, ...params).changes);
+    const target =
+      rows === 'many' ? where : `rowid = (SELECT rowid FROM "${this.name}" WHERE ${where}${rows === 'one' ? '' : ` ORDER BY ${rows}`} LIMIT 1)`;
+    return { sql: `UPDATE "${this.name}" SET doc = ${expr} WHERE ${target}`, values: [...values, ...params] };
   }
 
   /** Documents whose search field holds every one of the (folded) words, as a word or its start. */
@@ -311,6 +332,13 @@ function selected(fields: readonly string[] | undefined, residual: Filter | null
 /** Only `_id` and these fields of a document. */
 function projected<D extends Doc>(doc: D, fields: readonly string[]): D {
   return Object.fromEntries([['_id', doc._id], ...fields.filter((f) => f in doc).map((f) => [f, doc[f]])]) as D;
+}
+
+/** A plain change applied in SQL (see lean-update.ts). */
+export interface InPlaceChange {
+  set: Record<string, string>;
+  unset: string[];
+  inc: Record<string, number>;
 }
 
 function toRow<D>(raw: { r: number; d: string }): Row<D> {

@@ -98,3 +98,56 @@ describe('a stored place, as the area list names it', () => {
     expect(areaId('Hà Nội')).not.toBe(areaId('Hà Nam'));
   });
 });
+
+/**
+ * Resolution 202/2025/QH15 (in force 1 July 2025): 63 provincial units became 34. Eleven kept
+ * their borders; each other one absorbed the former provinces listed. Every former province,
+ * typed as its people write it, reaches the unit it belongs to now.
+ */
+describe('the 2025 provincial mergers (Resolution 202/2025/QH15)', () => {
+  const UNCHANGED = ['Hà Nội', 'Huế', 'Lai Châu', 'Điện Biên', 'Sơn La', 'Lạng Sơn', 'Quảng Ninh', 'Thanh Hóa', 'Nghệ An', 'Hà Tĩnh', 'Cao Bằng'];
+  const MERGED: Record<string, string[]> = {
+    'Tuyên Quang': ['Hà Giang'],
+    'Lào Cai': ['Yên Bái'],
+    'Thái Nguyên': ['Bắc Kạn'],
+    'Phú Thọ': ['Vĩnh Phúc', 'Hòa Bình'],
+    'Bắc Ninh': ['Bắc Giang'],
+    'Hưng Yên': ['Thái Bình'],
+    'Hải Phòng': ['Hải Dương'],
+    'Ninh Bình': ['Hà Nam', 'Nam Định'],
+    'Quảng Trị': ['Quảng Bình'],
+    'Đà Nẵng': ['Quảng Nam'],
+    'Quảng Ngãi': ['Kon Tum'],
+    'Gia Lai': ['Bình Định'],
+    'Khánh Hòa': ['Ninh Thuận'],
+    'Lâm Đồng': ['Đắk Nông', 'Bình Thuận'],
+    'Đắk Lắk': ['Phú Yên'],
+    [HCM]: ['Bình Dương', 'Bà Rịa - Vũng Tàu'],
+    'Đồng Nai': ['Bình Phước'],
+    'Tây Ninh': ['Long An'],
+    'Cần Thơ': ['Sóc Trăng', 'Hậu Giang'],
+    'Vĩnh Long': ['Bến Tre', 'Trà Vinh'],
+    'Đồng Tháp': ['Tiền Giang'],
+    'Cà Mau': ['Bạc Liêu'],
+    'An Giang': ['Kiên Giang'],
+  };
+
+  it('ships exactly the 34 units: 11 unchanged and 23 that absorbed the other 29 former provinces', () => {
+    const names = defaultAreas.provinces.map((p) => p.name);
+    expect(names).toHaveLength(34);
+    expect(new Set(names)).toEqual(new Set([...UNCHANGED, ...Object.keys(MERGED)]));
+    expect(UNCHANGED.length + Object.keys(MERGED).length + Object.values(MERGED).flat().length).toBe(63);
+  });
+
+  it.each(Object.entries(MERGED).flatMap(([unit, former]) => former.flatMap((f) => [[f, unit], [`tỉnh ${f}`, unit]])))('"%s" is %s now', (typed, unit) => {
+    expect(areas.matchProvince(typed)).toBe(unit);
+  });
+
+  it('gives no unit an alias that reaches another unit', () => {
+    for (const p of defaultAreas.provinces) for (const a of p.aliases) expect(areas.matchProvince(a), `alias "${a}" of ${p.name}`).toBe(p.name);
+  });
+
+  it('takes no guess at an abbreviation two units share ("ĐN": Đà Nẵng or Đồng Nai)', () => {
+    expect(areas.matchProvince('ĐN')).toBeNull();
+  });
+});

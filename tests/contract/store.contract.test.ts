@@ -170,6 +170,24 @@ for (const engine of enginesUnderTest()) {
       expect(second?.tags).toEqual(['one', 'two']);
     });
 
+    it('counts with $inc and $setOnInsert in an upsert: created once, then incremented, the document as it is after', async () => {
+      const first = await things().findOneAndUpdate({ name: 'upsert-count' }, { $inc: { n: 2 }, $setOnInsert: { when: new Date(1000) } }, { upsert: true });
+      const second = await things().findOneAndUpdate({ name: 'upsert-count' }, { $inc: { n: 3 }, $setOnInsert: { when: new Date(9000) } }, { upsert: true });
+      expect(first).toMatchObject({ name: 'upsert-count', n: 2, when: new Date(1000) });
+      expect(second).toMatchObject({ _id: first!._id, n: 5, when: new Date(1000) });
+      expect(second!.updatedAt).toBeInstanceOf(Date);
+      expect(second!.updatedAt.getTime()).toBeGreaterThanOrEqual(first!.updatedAt.getTime());
+    });
+
+    it('updates the first document in the sort order and returns it as it is after the update', async () => {
+      await things().insertOne({ name: 'sorted-b', n: 7, nested: { a: 'q' } });
+      await things().insertOne({ name: 'sorted-a', n: 6, nested: { a: 'q' } });
+      const when = new Date('2026-01-02T03:04:05Z');
+      const got = await things().findOneAndUpdate({ 'nested.a': 'q', n: { $gte: 6 } }, { $set: { when }, $unset: { tags: 1 } }, { sort: { n: -1 } });
+      expect(got).toMatchObject({ name: 'sorted-b', when });
+      expect((await things().findOne({ name: 'sorted-a' }))?.when).toBeNull();
+    });
+
     it('returns null when nothing matches an update without upsert', async () => {
       expect(await things().findOneAndUpdate({ name: 'nobody' }, { $set: { n: 1 } })).toBeNull();
     });

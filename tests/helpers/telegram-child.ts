@@ -53,6 +53,9 @@ export interface HarnessOptions {
 }
 
 /** A case reference code as the receipt shows it. */
+/** What the receipt says of where else the code can be typed, with Telegram and the web chat running (no Zalo). */
+export const RECEIPT_ANYWHERE = ' (trên Telegram hoặc web đều được)';
+
 export const CASE_CODE = /HTX-[2-9A-HJKMNP-Z]{5}-[2-9A-HJKMNP-Z]{5}/;
 
 /** The case code in some bot messages (the receipt), or throws. */

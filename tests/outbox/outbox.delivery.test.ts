@@ -172,6 +172,22 @@ describe.each(enginesUnderTest())('Outbox delivery ($name engine)', (engine) => 
     expect(await store.collection(OutboxModel).count({ status: 'sent' })).toBe(36);
   });
 
+  it('leaves a message it had taken on but not yet sent to the next worker at once when delivery stops, not after its lease', async () => {
+    const hours = 60 * 60_000;
+    // One lane: the second chat's message waits for it while the first one's is being sent.
+    const stopping = started('a', { concurrency: 1, sendTimeoutMs: hours });
+    await stopping.enqueue([message('chat-first', 'Chào em')]);
+    const [waiting] = await stopping.enqueue([message('chat-second', 'Anh chị đã nhận được thư của em')]);
+    expect(waiting).toMatchObject({ status: 'sending' });
+
+    await stopping.stopDelivery();
+    const next = outboxOn(store, platform, 'b', { sendTimeoutMs: hours });
+    expect(await next.deliverDue()).toMatchObject({ sent: 1 });
+
+    expect(platform.textsOf('chat-second')).toEqual(['Anh chị đã nhận được thư của em']);
+    expect(platform.received.map((r) => `${r.recipient} by ${r.by}`).sort()).toEqual(['chat-first by a', 'chat-second by b']);
+  });
+
   it('takes over a message whose worker claimed it and died before sending, once the lease has run out', async () => {
     // The worker that "dies": it claims the message, and its send never comes back.
     const dead = new Outbox(store, cipher, logger, { sendTimeoutMs: 150 });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tr } from '../../../locales/i18n.js';
 import { CaseModel } from '../../../models/index.js';
 import type { SentMessage } from '../../fakes/fake-bot-api.js';
-import { buttonsOf, caseCodeIn, TelegramHarness, texts } from '../../helpers/telegram-child.js';
+import { buttonsOf, caseCodeIn, TelegramHarness, texts, RECEIPT_ANYWHERE } from '../../helpers/telegram-child.js';
 
 const vi = tr('vi');
 const en = tr('en');
@@ -53,7 +53,7 @@ describe('Who is writing decides the voice (Telegram)', () => {
       seen.push(...receipt);
       code = caseCodeIn(receipt);
       expect(texts(receipt)).toEqual([
-        viA('bot.receipt', { code, next: viA('bot.receipt_next.report') }),
+        viA('bot.receipt', { anywhere: RECEIPT_ANYWHERE, code, next: viA('bot.receipt_next.report') }),
         `${viA('voice.first_steps_intro.after_report')}\n\n${viA('voice.first_steps')}`,
         viA('bot.menu_prompt'),
       ]);
@@ -101,7 +101,7 @@ describe('Who is writing decides the voice (Telegram)', () => {
       expect(childVoiceIn([...role, ...seen])).toEqual([]);
       const code = caseCodeIn(seen);
       expect(texts(seen).slice(-3)).toEqual([
-        viA('bot.receipt', { code, next: viA('bot.receipt_next.report') }),
+        viA('bot.receipt', { anywhere: RECEIPT_ANYWHERE, code, next: viA('bot.receipt_next.report') }),
         `${viA('voice.first_steps_intro.after_report')}\n\n${viA('voice.first_steps')}`,
         viA('bot.menu_prompt'),
       ]);
@@ -144,7 +144,7 @@ describe('Who is writing decides the voice (Telegram)', () => {
       expect(childVoiceIn(seen)).toEqual([]);
       const code = caseCodeIn(seen);
       // An opinion is no report: the receipt, then the menu, without first steps.
-      expect(texts(seen).slice(-2)).toEqual([viA('bot.receipt', { code, next: viA('bot.receipt_next.opinion') }), viA('bot.menu_prompt')]);
+      expect(texts(seen).slice(-2)).toEqual([viA('bot.receipt', { anywhere: RECEIPT_ANYWHERE, code, next: viA('bot.receipt_next.opinion') }), viA('bot.menu_prompt')]);
       expect(await bot.caseByCode(code)).toMatchObject({ kind: 'opinion', reporterRole: 'parent', ageBand: 'adult' });
     });
 
@@ -156,7 +156,7 @@ describe('Who is writing decides the voice (Telegram)', () => {
       expect(texts(await child.presses(vi('bot.opt.about.other_child')))).toEqual([vi('bot.q.age_other')]);
       const seen = await child.skipsToTheEnd();
       const code = caseCodeIn(seen);
-      expect(texts(seen).slice(-2)).toEqual([vi('bot.receipt', { code, next: vi('bot.receipt_next.report') }), vi('bot.menu_prompt')]);
+      expect(texts(seen).slice(-2)).toEqual([vi('bot.receipt', { anywhere: RECEIPT_ANYWHERE, code, next: vi('bot.receipt_next.report') }), vi('bot.menu_prompt')]);
       expect(await bot.caseByCode(code)).toMatchObject({ about: 'other_child', reporterRole: 'child' });
     });
   });
@@ -195,7 +195,8 @@ describe('Who is writing decides the voice (Telegram)', () => {
       const answer = texts(await parent.says(words));
       expect(answer.slice(0, 2)).toEqual([expect.stringContaining('Cảm ơn anh/chị đã báo'), viA('bot.emergency', { provinceLine: vi('bot.province_line', { number: '1800 8079' }) })]);
       expect(answer).toContain(adultSteps);
-      expect(answer.at(-1)).toBe(viA('bot.menu_prompt'));
+      // Then the offer to tell more or answer the questions (its keyboard has the menu).
+      expect(answer.at(-1)).toBe(viA('fixes.follow_up.offer'));
       const contact = await bot.contactOf(parent.chatId);
       const open = (await bot.app.store.collection(CaseModel).findOne({ _id: contact!.openCaseId! }))!;
       expect(open).toMatchObject({ priority: 'urgent', about: 'other_child', reporterRole: 'parent' });

@@ -9,7 +9,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Logger } from '../../../app/logger.js';
 import { tr } from '../../../locales/i18n.js';
-import { caseCodeIn, TelegramHarness, texts, type TelegramChild } from '../../helpers/telegram-child.js';
+import { caseCodeIn, TelegramHarness, texts, type TelegramChild, RECEIPT_ANYWHERE } from '../../helpers/telegram-child.js';
 
 const vi = tr('vi');
 const STAFF_GROUP = '-1009876543210';
@@ -55,7 +55,7 @@ describe('what the child is told after an alarm, and the log line, when no alert
     expect(alarm[0]).toBe(vi('bot.urgent_detected'));
     expect(alarm[0]).toContain('sớm nhất có thể');
     expect(alarm[0]).toMatch(/111.*113/s);
-    expect(receipt).toBe(vi('bot.receipt', { code, next: vi('bot.receipt_next.urgent') }));
+    expect(receipt).toBe(vi('bot.receipt', { anywhere: RECEIPT_ANYWHERE, code, next: vi('bot.receipt_next.urgent') }));
     expect(receipt).toContain('sớm nhất có thể');
     expect(receipt).toMatch(/gọi 111 hoặc 113/);
     for (const said of [...alarm, receipt]) expect(said).not.toMatch(/đã (báo|được báo) ngay/);
@@ -82,7 +82,7 @@ describe('what the child is told after an alarm, and the log line, when the staf
     expect(alarm[0]).toBe(vi('bot.urgent_detected_alerted'));
     expect(alarm[0]).toContain('Mình đã báo ngay cho anh chị tư vấn');
     expect(alarm[0]).toMatch(/111.*113/s);
-    expect(receipt).toBe(vi('bot.receipt', { code, next: vi('bot.receipt_next.urgent_alerted') }));
+    expect(receipt).toBe(vi('bot.receipt', { anywhere: RECEIPT_ANYWHERE, code, next: vi('bot.receipt_next.urgent_alerted') }));
     expect(receipt).toContain('đã được báo ngay');
     expect(receipt).toContain('gọi ngay 111');
 

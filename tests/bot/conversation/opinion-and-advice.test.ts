@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tr } from '../../../locales/i18n.js';
-import { caseCodeIn, TelegramHarness, texts } from '../../helpers/telegram-child.js';
+import { caseCodeIn, TelegramHarness, texts, RECEIPT_ANYWHERE } from '../../helpers/telegram-child.js';
 
 const vi = tr('vi');
 
@@ -28,7 +28,7 @@ describe('Sharing an opinion and asking for advice (Telegram)', () => {
     const receipt = await child.presses(vi('bot.opt.contact.chat'));
 
     const code = caseCodeIn(receipt);
-    expect(texts(receipt)).toEqual([vi('bot.receipt', { code, next: vi('bot.receipt_next.opinion') }), vi('bot.menu_prompt')]);
+    expect(texts(receipt)).toEqual([vi('bot.receipt', { anywhere: RECEIPT_ANYWHERE, code, next: vi('bot.receipt_next.opinion') }), vi('bot.menu_prompt')]);
     const stored = await bot.caseByCode(code);
     expect(stored).toMatchObject({
       kind: 'opinion',
@@ -68,7 +68,7 @@ describe('Sharing an opinion and asking for advice (Telegram)', () => {
 
     const code = caseCodeIn(receipt);
     expect(texts(receipt)).toEqual([
-      vi('bot.receipt', { code, next: vi('bot.receipt_next.advice') }),
+      vi('bot.receipt', { anywhere: RECEIPT_ANYWHERE, code, next: vi('bot.receipt_next.advice') }),
       vi('bot.receipt_no_reply'),
       vi('bot.menu_prompt'),
     ]);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tr } from '../../../locales/i18n.js';
 import type { SentMessage } from '../../fakes/fake-bot-api.js';
-import { CASE_CODE, caseCodeIn, TelegramHarness, texts } from '../../helpers/telegram-child.js';
+import { CASE_CODE, caseCodeIn, TelegramHarness, texts, RECEIPT_ANYWHERE } from '../../helpers/telegram-child.js';
 
 const vi = tr('vi');
 const PHONE = '0912 345 678';
@@ -47,7 +47,7 @@ describe('Reporting violence or abuse (Telegram)', () => {
     it('ends with a receipt that gives the case code and what happens next, then the menu', async () => {
       const code = caseCodeIn(receipt);
       expect(code).toMatch(CASE_CODE);
-      expect(texts(receipt)).toEqual([vi('bot.receipt', { code, next: vi('bot.receipt_next.report') }), vi('bot.menu_prompt')]);
+      expect(texts(receipt)).toEqual([vi('bot.receipt', { anywhere: RECEIPT_ANYWHERE, code, next: vi('bot.receipt_next.report') }), vi('bot.menu_prompt')]);
       expect(receipt[0]?.text).toContain('111');
     });
 
@@ -123,7 +123,7 @@ describe('Reporting violence or abuse (Telegram)', () => {
       const seen = await child.skipsToTheEnd();
 
       const code = caseCodeIn(seen);
-      expect(seen.at(-2)?.text).toBe(vi('bot.receipt', { code, next: vi(`bot.receipt_next.${kind}`) }));
+      expect(seen.at(-2)?.text).toBe(vi('bot.receipt', { anywhere: RECEIPT_ANYWHERE, code, next: vi(`bot.receipt_next.${kind}`) }));
       expect(seen.at(-1)?.text).toBe(vi('bot.menu_prompt'));
       const stored = await bot.caseByCode(code);
       expect(stored).toMatchObject({ kind, priority: 'normal', about: null, ageBand: null, gender: null, topic: null, harmType: null, adviceArea: null, contactWish: null, contactDetailsEnc: null });

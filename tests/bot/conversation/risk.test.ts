@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tr } from '../../../locales/i18n.js';
 import { CaseModel, ContactModel, type Case } from '../../../models/index.js';
-import { caseCodeIn, PROVINCE_HOTLINE, TelegramHarness, texts, type TelegramChild } from '../../helpers/telegram-child.js';
+import { caseCodeIn, PROVINCE_HOTLINE, TelegramHarness, texts, type TelegramChild, RECEIPT_ANYWHERE } from '../../helpers/telegram-child.js';
 
 const vi = tr('vi');
 const EMERGENCY = vi('bot.emergency', { provinceLine: vi('bot.province_line', { number: PROVINCE_HOTLINE }) });
@@ -71,7 +71,7 @@ describe('Risk words and danger at any step (Telegram)', () => {
 
     const answer = await child.says('bo em danh em');
 
-    expect(texts(answer)).toEqual([vi('bot.urgent_detected'), EMERGENCY]);
+    expect(texts(answer)).toEqual([vi('bot.urgent_detected'), EMERGENCY, vi('fixes.follow_up.offer')]);
     const urgent = await expectOneUrgentCase(child, 'violence');
     expect((await bot.messagesOf(urgent._id)).map((m) => m.text)).toEqual(['Chuyện này kéo dài từ đầu năm học', 'bo em danh em']);
   });
@@ -94,7 +94,7 @@ describe('Risk words and danger at any step (Telegram)', () => {
     const receipt = await child.skipsToTheEnd();
     const code = caseCodeIn(receipt);
     expect(code).toBe(urgent.code);
-    expect(receipt.at(-2)?.text).toBe(vi('bot.receipt', { code, next: vi('bot.receipt_next.urgent') }));
+    expect(receipt.at(-2)?.text).toBe(vi('bot.receipt', { anywhere: RECEIPT_ANYWHERE, code, next: vi('bot.receipt_next.urgent') }));
     expect(await casesOf(child)).toHaveLength(1);
   });
 
@@ -151,7 +151,7 @@ describe('Risk words and danger at any step (Telegram)', () => {
     expect(texts(await child.says('em an toàn rồi'))).toEqual([vi('crisis.safe'), vi('bot.q.about')]);
     const receipt = await child.skipsToTheEnd();
     expect(caseCodeIn(receipt)).toBe(urgent.code);
-    expect(receipt.at(-2)?.text).toBe(vi('bot.receipt', { code: urgent.code, next: vi('bot.receipt_next.urgent') }));
+    expect(receipt.at(-2)?.text).toBe(vi('bot.receipt', { anywhere: RECEIPT_ANYWHERE, code: urgent.code, next: vi('bot.receipt_next.urgent') }));
   });
 
   it('makes the open case urgent when the child writes a risk word after the receipt', async () => {
