@@ -153,7 +153,9 @@ const COMPARISONS: Record<string, string> = { $gt: '>', $gte: '>=', $lt: '<', $l
 function operator(path: string, expr: string, type: FieldType, op: string, v: unknown): SqlBit | null {
   if (op === '$eq') return equality(expr, type, v);
   if (op === '$ne') {
-    if (v === null) return { sql: `${expr} IS NOT NULL`, params: [] };
+    // NULL sorts below every value, so `>= -infinity` is IS NOT NULL in a form the planner
+    // walks as an index range (IS NOT NULL on an indexed expression reads every NULL entry first).
+    if (v === null) return { sql: type === 'id' ? `${expr} IS NOT NULL` : `${expr} >= -9e999`, params: [] };
     return fits(type, v) ? { sql: `${expr} IS NOT ?`, params: [sqlValue(v)] } : null;
   }
   if (op in COMPARISONS) return fits(type, v) ? { sql: `${expr} ${COMPARISONS[op]} ?`, params: [sqlValue(v)] } : null;

@@ -4,6 +4,7 @@ import { compileFilter, compileSort, fieldExpr, type TypeOf } from './filter-sql
 import { decodeDoc, encodeDoc } from './json-codec.js';
 import { WordIndex, type WordSearch } from './word-index.js';
 import type { SqliteDatabase } from './sqlite-database.js';
+import { Tally } from './tally.js';
 
 export type Doc = { _id: string } & Record<string, unknown>;
 
@@ -49,10 +50,15 @@ export class JsonTable<D extends Doc = Doc> {
     readonly indexes: IndexSpec[],
     /** A text field kept in a full-text index (FTS5) of its folded words, and how it is grouped. */
     search?: WordSearch,
+    /** Fields whose combinations are counted in a tally table (see tally.ts). */
+    tally?: readonly string[],
   ) {
     if (!SAFE_NAME.test(name)) throw new Error(`unsupported collection name ${name}`);
     this.words = search ? new WordIndex(database, name, search, (sql) => this.prepare(sql)) : null;
+    this.tally = tally?.length ? new Tally(database, name, tally, typeOf) : null;
   }
+
+  private readonly tally: Tally | null;
 
   /** The full-text index of the search field, if there is one. */
   readonly words: WordIndex | null;
@@ -66,6 +72,7 @@ export class JsonTable<D extends Doc = Doc> {
       if (sql) db.exec(sql);
     }
     this.words?.create();
+    this.tally?.create();
     return this;
   }
 
@@ -146,6 +153,14 @@ export class JsonTable<D extends Doc = Doc> {
   explain(filter: Filter, options?: FindOptions, words?: string[]): { mode: 'exact' | 'ordered' | 'narrowed'; plan: string[] } {
     const { mode, sql, params } = this.plan(filter, options, words);
     return { mode, plan: this.database.explain(sql, params) };
+  }
+
+  /** SQLite's query plan for a count (EXPLAIN QUERY PLAN details). */
+  explainCount(filter: Filter): string[] {
+    const tallied = this.tally?.countSql(filter);
+    if (tallied) return this.database.explain(tallied.sql, tallied.params);
+    const { where, params } = compileFilter(filter, this.typeOf);
+    return this.database.explain(`SELECT count(*) FROM "${this.name}" WHERE ${where}`, params);
   }
 
   /** The matching rows, in MongoDB's meaning of the filter. */
@@ -278,6 +293,8 @@ export class JsonTable<D extends Doc = Doc> {
   }
 
   count(filter: Filter): number {
+    const tallied = this.tally?.countSql(filter);
+    if (tallied) return (this.prepare(tallied.sql).all(...tallied.params)[0] as { n: number }).n;
     const { where, params, residual } = compileFilter(filter, this.typeOf);
     if (!residual) return (this.prepare(`SELECT count(*) AS n FROM ${this.source(filter, false)} WHERE ${where}`).all(...params)[0] as { n: number }).n;
     return this.rows(filter).length;
