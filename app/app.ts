@@ -35,7 +35,7 @@ import { DEFAULT_OUTBOX_OPTIONS, Outbox, type OutboxOptions } from '../outbox/ou
 import { drainScheduler, startScheduler } from '../scheduler/scheduler.js';
 import { ALL_MODELS } from '../models/all-models.js';
 import { CHANNELS } from '../models/index.js';
-import { ensureIndexes, openStore, type Store } from '../store/index.js';
+import { ensureIndexes, openStore, type IntegrityVerdict, type Store } from '../store/index.js';
 import { CaseAlerts } from '../notifications/case-alerts.js';
 import { NotificationService } from '../notifications/notification.service.js';
 import { EscalationLadder } from '../scheduler/ladder.js';
@@ -57,6 +57,8 @@ export interface AppOptions {
    * instances); it is left open on stop. By default the app opens the configured one.
    */
   store?: Store;
+  /** The embedded database file's integrity check, started before the modules loaded (main.ts). */
+  integrity?: Promise<IntegrityVerdict>;
   /** How often the escalation ladder is swept (agenda interval; default 30 seconds). */
   ladderEvery?: string;
   /** The clock of the ladder and the notifications (tests move time). */
@@ -88,7 +90,7 @@ export interface App {
 
 export async function startApp(config: Config, options: AppOptions = {}): Promise<App> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
-  const store = options.store ?? (await openStore({ mongodbUri: config.MONGODB_URI, dataDir: config.DATA_DIR, log: (message) => logger.info(message) }));
+  const store = options.store ?? (await openStore({ mongodbUri: config.MONGODB_URI, dataDir: config.DATA_DIR, log: (message) => logger.info(message), integrity: options.integrity }));
   // Every collection registered and every index built, awaited, before anything is served.
   await ensureIndexes(store, ALL_MODELS, (message) => logger.info(message)).catch(async (err: unknown) => {
     if (!options.store) await store.close().catch(() => undefined);

@@ -50,13 +50,18 @@ import { readWorkSettings } from './work-settings.js';
 export type CaseView = Omit<Case, 'contactId' | 'contactDetailsEnc'> & { urgent: boolean; overdue: boolean };
 
 /** Everything the case page shows. */
+/** How many of a case's latest audit events its page shows. */
+export const TRAIL_SHOWN = 50;
+
 export interface CaseDetail {
   case: CaseView;
   /** Child, counsellor, system messages and internal notes, in order. */
   messages: Message[];
   referrals: Referral[];
-  /** Every event of this case, oldest first. */
+  /** The case's latest events ({@link TRAIL_SHOWN} at most), oldest first. */
   audit: AuditEvent[];
+  /** How many events the case's trail holds in all (the audit log shows every one). */
+  auditTotal: number;
   /** The contact as staff may know it: how they wrote, and whether they can still be reached. */
   contact: { channel: Channel; lang: 'vi' | 'en'; blocked: boolean; forgotten: boolean };
   /** What the person chose to leave for a call back (decrypted), or null when they left nothing. */
@@ -125,10 +130,12 @@ export class CaseWorkService {
     const contact = await this.store.collection(ContactModel).findOne({ _id: c.contactId });
     const contactDetails = c.contactDetailsEnc ? this.cipher.decrypt(c.contactDetailsEnc) : null;
     await this.cases.record('staff', actor.id, 'case.viewed', c._id, { contactDetailsShown: contactDetails !== null });
+    // Every view adds to the trail: a case opened a thousand times shows its latest events.
+    const auditTotal = await this.store.collection(AuditEventModel).count({ caseId: c._id });
     const [messages, referrals, audit] = await Promise.all([
       this.store.collection(MessageModel).find({ caseId: c._id }, { sort: { seq: 1 } }),
       this.referrals.forCase(c._id),
-      this.store.collection(AuditEventModel).find({ caseId: c._id }, { sort: { createdAt: 1 } }),
+      this.store.collection(AuditEventModel).find({ caseId: c._id }, { sort: { createdAt: 1 }, skip: Math.max(0, auditTotal - TRAIL_SHOWN), limit: TRAIL_SHOWN }),
     ]);
     const staffIds = [c.assigneeId, ...messages.map((m) => m.staffId), ...audit.map((e) => e.actorId), ...referrals.map((r) => r.staffId)];
     return {
@@ -136,6 +143,7 @@ export class CaseWorkService {
       messages,
       referrals,
       audit,
+      auditTotal,
       contact: {
         channel: contact?.channel ?? c.channel,
         lang: contact?.lang ?? 'vi',

@@ -145,4 +145,7 @@ export const CaseModel = defineModel<Case>(
     // Retention: closed cases by when they were closed.
     s.index({ status: 1, closedAt: 1 });
   },
+  // The inbox's counts per status, within each role's scope (all; a coordinator's provinces;
+  // a counsellor's own cases): kept by the embedded engine as cases change.
+  { tally: ['status', 'area.province', 'assigneeId'] },
 );

@@ -39,15 +39,16 @@ export class EmbeddedStore implements Store {
   private readonly collections = new Map<string, EmbeddedCollection<any>>();
   private closed = false;
 
-  constructor(dir: string | null) {
-    this.database = SqliteDatabase.open(dir ? path.join(dir, DATABASE_FILE) : ':memory:');
+  /** `checked`: the file passed the start-up integrity check already (see SqliteDatabase.open). */
+  constructor(dir: string | null, options: { checked?: boolean } = {}) {
+    this.database = SqliteDatabase.open(dir ? path.join(dir, DATABASE_FILE) : ':memory:', options);
   }
 
   collection<T extends { _id: string }>(def: ModelDef<T>): Collection<T> {
     let c = this.collections.get(def.name);
     if (!c) {
       const model = this.mongoose.models[def.name] ?? this.mongoose.model(def.name, def.schema);
-      c = new EmbeddedCollection<T>(this.database, model, def.search ? { field: def.search, ...(def.searchGroup ? { group: def.searchGroup } : {}) } : undefined);
+      c = new EmbeddedCollection<T>(this.database, model, def.search ? { field: def.search, ...(def.searchGroup ? { group: def.searchGroup } : {}) } : undefined, def.tally);
       this.collections.set(def.name, c);
       // Its table, made inside an open transaction, goes if that rolls back: make it again then.
       this.database.onRollback(() => this.collections.delete(def.name));
@@ -58,6 +59,11 @@ export class EmbeddedStore implements Store {
   /** How SQLite runs a find on a collection (for tests and measurements). */
   explain<T extends { _id: string }>(def: ModelDef<T>, filter: Filter, options?: FindOptions) {
     return (this.collection(def) as unknown as EmbeddedCollection<T>).table.explain(filter, options);
+  }
+
+  /** How SQLite runs a count on a collection (for tests and measurements). */
+  explainCount<T extends { _id: string }>(def: ModelDef<T>, filter: Filter): string[] {
+    return (this.collection(def) as unknown as EmbeddedCollection<T>).table.explainCount(filter);
   }
 
   transaction<R>(fn: () => Promise<R>): Promise<R> {
@@ -116,11 +122,12 @@ class EmbeddedCollection<T extends { _id: string }> implements Collection<T> {
     private readonly database: SqliteDatabase,
     private readonly model: Model<any>,
     search?: WordSearch,
+    tally?: readonly string[],
   ) {
     this.name = model.modelName;
     const types = schemaTypeOf(model.schema);
     const indexes = schemaIndexes(model.schema).filter((i) => !i.fields.some(([p]) => p === SEARCH_WORDS_FIELD));
-    this.table = new JsonTable(database, this.name, (p) => (p.startsWith('_id.') ? null : types(p)), indexes, search).create();
+    this.table = new JsonTable(database, this.name, (p) => (p.startsWith('_id.') ? null : types(p)), indexes, search, tally).create();
     this.checker = DocumentChecker.compile(model.schema);
     this.onRead = defaultsOnRead(model.schema, (doc) => model.hydrate(doc).toObject({ versionKey: false }));
   }

@@ -9,7 +9,7 @@
  * The result says which rules fired, with their category and severity, and never the words
  * that matched: staff see the reasons, logs never see the text.
  */
-import { ABOUT, alt, ME } from './risk-lexicon.js';
+import { ABOUT, alt, FAMILY_EN, KIN, ME } from './risk-lexicon.js';
 import { has, type Rule } from './risk-match.js';
 import { prepareText } from './risk-text.js';
 import { DANGER_RULES, DISTRESS_RULES, SELF_HARM_RULES } from './rules-danger.js';
@@ -37,7 +37,8 @@ const isPersonal = has(
 );
 /** Peers rather than adults: harm from them is bullying. */
 const byPeers = has('ban', 'cac ban', 'ban be', 'ban cung lop', 'ca lop', 'lop tren', 'tui no', 'bon no', 'may dua', 'truong', 'o truong', 'classmates', 'kids', 'bullies', 'at school', 'older (?:kids|boys|girls)');
-const byHome = has('bo', 'me', 'ba', 'cha', 'duong', 'me ke', 'ong', 'dad', 'mom', 'father', 'mother', 'stepdad', 'stepmom', 'uncle', 'parents', 'thay', 'co giao', 'teacher');
+// Anyone at home (KIN: "chú em", "anh trai", "bà nội"…) or a teacher: their harm stays violence, even at school.
+const byHome = has(KIN, FAMILY_EN, 'thay', 'co giao', 'teacher');
 const happeningNow = has('dang', 'ngay bay gio', 'bay gio', 'luc nay', 'right now', 'at the moment');
 
 function adjust(hit: RiskHit, text: string): RiskHit {

@@ -33,6 +33,12 @@ export const ADULT_EN = alt(
   'boss', 'his', 'him', 'husband', 'family',
 );
 /** Children and classmates: the same harm from them is bullying. */
+/** Family members in English, who do family violence ("my stepdad hits me"). */
+export const FAMILY_EN = alt(
+  'dad', 'daddy', 'father', 'mom', 'mum', 'mommy', 'mummy', 'mother', 'stepdad', 'stepfather', 'stepmom', 'stepmum', 'stepmother',
+  'parents', 'uncle', 'aunt', 'grandpa', 'grandfather', 'grandma', 'grandmother', 'brother', 'sister', 'cousin', 'family',
+);
+
 export const PEERS = alt(
   'ban', 'cac ban', 'ban be', 'ban cung lop', 'ban cung ban', 'may ban', 'mot so ban', 'lop(?! [0-9])', 'ca lop',
   'truong', 'o truong', 'hoc sinh', 'dan chi', 'dan anh', 'lop tren', 'lop ben', 'tui no', 'bon no',

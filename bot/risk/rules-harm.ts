@@ -3,7 +3,7 @@
  * exploitation of a child's work.
  */
 import {
-  ADULT, ADULT_EN, alt, BIG_MONEY, FAR, HIT, HIT_EN, INJURY, JOB, KIN, ME, NOW_LEAVE, OFFER, PEERS, SECRET,
+  ADULT, ADULT_EN, alt, BIG_MONEY, FAMILY_EN, FAR, HIT, HIT_EN, INJURY, JOB, KIN, ME, NOW_LEAVE, OFFER, PEERS, SECRET,
 } from './risk-lexicon.js';
 import { all, any, has, not, rules, seq, type Rule } from './risk-match.js';
 
@@ -89,9 +89,6 @@ export const VIOLENCE_RULES: Rule[] = rules('violence', [
   )],
 ]);
 
-/** Family members in English, the doer of family violence ("my stepdad hits me"). */
-const FAMILY_EN = alt('dad', 'daddy', 'father', 'mom', 'mum', 'mommy', 'mummy', 'mother', 'stepdad', 'stepfather', 'stepmom', 'stepmum', 'stepmother',
-  'parents', 'uncle', 'aunt', 'grandpa', 'grandfather', 'grandma', 'grandmother', 'brother', 'sister', 'cousin', 'family');
 /** A family member doing the harm ("bố em hay đánh em", "mẹ kế đánh em", "my dad beats me up"). */
 const FAMILY_HARM = any(seq(5, KIN, HIT), seq(2, 'bi', `${KIN} (?:[^ ]+ )?${HIT}`), seq(3, FAMILY_EN, alt(HIT_EN, 'beats? (?:me|us) up', 'push(?:es|ed)? me')));
 /**

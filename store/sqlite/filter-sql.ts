@@ -135,26 +135,44 @@ function membership(expr: string, type: FieldType, values: unknown): { values: u
   return { values: values.filter((v) => v !== null).map(sqlValue), withNull: values.includes(null) };
 }
 
+/** Lists longer than this are one JSON parameter, read by `json_each`. */
+const LONG_LIST = 16;
+
+/**
+ * The SQL list of `$in` / `$nin`: a placeholder per value, or, for a long list (a word search's
+ * 2,000 case ids), one JSON array read by `json_each` — one statement whatever the length (a
+ * prepared statement of 2,000 placeholders holds ~0.5 MB, and each length would be another one
+ * kept in the statement cache), and no limit on the number of values.
+ */
+function valueList(values: unknown[]): SqlBit {
+  if (values.length <= LONG_LIST) return { sql: `(${values.map(() => '?').join(', ')})`, params: values };
+  return { sql: '(SELECT value FROM json_each(?))', params: [JSON.stringify(values)] };
+}
+
 const COMPARISONS: Record<string, string> = { $gt: '>', $gte: '>=', $lt: '<', $lte: '<=' };
 
 function operator(path: string, expr: string, type: FieldType, op: string, v: unknown): SqlBit | null {
   if (op === '$eq') return equality(expr, type, v);
   if (op === '$ne') {
-    if (v === null) return { sql: `${expr} IS NOT NULL`, params: [] };
+    // NULL sorts below every value, so `>= -infinity` is IS NOT NULL in a form the planner
+    // walks as an index range (IS NOT NULL on an indexed expression reads every NULL entry first).
+    if (v === null) return { sql: type === 'id' ? `${expr} IS NOT NULL` : `${expr} >= -9e999`, params: [] };
     return fits(type, v) ? { sql: `${expr} IS NOT ?`, params: [sqlValue(v)] } : null;
   }
   if (op in COMPARISONS) return fits(type, v) ? { sql: `${expr} ${COMPARISONS[op]} ?`, params: [sqlValue(v)] } : null;
   if (op === '$in') {
     const m = membership(expr, type, v);
     if (!m) return null;
-    const terms = [m.values.length > 0 ? `${expr} IN (${m.values.map(() => '?').join(', ')})` : null, m.withNull ? `${expr} IS NULL` : null].filter(Boolean);
-    return { sql: terms.length === 0 ? '0' : `(${terms.join(' OR ')})`, params: m.values };
+    const list = valueList(m.values);
+    const terms = [m.values.length > 0 ? `${expr} IN ${list.sql}` : null, m.withNull ? `${expr} IS NULL` : null].filter(Boolean);
+    return { sql: terms.length === 0 ? '0' : `(${terms.join(' OR ')})`, params: list.params };
   }
   if (op === '$nin') {
     const m = membership(expr, type, v);
     if (!m) return null;
-    const notIn = m.values.length > 0 ? `${expr} NOT IN (${m.values.map(() => '?').join(', ')})` : '1';
-    return { sql: m.withNull ? `(${expr} IS NOT NULL AND ${notIn})` : `(${expr} IS NULL OR ${notIn})`, params: m.values };
+    const list = valueList(m.values);
+    const notIn = m.values.length > 0 ? `${expr} NOT IN ${list.sql}` : '1';
+    return { sql: m.withNull ? `(${expr} IS NOT NULL AND ${notIn})` : `(${expr} IS NULL OR ${notIn})`, params: list.params };
   }
   if (op === '$exists') {
     if (type === 'id') return { sql: v ? '1' : '0', params: [] };

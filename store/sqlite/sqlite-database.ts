@@ -10,6 +10,21 @@ export class DatabaseRefusedError extends Error {
   readonly code = 'database_refused';
 }
 
+/** What an integrity check found, on one line: the first three findings, and how many more. */
+export function findingsText(rows: string[]): string {
+  const findings = rows.flatMap((row) => row.split('\n')).map((f) => f.trim()).filter((f) => f && !/^\*\*\* in database/.test(f));
+  const more = findings.length > 3 ? `; and ${findings.length - 3} more` : '';
+  return `${findings.slice(0, 3).join('; ')}${more}`;
+}
+
+/** The refusal of a damaged database file, naming it and what to do (one line). */
+export function damagedFile(file: string, detail: string, cause?: unknown): DatabaseRefusedError {
+  return new DatabaseRefusedError(
+    `The database file ${file} is damaged (${detail.replace(/\s+/g, ' ')}); the service will not start on it. Restore it from a backup, or move it aside to start empty.`,
+    { cause },
+  );
+}
+
 /** An open transaction: its own queue of writes, and a promise settled when it ends. */
 class Tx {
   chain: Promise<unknown> = Promise.resolve();
@@ -52,21 +67,21 @@ export class SqliteDatabase {
    * process loses no commit and never damages the file; a power cut may lose the last
    * moments — FULL would make every commit wait for the disk, 12 ms on this machine),
    * `secure_delete` (erased words are overwritten, not left in free pages), and a quick
-   * integrity check that refuses a damaged file by name.
+   * integrity check that refuses a damaged file by name — unless `checked` says the file passed
+   * it already (integrity-check.ts, run in a worker thread at start).
    */
-  static open(file: string): SqliteDatabase {
+  static open(file: string, options: { checked?: boolean } = {}): SqliteDatabase {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
     let db: Db;
     try {
       db = new Database(file);
       db.pragma('journal_mode = WAL');
-      const problems = (db.prepare('PRAGMA quick_check').all() as { quick_check: string }[]).map((r) => r.quick_check).filter((r) => r !== 'ok');
-      if (problems.length > 0) throw new Error(problems.slice(0, 3).join('; '));
+      if (!options.checked) {
+        const problems = (db.prepare('PRAGMA quick_check').all() as { quick_check: string }[]).map((r) => r.quick_check).filter((r) => r !== 'ok');
+        if (problems.length > 0) throw new Error(findingsText(problems));
+      }
     } catch (err) {
-      throw new DatabaseRefusedError(
-        `The database file ${file} is damaged (${(err as Error).message}); the service will not start on it. Restore it from a backup, or move it aside to start empty.`,
-        { cause: err },
-      );
+      throw damagedFile(file, (err as Error).message, err);
     }
     db.pragma('synchronous = NORMAL');
     db.pragma('secure_delete = ON');

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../app/config.js';
 import { startApp, type App } from '../../app/app.js';
 import { tr } from '../../locales/i18n.js';
-import { CaseModel, ContactModel, MessageModel, ReferralModel, SettingsModel, StaffModel, StartupStepModel, type Case, type Expertise, type StaffRole } from '../../models/index.js';
+import { AuditEventModel, CaseModel, ContactModel, MessageModel, ReferralModel, SettingsModel, StaffModel, StartupStepModel, type Case, type Expertise, type StaffRole } from '../../models/index.js';
 import { fillAnswerDue } from '../../cases/answer-due.js';
 import { AdminClient, createStaffAccount } from '../helpers/admin-client.js';
 import { engineEnv } from '../helpers/engines.js';
@@ -301,6 +301,28 @@ describe('back-office cases and settings, through the routes (the real app, in-p
     expect(log.html).toContain(vi('admin.audit.actions.case.viewed'));
     expect(log.html).toContain('Người lan');
     expect((await people.admin!.client.get('/admin/audit?code=HTX-22222-22222')).html).toContain(vi('admin.audit.no_such_code'));
+  });
+
+  it('shows a case opened many times with its latest 50 events and how many there are, and sends admins to the whole trail', async () => {
+    const c = await webCase({ assignee: people.lan!.id });
+    for (let i = 0; i < 60; i++) await app.cases.record('staff', people.lan!.id, 'case.viewed', c.case._id, { contactDetailsShown: false });
+    expect((await people.lan!.client.postForm(`/admin/cases/${c.case._id}/status`, { status: 'triaged' })).status).toBe(303);
+    const trailRows = (html: string) => [...(/<table class="trail">([\s\S]*?)<\/table>/.exec(html)?.[1] ?? '').matchAll(/<tr><td class="nowrap">/g)].length;
+    const page = await people.admin!.client.get(`/admin/cases/${c.case._id}`);
+    const total = await app.store.collection(AuditEventModel).count({ caseId: c.case._id });
+    expect(total).toBeGreaterThan(62);
+    expect(trailRows(page.html)).toBe(50);
+    expect(page.html).toContain(`${vi('admin.cases.trail.title')} (${total})`);
+    expect(page.html).toContain(vi('admin.cases.trail.latest', { shown: 50, total }));
+    expect(page.html).toContain(`href="/admin/audit?code=${c.case.code}"`);
+    // The latest events are the ones shown: the status change, then this very view; not the case's creation.
+    const trail = /<table class="trail">([\s\S]*?)<\/table>/.exec(page.html)![1]!;
+    expect(trail).toContain(vi('admin.audit.actions.case.status_changed'));
+    expect(trail).not.toContain(vi('admin.audit.actions.case.created'));
+    // A counsellor sees the same page without the link (the audit log is for admins).
+    const theirs = await people.lan!.client.get(`/admin/cases/${c.case._id}`);
+    expect(trailRows(theirs.html)).toBe(50);
+    expect(theirs.html).not.toContain('/admin/audit?code=');
   });
 
   it.each(['vi', 'en'])('shows no raw locale keys on any page in %s', async (lang) => {

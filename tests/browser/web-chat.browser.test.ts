@@ -13,6 +13,7 @@ import viConvo from '../../locales/vi.convo.json' with { type: 'json' };
 import viReply from '../../locales/vi.reply.json' with { type: 'json' };
 import viPlaces from '../../locales/vi.places.json' with { type: 'json' };
 import viVoice from '../../locales/vi.voice.json' with { type: 'json' };
+import viFixes from '../../locales/vi.fixes.json' with { type: 'json' };
 import { CaseModel, MessageModel } from '../../models/index.js';
 import { tinyPng } from '../fakes/media-files.js';
 import { expectAccessible } from '../helpers/axe.js';
@@ -372,6 +373,13 @@ describe.skipIf(!hasChromium)(chromiumSuiteTitle('web chat in Chromium on a phon
     // The numbers can be tapped to call.
     expect(await numbers.locator('a[href="tel:111"]').count()).toBeGreaterThan(0);
     await shot(page, '04-emergency');
+    // Then the offer to answer a few questions: they fill in this same urgent case.
+    await asked(page, viFixes.fixes.follow_up.offer);
+    await press(page, viFixes.fixes.follow_up.answer);
+    await asked(page, vi.bot.q.danger);
+    await shot(page, '04b-emergency-then-questions');
+    const latest = (await app.store.collection(CaseModel).find({ priority: 'urgent' }, { sort: { createdAt: -1 }, limit: 1 }))[0]!;
+    expect(await app.store.collection(CaseModel).count({ contactId: latest.contactId })).toBe(1);
     expect(problems).toEqual([]);
     await context.close();
   });

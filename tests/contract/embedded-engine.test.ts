@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -5,7 +6,7 @@ import { CaseModel, MessageModel, OutboxModel, type Case } from '../../models/in
 import { defineModel } from '../../models/define.js';
 import { Schema } from 'mongoose';
 import Database from 'libsql';
-import { EmbeddedStore, isDuplicateKey } from '../../store/index.js';
+import { checkDatabaseFile, EmbeddedStore, isDuplicateKey, openStore } from '../../store/index.js';
 import { DATABASE_FILE } from '../../store/sqlite/sqlite-database.js';
 import { tempDir } from '../helpers/engines.js';
 
@@ -47,6 +48,98 @@ describe('the embedded engine on SQLite', () => {
 
     const due = store.explain(OutboxModel, { status: 'pending', nextAttemptAt: { $lte: new Date() } }, { sort: { nextAttemptAt: 1 } });
     expect(due.plan.join(' | ')).toMatch(/USING INDEX outbox__status__nextAttemptAt/);
+  });
+
+  it('walks an index range for a field that is set ($ne: null), not past every case without it', async () => {
+    const waiting = { priority: 'normal', answerDueAt: { $ne: null } };
+    const page = store.explain(CaseModel, waiting, { sort: { answerDueAt: 1, firstResponseAt: 1, createdAt: 1, _id: 1 }, limit: 20 });
+    expect(page.mode).toBe('exact');
+    expect(page.plan.join(' | ')).toMatch(/USING INDEX cases__priority__answerDueAt\S* \(<expr>=\? AND <expr>>\?\)/);
+    const own = new EmbeddedStore(null);
+    const cases = own.collection(CaseModel);
+    await cases.insertOne(newCase(901, { priority: 'normal', answerDueAt: new Date(0) }));
+    await cases.insertOne(newCase(902, { priority: 'normal', answerDueAt: new Date('2026-12-01T00:00:00Z') }));
+    await cases.insertOne(newCase(903, { priority: 'normal', answerDueAt: null }));
+    await cases.insertOne(newCase(904, { priority: 'high', answerDueAt: new Date(0) }));
+    expect((await cases.find(waiting, { sort: { answerDueAt: 1 } })).map((c) => c.contactId)).toEqual(['contact-901', 'contact-902']);
+    expect(await cases.count({ answerDueAt: { $ne: null } })).toBe(3);
+    await own.close();
+  });
+
+  describe('counts kept by the store (a model\'s tally)', () => {
+    const STATUSES = ['new', 'triaged', 'in_progress', 'closed'] as const;
+    const PROVINCES = ['Hà Giang', 'Cao Bằng', null];
+    /** What each scope's count of each status must be, counted here from every case read back. */
+    async function expectedCounts(read: EmbeddedStore) {
+      const all = await read.collection(CaseModel).find({});
+      const n = (test: (c: Case) => boolean) => all.filter(test).length;
+      return STATUSES.map((status) => ({
+        status,
+        all: n((c) => c.status === status),
+        province: n((c) => c.status === status && [PROVINCES[0], null].includes(c.area?.province ?? null)),
+        mine: n((c) => c.status === status && c.assigneeId === 'staff-1'),
+      }));
+    }
+    async function countedBy(read: EmbeddedStore) {
+      const cases = read.collection(CaseModel);
+      return Promise.all(
+        STATUSES.map(async (status) => ({
+          status,
+          all: await cases.count({ $and: [{}, { status }] }),
+          province: await cases.count({ $or: [{ 'area.province': { $in: [PROVINCES[0]] }, status }, { 'area.province': null, status }] }),
+          mine: await cases.count({ $and: [{ assigneeId: 'staff-1' }, { status }] }),
+        })),
+      );
+    }
+
+    it('answers the inbox\'s counts per status from the tally, right through every kind of write and from another connection', async () => {
+      const own = tempDir('htx-tally-');
+      const writer = new EmbeddedStore(own);
+      const reader = new EmbeddedStore(own);
+      const cases = writer.collection(CaseModel);
+      for (let i = 0; i < 30; i++) {
+        await cases.insertOne(newCase(500 + i, { status: STATUSES[i % 4], area: { province: PROVINCES[i % 3] ?? null }, assigneeId: i % 5 === 0 ? 'staff-1' : null }));
+      }
+      expect(await countedBy(reader)).toEqual(await expectedCounts(reader));
+      const [first, second, third] = await cases.find({}, { sort: { createdAt: 1, _id: 1 }, limit: 3 });
+      await cases.findOneAndUpdate({ _id: first!._id }, { $set: { status: 'closed', assigneeId: 'staff-1' } });
+      await cases.updateOne({ _id: second!._id }, { $set: { status: 'in_progress' } });
+      await cases.updateMany({ status: 'triaged' }, { $set: { status: 'in_progress', 'area.province': PROVINCES[0] } });
+      await cases.deleteMany({ _id: third!._id });
+      await writer.transaction(async () => {
+        await cases.insertOne(newCase(600, { status: 'new', assigneeId: 'staff-1' }));
+      });
+      await writer
+        .transaction(async () => {
+          await cases.insertOne(newCase(601, { status: 'new' }));
+          throw new Error('rolled back');
+        })
+        .catch(() => undefined);
+      expect(await countedBy(reader)).toEqual(await expectedCounts(reader));
+      expect(reader.explainCount(CaseModel, { $and: [{}, { status: 'new' }] }).join(' | ')).toMatch(/cases__tally__/);
+      // Any other condition is counted from the cases themselves.
+      expect(reader.explainCount(CaseModel, { status: 'new', kind: 'report' }).join(' | ')).not.toMatch(/tally/);
+      expect(await reader.collection(CaseModel).count({ status: 'new', kind: 'report' })).toBe((await expectedCounts(reader))[0]!.all);
+      await reader.close();
+      await writer.close();
+    });
+
+    it('is filled from the cases already in the file when it is new (an upgrade)', async () => {
+      const own = tempDir('htx-tally-old-');
+      const before = new EmbeddedStore(own);
+      const cases = before.collection(CaseModel);
+      for (let i = 0; i < 12; i++) await cases.insertOne(newCase(700 + i, { status: STATUSES[i % 4], area: { province: PROVINCES[i % 3] ?? null } }));
+      // A file from before the tally: no table, no triggers.
+      const db = before.database.db;
+      const tallies = (db.prepare(`SELECT name, type FROM sqlite_master WHERE name LIKE 'cases__tally%'`).all() as { name: string; type: string }[]);
+      for (const t of tallies.filter((x) => x.type === 'trigger')) db.exec(`DROP TRIGGER "${t.name}"`);
+      for (const t of tallies.filter((x) => x.type === 'table')) db.exec(`DROP TABLE "${t.name}"`);
+      await cases.insertOne(newCase(720, { status: 'new' }));
+      await before.close();
+      const after = new EmbeddedStore(own);
+      expect(await countedBy(after)).toEqual(await expectedCounts(after));
+      await after.close();
+    });
   });
 
   it('leaves to mingo only what SQL cannot answer, and still answers it', async () => {
@@ -144,6 +237,14 @@ describe('the embedded engine on SQLite', () => {
     });
   });
 
+  it("reads the cases a word search found by their ids, not by walking a coordinator's provinces", () => {
+    const found = Array.from({ length: 2000 }, (_, i) => `case-${i}`);
+    const coordinator = { $or: [{ 'area.province': { $in: ['Huế', 'Cần Thơ'] } }, { 'area.province': null }] };
+    const keys = store.explain(CaseModel, { $and: [coordinator, { status: 'new' }, { _id: { $in: found } }] }, { fields: ['priority', 'createdAt'] });
+    expect(keys.mode).toBe('exact');
+    expect(keys.plan[0]).toMatch(/SEARCH cases USING INDEX sqlite_autoindex_cases_1 \(_id=\?\)/);
+  });
+
   it('searches words through the full-text index, and leaves no erased word in the file', async () => {
     const plan = store.explain(MessageModel, { author: 'child' }, { sort: { seq: -1 }, limit: 2000 });
     expect(plan.mode).toBe('exact');
@@ -199,17 +300,50 @@ describe('the embedded engine on SQLite', () => {
     await third.close();
   });
 
-  it('refuses to start on a damaged database file, naming it', async () => {
-    const broken = tempDir('htx-broken-');
-    const file = path.join(broken, DATABASE_FILE);
-    const first = new EmbeddedStore(broken);
-    const cases = first.collection(CaseModel);
-    for (let i = 0; i < 200; i++) await cases.insertOne(newCase(i + 10, { area: { province: `Tỉnh ${i}` } }));
-    await first.close();
-    // Scribble over the middle of the file, where the tables' pages are.
-    const bytes = fs.readFileSync(file);
-    bytes.fill(0x5a, 4096 * 2, 4096 * 6);
-    fs.writeFileSync(file, bytes);
-    expect(() => new EmbeddedStore(broken)).toThrow(new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is damaged`));
+  describe('a damaged database file', () => {
+    let broken: string;
+    let file: string;
+    let damaged: Buffer;
+    const namesTheFile = () => new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is damaged`);
+    beforeAll(async () => {
+      broken = tempDir('htx-broken-');
+      file = path.join(broken, DATABASE_FILE);
+      const first = new EmbeddedStore(broken);
+      const cases = first.collection(CaseModel);
+      for (let i = 0; i < 200; i++) await cases.insertOne(newCase(i + 10, { area: { province: `Tỉnh ${i}` } }));
+      await first.close();
+      // Scribble over the middle of the file, where the tables' pages are.
+      damaged = fs.readFileSync(file);
+      damaged.fill(0x5a, 4096 * 2, 4096 * 6);
+      fs.writeFileSync(file, damaged);
+    });
+
+    it('is refused when opened, naming it', () => {
+      expect(() => new EmbeddedStore(broken)).toThrow(namesTheFile());
+    });
+
+    it('is found damaged by the check in a worker thread, before anything opens it for writing', async () => {
+      expect(await checkDatabaseFile(file)).toMatchObject({ verdict: 'damaged', problems: [expect.any(String)] });
+      await expect(openStore({ dataDir: broken })).rejects.toThrow(namesTheFile());
+      expect(fs.readFileSync(file).equals(damaged)).toBe(true);
+    });
+
+    it('stops `npm start` with one line naming it, and leaves it as it was', () => {
+      const run = spawnSync(process.execPath, ['--import', 'tsx', 'app/main.ts'], {
+        env: { PATH: process.env.PATH, DATA_DIR: broken, DATA_KEY: 'ab'.repeat(32), PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error' },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(run.status).toBe(1);
+      const lines = run.stderr.trim().split('\n').filter((l) => !/Warning|trace-warnings/.test(l));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(new RegExp(`could not start: The database file ${namesTheFile().source} \\(.+\\); the service will not start on it\\. Restore it from a backup`));
+      expect(fs.readFileSync(file).equals(damaged)).toBe(true);
+    });
+
+    it('a sound file passes the check in a worker thread', async () => {
+      expect(await checkDatabaseFile(path.join(dir, DATABASE_FILE))).toEqual({ verdict: 'ok' });
+      expect(await checkDatabaseFile(path.join(tempDir('htx-none-'), DATABASE_FILE))).toMatchObject({ verdict: 'unchecked' });
+    });
   });
 });

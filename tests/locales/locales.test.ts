@@ -143,6 +143,20 @@ const used = keysUsedInCode();
 // ── The tests ──────────────────────────────────────────────────────────────────────────────
 
 describe('locales', () => {
+  it('gives a remembered label the same words as a fresh lookup, and still fills in and counts what a call passes (plurals remembered per count)', () => {
+    const en = tr('en');
+    const written = ((resources.en.admin as Record<string, Record<string, Record<string, string>>>).cases!.statuses!).new;
+    expect(en('admin.cases.statuses.new')).toBe(written);
+    expect(en('admin.cases.statuses.new')).toBe(written);
+    expect(en('admin.cases.total', { count: 1 })).toBe('1 case');
+    expect(en('admin.cases.total', { count: 3 })).toBe('3 cases');
+    expect(en('admin.cases.total', { count: 1 })).toBe('1 case');
+    expect(en('admin.cases.total', { count: 3, extra: 'x' })).toBe('3 cases');
+    expect(tr('vi')('admin.cases.total', { count: 3 })).toBe('3 hồ sơ');
+    // A key with no string is answered with the key, and remembered as nothing else.
+    expect(en('admin.cases.statuses.no-such-status')).toBe('admin.cases.statuses.no-such-status');
+  });
+
   it('has an English file for every Vietnamese one and the other way round', () => {
     expect(localeFiles('en').map(partOf)).toEqual(localeFiles('vi').map(partOf));
     expect(localeFiles('vi')).toContain('vi.json');

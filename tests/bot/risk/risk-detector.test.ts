@@ -191,3 +191,32 @@ describe('detectRisk explains itself without the text', () => {
     }
   });
 });
+
+/**
+ * Harm by a family member is family violence, never bullying, even when the school, classmates
+ * or a grade are named too (a walk-through saw "lớp 7" then "bố em hay đánh em" explained to
+ * staff as "peers hurt"); harm by peers stays bullying.
+ */
+describe('detectRisk tells family violence from bullying', () => {
+  it.each([
+    'em học lớp 7, bố em hay đánh em',
+    'lop 7 bo em hay danh em',
+    'em lớp 9, mẹ kế hay đánh em',
+    'em học lớp 8, bà nội hay đánh em',
+    'ở trường các bạn hay trêu, về nhà chú em đánh em',
+    'anh trai em đánh em ở trường',
+    'ở trường về là bố đánh em',
+    'my dad beats me up',
+    'my stepdad pushes me around',
+    'my brother hits me at school',
+  ])('"%s" is violence, serious, and no bullying', (text) => {
+    const r = detectRisk(text);
+    expect(r.categories).toContain('violence');
+    expect(r.categories).not.toContain('bullying');
+    expect(r.severity).toBe('serious');
+  });
+
+  it.each(['bạn cùng lớp đánh em', 'các bạn ở trường đánh em', 'mấy bạn lớp bên hay đánh em', 'Em bị bắt nạt ở trường'])('"%s" stays bullying', (text) => {
+    expect(detectRisk(text).categories).toEqual(['bullying']);
+  });
+});
