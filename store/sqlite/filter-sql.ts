@@ -97,7 +97,8 @@ function fieldPart(path: string, cond: unknown, typeOf: TypeOf): Part {
   const ops = isPlainObject(cond) && Object.keys(cond).length > 0 && Object.keys(cond).every((k) => k.startsWith('$')) ? cond : null;
   if (!ops) {
     const eq = equality(expr, type, cond);
-    return eq ? { ...eq, exact: true, source } : opaque(source);
+    // Not `{ ...eq, exact, source }`: a spread followed by more properties costs microseconds on Node 20's V8.
+    return eq ? { sql: eq.sql, params: eq.params, exact: true, source } : opaque(source);
   }
   const parts = Object.entries(ops).map(([op, v]) => operator(path, expr, type, op, v));
   const known = parts.filter((p): p is SqlBit => p !== null);
