@@ -1,5 +1,5 @@
 import type { Logger } from '../app/logger.js';
-import { tr } from '../locales/i18n.js';
+import { tr, type Lang } from '../locales/i18n.js';
 import { CaseModel, ContactModel, MessageModel, type Case, type Message } from '../models/index.js';
 import type { Outbox } from '../outbox/outbox.service.js';
 import { recipientKey } from '../outbox/recipient-key.js';
@@ -14,6 +14,16 @@ export const CONTACT_BLOCKED = 'contact_blocked';
 
 /** True when an adult wrote the case (a parent, a teacher, another adult), not a child. */
 const writtenByAdult = (c: Pick<Case, 'reporterRole'>) => !!c.reporterRole && c.reporterRole !== 'child';
+
+/**
+ * The counsellor's words as the child reads them, with how to answer: just by writing. An adult
+ * who wrote about a child (a parent, a teacher) is spoken to as one (`_adult`).
+ */
+function answerText(lang: Lang, c: Case, text: string): string {
+  const t = tr(lang);
+  const voice = writtenByAdult(c) ? { context: 'adult' } : {};
+  return `${t('bot.counsellor_reply', { code: c.code, text, ...voice })}\n\n${t('followup.reply_hint', { code: c.code, ...voice })}`;
+}
 
 /**
  * Sends a counsellor's words to the child: stored as a counsellor message (the child can also
@@ -50,11 +60,13 @@ export class ChildReplies {
           // The same key the bot's own answers use, so the child gets everything in order.
           recipientKey: recipientKey(contact),
           // An adult who wrote about a child (a parent, a teacher) is spoken to as one (`_adult`).
-          message: { text: tr(contact.lang)('bot.counsellor_reply', { code: c.code, text, ...(writtenByAdult(c) ? { context: 'adult' } : {}) }) },
+          message: { text: answerText(contact.lang, c, text) },
           messageId: message._id,
           dedupeKey: `reply:${message._id}`,
         },
       ]);
+      // The case being talked about: the child's next free words answer it (not an older or newer case).
+      await this.store.collection(ContactModel).findOneAndUpdate({ _id: contact._id }, { $set: { openCaseId: c._id } });
       // Only the link: the delivery job may already have written the outcome.
       if (item) message = (await messages.findOneAndUpdate({ _id: message._id }, { $set: { outboxId: item._id } })) ?? message;
     }
