@@ -93,8 +93,32 @@ export function readAge(text: string): AgeReading | null {
  * Not for an adult writing, nor about another child (whose age the words do not give).
  */
 export function ageFromWords(draft: Draft) {
-  const self = draft.about === 'self' || (draft.kind === 'opinion' && draft.writer !== 'adult');
-  if (draft.ageBand !== undefined || !self || draft.writer === 'adult') return;
+  if (draft.ageBand !== undefined) return;
+  if (draft.writer === 'adult') {
+    // An adult's words about their child ("con gái tôi 9 tuổi…") give the child's age.
+    const told = (draft.story ?? []).map(childAgeIn).find((band) => band !== null);
+    if (told) draft.ageBand = told;
+    return;
+  }
+  const self = draft.about === 'self' || draft.kind === 'opinion';
+  if (!self) return;
   const band = (draft.story ?? []).map(readAge).find((read) => read !== null)?.band;
   if (band) draft.ageBand = band;
+}
+
+/** "con gái tôi 9 tuổi", "cháu nhà tôi năm nay 7 tuổi", "my daughter is 9", "my 9-year-old son". */
+const CHILD_AGE = [
+  /\b(?:con|chau|be)(?: (?:gai|trai|nha|cua|be|ut|lon))*(?: (?:toi|em|minh|chung toi|anh|chi))?(?: (?:nam nay|bay gio|hien|da|duoc|moi|vua|la))* (\d{1,2}) ?(?:tuoi|t)\b/,
+  /\b(?:daughter|son|child|kid|girl|boy)(?: is| s)?(?: (?:only|just|now))? (\d{1,2})(?: (?:years?|yrs) old| yo)?\b/,
+  /\b(\d{1,2}) ?(?:years?|yr) ?old (?:daughter|son|child|kid|girl|boy)\b/,
+];
+
+/** The age band of a child an adult's words name with an age (a child's: under 18), or null. */
+export function childAgeIn(text: string): string | null {
+  const n = normalizeText(text);
+  for (const re of CHILD_AGE) {
+    const age = Number(re.exec(n)?.[1] ?? NaN);
+    if (age >= 0 && age < 18) return bandOfAge(age);
+  }
+  return null;
 }

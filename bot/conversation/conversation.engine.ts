@@ -1,3 +1,4 @@
+import { checkIn, soundsSad } from './check-in.js';
 import { findCaseCode, looksLikeCaseCode } from '../../cases/case-code.js';
 import { ContactModel, ConversationModel, type Contact } from '../../models/index.js';
 import type { InboundMessage, OutboundMessage } from '../channels/channel.js';
@@ -123,6 +124,8 @@ export class ConversationEngine {
     else await this.onStep(turn, text, choice, msg.attachments.length > 0);
     // "…, tôi nên làm gì?" inside a longer message: its words went where they belong; now the first steps.
     if (!intent) whatToDoWithin(turn, text);
+    // Sadness said in passing: no alarm, a warm word and 111 (the risk words had their own answer).
+    if (!turn.riskAnswered && !intent && soundsSad(text)) checkIn(turn);
 
     await this.save(turn, contactAsLoaded);
     return turn.replies;

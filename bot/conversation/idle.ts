@@ -12,11 +12,18 @@ import { heldPrompt } from './prompts.js';
 import type { EngineDeps, Turn } from './turn.js';
 
 const MENU_KINDS: Partial<Record<MenuItem, CaseKind>> = { report: 'report', opinion: 'opinion', advice: 'advice' };
+/** "Mình muốn", "em cần", "tôi xin", "I want to", "I'd like": the wish before a kind's words. */
+const WISH = '(?:(?:minh|em|toi|con|chau|tao|to|i d|i) )?(?:muon|can|xin|want to|would like to|like to|need) (?:duoc )?';
 /** Typed words that choose a menu entry beyond its label (its number and label are matched by `matchTyped`). */
 const MENU_WORDS: [RegExp, MenuItem][] = [
   [/^(bao cao|to cao|report|bao bao luc)/, 'report'],
   [/^(gop y|y kien|nguyen vong|opinion|share)/, 'opinion'],
   [/^(tu van|can tu van|advice|hoi)/, 'advice'],
+  // "Mình muốn góp ý về…", "em muốn báo chuyện…", "tôi cần tư vấn", "I want to report…": a wish
+  // that names a new kind, not more words for the case before (the bare "hỏi"/"bảo" stay words).
+  [new RegExp(`^${WISH}(bao cao|to cao|bao bao luc|bao(?= ve | chuyen | viec |$)|report)`), 'report'],
+  [new RegExp(`^${WISH}(gop y|y kien|give (?:an |my )?opinion|share (?:an |my )?(?:idea|opinion))`), 'opinion'],
+  [new RegExp(`^${WISH}(tu van|advice|get advice)`), 'advice'],
 ];
 
 /**

@@ -80,6 +80,9 @@ export async function takeFollowUp(deps: EngineDeps, turn: Turn): Promise<string
   // Once a counsellor has answered it, or it is closed, a new flow is a new case.
   if (!found || !OPEN_STATUSES.includes(found.status) || found.firstResponseAt) return null;
   conv.caseId = found._id;
+  // What the first words told of the child ("con gái tôi 9 tuổi") is not asked again.
+  if (found.ageBand) conv.draft.ageBand ??= found.ageBand;
+  if (found.gender) conv.draft.gender ??= found.gender;
   return found._id;
 }
 
@@ -99,16 +102,17 @@ function riskReplies(turn: Turn, signal: RiskSignal, caseId: string, alerted: bo
 async function openRiskCase(deps: EngineDeps, turn: Turn, signal: RiskSignal, text: string | undefined): Promise<string> {
   const { conv, contact } = turn;
   startDraft(turn, 'report');
+  const words = [...(conv.draft.story ?? []), ...(text ? [text] : [])];
   const created = await deps.cases.openCase({
     kind: 'report',
     channel: contact.channel,
     contactId: contact._id,
     // An adult's words ("con gái tôi…") already say who is writing: the counsellor sees it.
-    fields: writerFields(turn),
+    fields: writerFields(turn, words),
     urgentReasons: signal.reasons,
     severity: signal.severity,
     riskRules: signal.rules ?? [],
-    texts: [...(conv.draft.story ?? []), ...(text ? [text] : [])],
+    texts: words,
     attachments: draftAttachments(conv.draft),
   });
   turn.textKept = true;

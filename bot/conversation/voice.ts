@@ -12,6 +12,7 @@
  * evidence, 111 / 113, a doctor…) after their report, and whenever they ask what to do.
  */
 import { REPORTER_ROLES } from '../../models/index.js';
+import { childAgeIn } from './age-reading.js';
 import { keepText } from './keeping.js';
 import { reask } from './prompts.js';
 import { onReply } from './reply-mode.js';
@@ -109,9 +110,13 @@ export function offeredValues(turn: Turn, step: StepId, values: readonly string[
 }
 
 /** What a case opened from an adult's words alone (risk words before any flow) knows of its writer. */
-export function writerFields(turn: Turn): { about?: string; reporterRole?: string } {
+export function writerFields(turn: Turn, words: readonly string[] = []): { about?: string; reporterRole?: string; gender?: string; ageBand?: string } {
   const writer = turn.conv.writer;
-  return writer?.voice === 'adult' ? { about: 'other_child', reporterRole: writer.role ?? 'other' } : {};
+  if (writer?.voice !== 'adult') return {};
+  // "Con gái tôi 9 tuổi…": the child's gender and age, so the questions after it do not ask them.
+  const gender = words.map(recogniseWriter).find((h) => h?.childGender)?.childGender;
+  const ageBand = words.map(childAgeIn).find((band) => band !== null);
+  return { about: 'other_child', reporterRole: writer.role ?? 'other', ...(gender ? { gender } : {}), ...(ageBand ? { ageBand } : {}) };
 }
 
 /** The reporter role a case gets: a child's own or a friend's story is the child's; an adult's, their role. */

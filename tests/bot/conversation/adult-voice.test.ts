@@ -39,10 +39,9 @@ describe('Who is writing decides the voice (Telegram)', () => {
       };
       expect(await step(parent.says(STORY))).toEqual([viA('bot.greeting', { provinceLine: vi('bot.province_line', { number: '1800 8079' }) }), viA('bot.held_prompt')]);
       expect(await step(parent.presses(vi('bot.menu.report')))).toEqual([viA('bot.q.danger')]);
-      // Who it is about and who is writing are known from the words: the next question is about the child.
-      expect(await step(parent.presses(vi('bot.opt.danger.no')))).toEqual([viA('bot.q.age_other')]);
-      // "con gái" said the child is a girl: no "bé trai hay bé gái?".
-      expect(await step(parent.says('9'))).toEqual([viA('bot.q.province')]);
+      // Who it is about, who is writing, the child's age ("9 tuổi") and gender ("con gái") are
+      // known from the words: no "how old?", no "bé trai hay bé gái?".
+      expect(await step(parent.presses(vi('bot.opt.danger.no')))).toEqual([viA('bot.q.province')]);
       // No commune once the province is skipped.
       expect(await step(parent.presses(vi('bot.button.skip')))).toEqual([viA('bot.q.harm')]);
       expect(await step(parent.presses(vi('bot.opt.harm.other')))).toEqual([viA('bot.q.story_more')]);
