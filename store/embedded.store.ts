@@ -168,7 +168,7 @@ class EmbeddedCollection<T extends { _id: string }> implements Collection<T> {
 
   findOne(filter: Filter, options: { sort?: Sort } = {}): Promise<T | null> {
     return this.database.read(() => {
-      const [doc] = this.table.find(filter, { ...options, limit: 1 });
+      const [doc] = this.table.find(filter, { sort: options.sort, limit: 1 });
       return doc ? this.onRead(doc as unknown as T) : null;
     });
   }

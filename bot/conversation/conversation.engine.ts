@@ -171,7 +171,7 @@ export class ConversationEngine {
     }
     switch (step) {
       case 'start':
-        return onFirstMessage(turn, text);
+        return onFirstMessage(this.deps, turn, text);
       case 'held':
         return onHeld(this.deps, turn, text, choice);
       case 'check_code':

@@ -19,11 +19,20 @@ const MENU_WORDS: [RegExp, MenuItem][] = [
   [/^(tu van|can tu van|advice|hoi)/, 'advice'],
 ];
 
-/** The first message of a conversation: a greeting, and the message held if it says something. */
-export function onFirstMessage(turn: Turn, text: string | undefined) {
+/**
+ * The first message of a conversation: a greeting, then the flow it names ("ý kiến", "tư vấn
+ * giúp em chuyện…"), or the message held if it says something, or the menu.
+ */
+export async function onFirstMessage(deps: EngineDeps, turn: Turn, text: string | undefined) {
   turn.conv.step = 'idle';
   // Risk words opened a case: the numbers, then the offer to tell more, were the answer.
   if (turn.riskAnswered) return;
+  const kind = !turn.textKept ? MENU_KINDS[menuItemOf(null, text) ?? 'lang'] : undefined;
+  if (kind) {
+    turn.replies.push(turn.r.greeting());
+    keepMenuWords(turn, null, text);
+    return startFlow(deps, turn, kind);
+  }
   if (text && !turn.textKept && !isChatter(text)) {
     turn.replies.push(turn.r.greeting());
     return hold(turn, text);

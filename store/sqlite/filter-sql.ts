@@ -97,7 +97,8 @@ function fieldPart(path: string, cond: unknown, typeOf: TypeOf): Part {
   const ops = isPlainObject(cond) && Object.keys(cond).length > 0 && Object.keys(cond).every((k) => k.startsWith('$')) ? cond : null;
   if (!ops) {
     const eq = equality(expr, type, cond);
-    return eq ? { ...eq, exact: true, source } : opaque(source);
+    // Not `{ ...eq, exact, source }`: a spread followed by more properties costs microseconds on Node 20's V8.
+    return eq ? { sql: eq.sql, params: eq.params, exact: true, source } : opaque(source);
   }
   const parts = Object.entries(ops).map(([op, v]) => operator(path, expr, type, op, v));
   const known = parts.filter((p): p is SqlBit => p !== null);
@@ -134,6 +135,20 @@ function membership(expr: string, type: FieldType, values: unknown): { values: u
   return { values: values.filter((v) => v !== null).map(sqlValue), withNull: values.includes(null) };
 }
 
+/** Lists longer than this are one JSON parameter, read by `json_each`. */
+const LONG_LIST = 16;
+
+/**
+ * The SQL list of `$in` / `$nin`: a placeholder per value, or, for a long list (a word search's
+ * 2,000 case ids), one JSON array read by `json_each` — one statement whatever the length (a
+ * prepared statement of 2,000 placeholders holds ~0.5 MB, and each length would be another one
+ * kept in the statement cache), and no limit on the number of values.
+ */
+function valueList(values: unknown[]): SqlBit {
+  if (values.length <= LONG_LIST) return { sql: `(${values.map(() => '?').join(', ')})`, params: values };
+  return { sql: '(SELECT value FROM json_each(?))', params: [JSON.stringify(values)] };
+}
+
 const COMPARISONS: Record<string, string> = { $gt: '>', $gte: '>=', $lt: '<', $lte: '<=' };
 
 function operator(path: string, expr: string, type: FieldType, op: string, v: unknown): SqlBit | null {
@@ -148,14 +163,16 @@ function operator(path: string, expr: string, type: FieldType, op: string, v: un
   if (op === '$in') {
     const m = membership(expr, type, v);
     if (!m) return null;
-    const terms = [m.values.length > 0 ? `${expr} IN (${m.values.map(() => '?').join(', ')})` : null, m.withNull ? `${expr} IS NULL` : null].filter(Boolean);
-    return { sql: terms.length === 0 ? '0' : `(${terms.join(' OR ')})`, params: m.values };
+    const list = valueList(m.values);
+    const terms = [m.values.length > 0 ? `${expr} IN ${list.sql}` : null, m.withNull ? `${expr} IS NULL` : null].filter(Boolean);
+    return { sql: terms.length === 0 ? '0' : `(${terms.join(' OR ')})`, params: list.params };
   }
   if (op === '$nin') {
     const m = membership(expr, type, v);
     if (!m) return null;
-    const notIn = m.values.length > 0 ? `${expr} NOT IN (${m.values.map(() => '?').join(', ')})` : '1';
-    return { sql: m.withNull ? `(${expr} IS NOT NULL AND ${notIn})` : `(${expr} IS NULL OR ${notIn})`, params: m.values };
+    const list = valueList(m.values);
+    const notIn = m.values.length > 0 ? `${expr} NOT IN ${list.sql}` : '1';
+    return { sql: m.withNull ? `(${expr} IS NOT NULL AND ${notIn})` : `(${expr} IS NULL OR ${notIn})`, params: list.params };
   }
   if (op === '$exists') {
     if (type === 'id') return { sql: v ? '1' : '0', params: [] };

@@ -84,7 +84,8 @@ export class WordIndex {
       db.exec(`INSERT INTO "${this.words}" ("${this.words}", rank) VALUES ('secure-delete', 1)`);
       if (this.spec.group) db.exec(`CREATE TABLE "${this.groups}" (g INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE)`);
       const fields = this.paths.map((p) => `, '${p}', doc -> '$.${p}'`).join('');
-      const rows = db.prepare(`SELECT rowid AS r, json_object('_id', _id${fields}) AS d FROM "${this.table}" ORDER BY rowid`).all() as { r: number; d: string }[];
+      // Read one row at a time (a store of 100k cases holds 300k messages), written as they come.
+      const rows = db.prepare(`SELECT rowid AS r, json_object('_id', _id${fields}) AS d FROM "${this.table}" ORDER BY rowid`).iterate() as IterableIterator<{ r: number; d: string }>;
       for (const row of rows) this.index(row.r, decodeDoc<Doc>(row.d), null);
     });
   }

@@ -237,6 +237,14 @@ describe('the embedded engine on SQLite', () => {
     });
   });
 
+  it("reads the cases a word search found by their ids, not by walking a coordinator's provinces", () => {
+    const found = Array.from({ length: 2000 }, (_, i) => `case-${i}`);
+    const coordinator = { $or: [{ 'area.province': { $in: ['Huế', 'Cần Thơ'] } }, { 'area.province': null }] };
+    const keys = store.explain(CaseModel, { $and: [coordinator, { status: 'new' }, { _id: { $in: found } }] }, { fields: ['priority', 'createdAt'] });
+    expect(keys.mode).toBe('exact');
+    expect(keys.plan[0]).toMatch(/SEARCH cases USING INDEX sqlite_autoindex_cases_1 \(_id=\?\)/);
+  });
+
   it('searches words through the full-text index, and leaves no erased word in the file', async () => {
     const plan = store.explain(MessageModel, { author: 'child' }, { sort: { seq: -1 }, limit: 2000 });
     expect(plan.mode).toBe('exact');

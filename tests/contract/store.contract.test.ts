@@ -249,6 +249,17 @@ for (const engine of enginesUnderTest()) {
       expect(await lines.groupsByWords('bi danh', 10)).toEqual([]);
     });
 
+    it('finds, counts and excludes documents by a long list of values (the 2,000 cases of a word search)', async () => {
+      const made = [];
+      for (let i = 0; i < 30; i++) made.push(await things().insertOne({ name: `long-${i}`, n: 500 + i }));
+      const ids = [...made.slice(0, 25).map((t) => t._id), ...Array.from({ length: 20 }, (_, i) => `missing-${i}`)];
+      expect((await things().find({ _id: { $in: ids } }, { sort: { n: 1 } })).map((t) => t.n)).toEqual(made.slice(0, 25).map((t) => t.n));
+      expect(await things().count({ $and: [{ n: { $gte: 500 } }, { _id: { $in: ids } }] })).toBe(25);
+      expect((await things().find({ n: { $gte: 500 }, _id: { $nin: ids } })).map((t) => t.n).sort()).toEqual([525, 526, 527, 528, 529]);
+      expect(await things().count({ n: { $in: [...Array.from({ length: 40 }, (_, i) => 490 + i), null] } })).toBe(30);
+      await things().deleteMany({ n: { $gte: 500 } });
+    });
+
     it('updates and deletes many, counting what matched', async () => {
       await things().insertOne({ name: 'm1', n: 100 });
       await things().insertOne({ name: 'm2', n: 100 });

@@ -29,7 +29,7 @@ describe('A first message with danger words, then the questions (Telegram)', () 
   };
   const wordsOf = async (c: Case) => (await bot.messagesOf(c._id)).map((m) => m.text).filter(Boolean);
 
-  const STORY_QUESTIONS = ['story_report', 'story_opinion', 'story_advice'].map((k) => vi(`bot.q.${k}`));
+  const STORY_QUESTIONS = ['story_report', 'story_opinion', 'story_advice', 'story_more'].map((k) => vi(`bot.q.${k}`));
 
   /** Answers the danger question "no", writes the story when it is asked, skips the rest; resolves with the receipt. */
   const answersTheQuestions = async (child: TelegramChild, story: string) => {
@@ -120,6 +120,39 @@ describe('A first message with danger words, then the questions (Telegram)', () 
     expect(cases).toHaveLength(1);
     expect(caseCodeIn(receipt)).toBe(cases[0]!.code);
     expect(await wordsOf(cases[0]!)).toEqual(['my dad hits me', 'every night']);
+  });
+
+  it('offers a parent whose first words are danger words the questions in the adult voice, for the same case', async () => {
+    const parent = bot.child();
+    const words = 'Con trai tôi bị bố dượng đánh chảy máu';
+    const first = await parent.says(words);
+    expect(first.at(-1)?.text).toBe(vi('fixes.follow_up.offer_adult'));
+
+    expect(texts(await parent.presses(vi('fixes.follow_up.answer')))).toEqual([vi('bot.q.danger_adult')]);
+    const receipt = await parent.skipsToTheEnd();
+
+    const cases = await casesOf(parent);
+    expect(cases).toHaveLength(1);
+    expect(caseCodeIn(receipt)).toBe(cases[0]!.code);
+    expect(cases[0]).toMatchObject({ priority: 'urgent', reporterRole: 'parent', about: 'other_child' });
+    expect(await wordsOf(cases[0]!)).toEqual([words]);
+  });
+
+  it.each([
+    ['ý kiến', 'story_opinion', []],
+    // Words that say more are the first words of the story: the bot asks for more of it.
+    ['tư vấn giúp em chuyện bạn trai', 'story_more', ['tư vấn giúp em chuyện bạn trai']],
+  ] as const)('starts the flow a first message names ("%s"), after the greeting, keeping only words that say more', async (first, story, kept) => {
+    const child = bot.child();
+    const answer = texts(await child.says(first));
+    expect(answer[0]).toBe(vi('bot.greeting', { provinceLine: vi('bot.province_line', { number: PROVINCE_HOTLINE }) }));
+    expect(answer).not.toContain(vi('bot.held_prompt'));
+    const receipt = await answersTheQuestions(child, 'em muốn có thêm sân chơi');
+    expect(child.received.map((m) => m.text)).toContain(vi(`bot.q.${story}`));
+    const cases = await casesOf(child);
+    expect(cases).toHaveLength(1);
+    expect(caseCodeIn(receipt)).toBe(cases[0]!.code);
+    expect(await wordsOf(cases[0]!)).toEqual([...kept, 'em muốn có thêm sân chơi']);
   });
 
   describe('a parent who reports about their daughter, on a service without Zalo', () => {
