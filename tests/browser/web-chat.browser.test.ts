@@ -276,10 +276,8 @@ describe.skipIf(!hasChromium)(chromiumSuiteTitle('web chat in Chromium on a phon
     await press(page, vi.bot.menu.report);
     await asked(page, adult.q.danger_adult);
     await press(page, vi.bot.opt.danger.no);
-    // Who it is about and who is writing were in the words: the next question is about the child.
-    await asked(page, adult.q.age_other_adult);
-    await typeAsAdult('9');
-    // "Con gái" said it is a girl: no "bé trai hay bé gái?".
+    // Who it is about, who is writing, the child's age ("9 tuổi") and gender ("con gái") were in
+    // the words: no "how old?", no "bé trai hay bé gái?".
     await asked(page, adult.q.province_adult);
     await page.locator('#messages > li.msg-bot:last-child .grid .option:not([disabled])').first().click();
     await asked(page, adult.q.commune_adult);

@@ -189,7 +189,8 @@ describe('Risk words and danger at any step (Telegram)', () => {
 
     const answer = await child.says('Em không biết nói với ai');
 
-    expect(texts(answer)).toEqual([vi('bot.held_prompt')]);
+    // No alarm and no case: a warm word with 111 (loneliness, follow-up.test.ts), then the words are held.
+    expect(texts(answer)).toEqual([vi('followup.check_in'), vi('bot.held_prompt')]);
     expect(await casesOf(child)).toEqual([]);
   });
 
