@@ -18,6 +18,7 @@ import { expireReply, onReply } from './reply-mode.js';
 import { raiseRisk, signalOf } from './safety.js';
 import { newTurn, type EngineDeps, type Turn } from './turn.js';
 import { noticeWriter, whatToDoWithin } from './voice.js';
+import { followWrittenLang } from './written-lang.js';
 
 export type { EngineDeps, EngineSettings } from './turn.js';
 
@@ -64,7 +65,7 @@ export class ConversationEngine {
         { $setOnInsert: { step: 'start', draft: {}, heldText: [], codeFailures: 0 } },
         { upsert: true },
       ))) as Turn['conv'];
-    const contactAsLoaded = { lang: contact.lang, openCaseId: contact.openCaseId ?? null };
+    const contactAsLoaded = { lang: contact.lang, langChosen: contact.langChosen ?? false, openCaseId: contact.openCaseId ?? null };
     const turn = newTurn(this.deps, contact, conv);
     expireReply(turn);
     if (msg.endSession) {
@@ -98,6 +99,8 @@ export class ConversationEngine {
       await this.onUnreadable(turn);
       return turn.replies;
     }
+    // Written in English by a child who chose no language: answered in English from here (written-lang.ts).
+    if (intent !== 'lang') followWrittenLang(this.deps, turn, text);
     const crisisMsg = { text, payload: msg.payload, attachments: msg.attachments, intent, risk };
     if (turn.conv.crisis && (await onCrisisMessage(this.deps, turn, crisisMsg))) return this.saved(turn, contactAsLoaded);
     if (risk) await raiseRisk(this.deps, turn, risk, text);
@@ -201,12 +204,12 @@ export class ConversationEngine {
     ask(this.deps, turn, step);
   }
 
-  private async saved(turn: Turn, contactAsLoaded: Pick<Contact, 'lang' | 'openCaseId'>): Promise<OutboundMessage[]> {
+  private async saved(turn: Turn, contactAsLoaded: Pick<Contact, 'lang' | 'langChosen' | 'openCaseId'>): Promise<OutboundMessage[]> {
     await this.save(turn, contactAsLoaded);
     return turn.replies;
   }
 
-  private async save(turn: Turn, contactAsLoaded: Pick<Contact, 'lang' | 'openCaseId'>) {
+  private async save(turn: Turn, contactAsLoaded: Pick<Contact, 'lang' | 'langChosen' | 'openCaseId'>) {
     if (turn.forget) return;
     const { conv, contact } = turn;
     if (conv.caseId) await flushToCase(this.deps, turn);
@@ -214,9 +217,9 @@ export class ConversationEngine {
       { _id: conv._id },
       { $set: { step: conv.step, draft: conv.draft, heldText: conv.heldText, caseId: conv.caseId ?? null, codeFailures: conv.codeFailures, codeFailuresSince: conv.codeFailuresSince ?? null, crisis: conv.crisis ?? null, reply: conv.reply ?? null, writer: conv.writer ?? null, known: conv.known ?? null, followUp: conv.followUp ?? null } },
     );
-    const changed = { lang: contact.lang, openCaseId: contact.openCaseId ?? null };
-    // Most turns change neither; writing them anyway was one store write per turn for nothing.
-    if (changed.lang !== contactAsLoaded.lang || changed.openCaseId !== contactAsLoaded.openCaseId) {
+    const changed = { lang: contact.lang, langChosen: contact.langChosen ?? false, openCaseId: contact.openCaseId ?? null };
+    // Most turns change none; writing them anyway was one store write per turn for nothing.
+    if (changed.lang !== contactAsLoaded.lang || changed.langChosen !== contactAsLoaded.langChosen || changed.openCaseId !== contactAsLoaded.openCaseId) {
       await this.contacts.updateOne({ _id: contact._id }, { $set: changed });
     }
   }
