@@ -13,7 +13,7 @@ import { isChatter, isGlobalIntent, typedIntent } from './intents.js';
 import { flushToCase, keepAlso, keepAttachments, keepFlooded, keepText } from './keeping.js';
 import { ask, offeredOptions, reask } from './prompts.js';
 import { isStep, type StepId } from './questions.js';
-import { onCrisisMessage } from './crisis.js';
+import { crisisOptions, onCrisisMessage } from './crisis.js';
 import { expireReply, onReply } from './reply-mode.js';
 import { raiseRisk, signalOf } from './safety.js';
 import { newTurn, type EngineDeps, type Turn } from './turn.js';
@@ -101,7 +101,7 @@ export class ConversationEngine {
     }
     // Written in English by a child who chose no language: answered in English from here (written-lang.ts).
     if (intent !== 'lang') followWrittenLang(this.deps, turn, text);
-    const crisisMsg = { text, payload: msg.payload, attachments: msg.attachments, intent, risk };
+    const crisisMsg = { text, payload: msg.payload, choice: early, attachments: msg.attachments, intent, risk };
     if (turn.conv.crisis && (await onCrisisMessage(this.deps, turn, crisisMsg))) return this.saved(turn, contactAsLoaded);
     if (risk) await raiseRisk(this.deps, turn, risk, text);
     if (msg.attachments.length) await keepAttachments(this.deps, turn, msg.attachments);
@@ -144,7 +144,9 @@ export class ConversationEngine {
     if (!text) return null;
     const step = turn.conv.step;
     const question = isStep(step) || step === 'held' || step === 'forget_confirm' || step === 'reply';
-    return readTyped(text, offeredOptions(this.deps, turn), { prefix: question, clauses: isStep(step), synonyms: step !== 'reply' });
+    // In crisis mode the options on offer are its own ("1. ✅ Em đã an toàn"), not the step's.
+    const offered = turn.conv.crisis ? crisisOptions(turn) : offeredOptions(this.deps, turn);
+    return readTyped(text, offered, { prefix: question, clauses: isStep(step), synonyms: step !== 'reply' });
   }
 
   /**
