@@ -19,6 +19,7 @@ import { raiseRisk, signalOf } from './safety.js';
 import { newTurn, type EngineDeps, type Turn } from './turn.js';
 import { noticeWriter, whatToDoWithin } from './voice.js';
 import { followWrittenLang } from './written-lang.js';
+import { greetFirstContact } from './first-greeting.js';
 
 export type { EngineDeps, EngineSettings } from './turn.js';
 
@@ -67,6 +68,7 @@ export class ConversationEngine {
       ))) as Turn['conv'];
     const contactAsLoaded = { lang: contact.lang, langChosen: contact.langChosen ?? false, openCaseId: contact.openCaseId ?? null };
     const turn = newTurn(this.deps, contact, conv);
+    turn.first = conv.step === 'start';
     expireReply(turn);
     if (msg.endSession) {
       await endChat(this.deps, turn);
@@ -213,6 +215,7 @@ export class ConversationEngine {
 
   private async save(turn: Turn, contactAsLoaded: Pick<Contact, 'lang' | 'langChosen' | 'openCaseId'>) {
     if (turn.forget) return;
+    greetFirstContact(turn);
     const { conv, contact } = turn;
     if (conv.caseId) await flushToCase(this.deps, turn);
     await this.conversations.updateOne(

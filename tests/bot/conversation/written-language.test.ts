@@ -59,3 +59,35 @@ describe('The language a child writes in (Telegram)', () => {
     expect((await bot.contactOf(child.chatId))!.lang).toBe('en');
   });
 });
+
+/** Whatever a contact's first message is, the answer includes the greeting: anonymity and 111. */
+describe('The greeting for every first message (Telegram)', () => {
+  let bot: TelegramHarness;
+
+  beforeAll(async () => {
+    bot = await TelegramHarness.start();
+  });
+  afterAll(() => bot?.close());
+
+  it('greets a first sticker, then thanks for it and shows the menu', async () => {
+    const answer = texts(await bot.child().sends((api, chatId) => api.userSendsSticker(chatId)));
+
+    expect(answer).toEqual([vi('bot.sticker_thanks'), greetingIn(vi), vi('bot.menu_prompt')]);
+  });
+
+  it('greets a first message of danger words after the numbers, before the offer to tell more', async () => {
+    const answer = texts(await bot.child().says('bố em đánh em chảy máu'));
+
+    expect(answer.slice(0, 2)).toEqual([vi('bot.urgent_detected'), emergencyIn(vi)]);
+    expect(answer.slice(2)).toEqual([greetingIn(vi), vi('fixes.follow_up.offer')]);
+  });
+
+  it('greets once, and not again on the next message', async () => {
+    const child = bot.child();
+    await child.says('chào');
+
+    const next = texts(await child.sends((api, chatId) => api.userSendsSticker(chatId)));
+
+    expect(next).not.toContain(greetingIn(vi));
+  });
+});

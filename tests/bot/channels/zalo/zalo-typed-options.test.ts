@@ -56,3 +56,27 @@ describe('Choosing options by typing on Zalo', () => {
     expect(child.received.map((m) => m.text).join('\n')).not.toMatch(/bấm/i);
   });
 });
+
+describe('The greeting for every first message on Zalo', () => {
+  let bot: ZaloHarness;
+  beforeAll(async () => {
+    bot = await ZaloHarness.start();
+  });
+  afterAll(() => bot?.close());
+
+  const GREETING_START = vi('bot.greeting', { provinceLine: '' }).slice(0, 40);
+
+  it('greets a first sticker with the anonymity notice and 111', async () => {
+    const answer = (await bot.child().sendsSticker()).join('\n');
+
+    expect(answer).toContain(GREETING_START);
+    expect(answer).toContain('111');
+  });
+
+  it('greets a first message about bullying, with the answer to it', async () => {
+    const answer = await bot.child().says('em bị các bạn trong lớp bắt nạt');
+
+    expect(answer[0]).toBe(vi('risk.concern'));
+    expect(answer.join('\n')).toContain(GREETING_START);
+  });
+});
