@@ -21,6 +21,7 @@ try {
   const Database = require(workerData.driver);
   const db = new Database(workerData.file, { readonly: true });
   try {
+    db.pragma('busy_timeout = 5000');
     const problems = db.prepare('PRAGMA quick_check').all().map((r) => r.quick_check).filter((r) => r !== 'ok');
     result = problems.length > 0 ? { verdict: 'damaged', problems } : { verdict: 'ok' };
   } finally {

@@ -17,6 +17,19 @@ export function findingsText(rows: string[]): string {
   return `${findings.slice(0, 3).join('; ')}${more}`;
 }
 
+/** How long a statement waits for a lock another connection holds. */
+const BUSY_TIMEOUT_MS = 5000;
+
+const isBusy = (err: unknown) => /^SQLITE_(BUSY|LOCKED)/.test(String((err as { code?: unknown })?.code ?? ''));
+
+/** The refusal of a file another process kept locked: not damage, and said so. */
+function lockedFile(file: string, cause: unknown): DatabaseRefusedError {
+  return new DatabaseRefusedError(
+    `The database file ${file} stayed locked by another process for ${BUSY_TIMEOUT_MS / 1000} s; the service will not start on it meanwhile. Start again once the other process has let go of it.`,
+    { cause },
+  );
+}
+
 /** The refusal of a damaged database file, naming it and what to do (one line). */
 export function damagedFile(file: string, detail: string, cause?: unknown): DatabaseRefusedError {
   return new DatabaseRefusedError(
@@ -75,18 +88,21 @@ export class SqliteDatabase {
     let db: Db;
     try {
       db = new Database(file);
+      // First: a file another process holds for a moment (closing it, checkpointing) is waited
+      // for, not refused as damaged (the driver's default is to fail at once).
+      db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       db.pragma('journal_mode = WAL');
       if (!options.checked) {
         const problems = (db.prepare('PRAGMA quick_check').all() as { quick_check: string }[]).map((r) => r.quick_check).filter((r) => r !== 'ok');
         if (problems.length > 0) throw new Error(findingsText(problems));
       }
     } catch (err) {
+      if (isBusy(err)) throw lockedFile(file, err);
       throw damagedFile(file, (err as Error).message, err);
     }
     db.pragma('synchronous = NORMAL');
     db.pragma('secure_delete = ON');
     db.pragma('foreign_keys = OFF');
-    db.pragma('busy_timeout = 5000');
     return new SqliteDatabase(file, db);
   }
 

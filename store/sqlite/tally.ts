@@ -35,6 +35,16 @@ export class Tally {
     const prefix = `${this.collection}__tally__`;
     const existing = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[]).map((r) => r.name).filter((name) => name.startsWith(prefix));
     if (existing.includes(this.table)) return;
+    try {
+      this.database.atomically(() => this.build(existing));
+    } catch (err) {
+      // Another process sharing the file built it meanwhile: use theirs.
+      if (!/already exists/.test((err as Error).message)) throw err;
+    }
+  }
+
+  private build(existing: string[]): void {
+    const db = this.database.db;
     const cols = this.fields.map((_, i) => `c${i}`);
     const at = (row: 'NEW' | 'OLD') => this.exprs.map((e) => e.replace('json_extract(doc,', `json_extract(${row}.doc,`));
     const match = (values: string[]) => cols.map((c, i) => `${c} IS ${values[i]}`).join(' AND ');
@@ -43,18 +53,16 @@ export class Tally {
        UPDATE "${this.table}" SET n = n + 1 WHERE ${match(values)};`;
     const remove = (values: string[]) => `UPDATE "${this.table}" SET n = n - 1 WHERE ${match(values)};`;
     const changed = this.exprs.map((_, i) => `${at('OLD')[i]} IS NOT ${at('NEW')[i]}`).join(' OR ');
-    this.database.atomically(() => {
-      for (const old of existing) {
-        for (const suffix of ['ins', 'del', 'upd']) db.exec(`DROP TRIGGER IF EXISTS "${old}__${suffix}"`);
-        db.exec(`DROP TABLE IF EXISTS "${old}"`);
-      }
-      db.exec(`CREATE TABLE "${this.table}" (${cols.join(', ')}, n INTEGER NOT NULL)`);
-      db.exec(`CREATE INDEX "${this.table}__key" ON "${this.table}" (${cols.join(', ')})`);
-      db.exec(`CREATE TRIGGER "${this.table}__ins" AFTER INSERT ON "${this.collection}" BEGIN ${add(at('NEW'))} END`);
-      db.exec(`CREATE TRIGGER "${this.table}__del" AFTER DELETE ON "${this.collection}" BEGIN ${remove(at('OLD'))} END`);
-      db.exec(`CREATE TRIGGER "${this.table}__upd" AFTER UPDATE ON "${this.collection}" WHEN ${changed} BEGIN ${remove(at('OLD'))} ${add(at('NEW'))} END`);
-      db.exec(`INSERT INTO "${this.table}" (${cols.join(', ')}, n) SELECT ${this.exprs.join(', ')}, count(*) FROM "${this.collection}" GROUP BY ${cols.map((_, i) => i + 1).join(', ')}`);
-    });
+    for (const old of existing) {
+      for (const suffix of ['ins', 'del', 'upd']) db.exec(`DROP TRIGGER IF EXISTS "${old}__${suffix}"`);
+      db.exec(`DROP TABLE IF EXISTS "${old}"`);
+    }
+    db.exec(`CREATE TABLE "${this.table}" (${cols.join(', ')}, n INTEGER NOT NULL)`);
+    db.exec(`CREATE INDEX "${this.table}__key" ON "${this.table}" (${cols.join(', ')})`);
+    db.exec(`CREATE TRIGGER "${this.table}__ins" AFTER INSERT ON "${this.collection}" BEGIN ${add(at('NEW'))} END`);
+    db.exec(`CREATE TRIGGER "${this.table}__del" AFTER DELETE ON "${this.collection}" BEGIN ${remove(at('OLD'))} END`);
+    db.exec(`CREATE TRIGGER "${this.table}__upd" AFTER UPDATE ON "${this.collection}" WHEN ${changed} BEGIN ${remove(at('OLD'))} ${add(at('NEW'))} END`);
+    db.exec(`INSERT INTO "${this.table}" (${cols.join(', ')}, n) SELECT ${this.exprs.join(', ')}, count(*) FROM "${this.collection}" GROUP BY ${cols.map((_, i) => i + 1).join(', ')}`);
   }
 
   /**

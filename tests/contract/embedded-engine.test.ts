@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -339,6 +339,22 @@ describe('the embedded engine on SQLite', () => {
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatch(new RegExp(`could not start: The database file ${namesTheFile().source} \\(.+\\); the service will not start on it\\. Restore it from a backup`));
       expect(fs.readFileSync(file).equals(damaged)).toBe(true);
+    });
+
+    it('is not confused with a file another process holds locked for a moment: that one is waited for', async () => {
+      const own = tempDir('htx-held-');
+      // Another process makes the file and holds it locked (exclusive locking mode: readers too,
+      // as while a process closes the file), then lets go after half a second.
+      const holding = `const D = require('libsql'); const d = new D(${JSON.stringify(path.join(own, DATABASE_FILE))});
+        d.pragma('journal_mode = WAL'); d.exec('CREATE TABLE kept (x)'); d.pragma('locking_mode = EXCLUSIVE');
+        d.exec('BEGIN EXCLUSIVE'); d.exec('INSERT INTO kept VALUES (1)'); d.exec('COMMIT'); console.log('held'); setTimeout(() => d.close(), 500);`;
+      const holder = spawn(process.execPath, ['-e', holding], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const exited = new Promise((resolve) => holder.once('exit', resolve));
+      await new Promise<void>((resolve) => holder.stdout!.on('data', (b: Buffer) => b.toString().includes('held') && resolve()));
+      const opened = await openStore({ dataDir: own });
+      expect(await opened.collection(CaseModel).count({})).toBe(0);
+      await opened.close();
+      await exited;
     });
 
     it('a sound file passes the check in a worker thread', async () => {
