@@ -29,6 +29,7 @@ const WEB_STORY = 'Bạn cùng lớp hay giấu cặp sách của em và trêu c
 const TELEGRAM_STORY = 'Thầy dạy thêm hay chê em là đồ vô dụng trước cả lớp. Em sợ đi học thêm lắm.';
 const WEB_ANSWER = 'Chào em, cô là Lan. Cô đã đọc thư của em. Em không có lỗi gì cả, cô sẽ cùng em tìm cách nói với thầy cô chủ nhiệm nhé.';
 const TELEGRAM_ANSWER = 'Chào em, cô là Lan. Không ai được phép nói em như vậy. Em kể thêm cho cô: em học thêm ở đâu, mấy buổi một tuần?';
+const TELEGRAM_REPLY = 'Dạ em học thêm ở nhà thầy, ba buổi một tuần ạ.';
 const TELEGRAM_CHAT = 52_000_000 + Math.floor(Math.random() * 1_000_000);
 const vi = tr('vi');
 
@@ -329,6 +330,10 @@ describe.skipIf(!hasChromium)(chromiumSuiteTitle('the whole path through the bac
     await telegramBotSays(0, TELEGRAM_ANSWER);
     expect(telegramReceived().find((m) => m.text.includes(TELEGRAM_ANSWER))!.text).toContain(telegramCode);
     expect(fake.sent.filter((m) => m.text.includes(WEB_ANSWER))).toEqual([]);
+    // The Telegram child writes again on their case, which puts it back in front of staff with
+    // the long "child wrote again" badge — the widest thing the inbox and case page show.
+    await telegramSays(telegramCode, vi('reply.prompt', { code: telegramCode }));
+    await telegramSays(TELEGRAM_REPLY, vi('reply.sent', { code: telegramCode }));
 
     // The admin sees both cases answered by the counsellor, on the desktop and on a phone.
     await navLink(admin.page, 'admin.nav.inbox').click();
@@ -346,9 +351,13 @@ describe.skipIf(!hasChromium)(chromiumSuiteTitle('the whole path through the bac
     await expectAccessible(admin.page, 'recovery codes');
     const adminPhone = await newContext(PHONE, await admin.context.storageState());
     await adminPhone.page.goto(`${app.url}/admin/cases`);
+    // At 390 px, with the badge in the deadline column, nothing scrolls sideways (shot checks it).
+    expect(await inboxRow(adminPhone.page, telegramCode).textContent()).toContain(vi('admin.cases.child_waiting'));
     await shot(adminPhone.page, 'inbox-admin-phone');
     await openCase(adminPhone.page, telegramCode);
     await expectDelivered(adminPhone.page, TELEGRAM_ANSWER);
+    expect(await adminPhone.page.locator('.case-facts').textContent()).toContain(vi('admin.cases.child_waiting'));
+    expect(await adminPhone.page.locator('.thread').textContent()).toContain(TELEGRAM_REPLY);
     await expectPhoto(adminPhone.page, 48);
     await shot(adminPhone.page, 'case-admin-phone');
 
