@@ -13,6 +13,8 @@ export interface Contact {
   /** AES-256-GCM sealed platform chat id; null once forgotten. */
   addressEnc: string | null;
   lang: 'vi' | 'en';
+  /** True once the child chose a language (🌐, "English", "tiếng Việt"): their words then no longer switch it. */
+  langChosen?: boolean;
   blocked: boolean;
   blockedAt?: Date | null;
   forgottenAt?: Date | null;
@@ -29,6 +31,7 @@ export const ContactModel = defineModel<Contact>(
     pseudonym: { type: String, required: true },
     addressEnc: { type: String, default: null },
     lang: { type: String, enum: ['vi', 'en'], default: 'vi' },
+    langChosen: { type: Boolean, default: false },
     blocked: { type: Boolean, default: false },
     blockedAt: { type: Date, default: null },
     forgottenAt: { type: Date, default: null },

@@ -39,6 +39,11 @@ export interface OutboundOption {
   id: string;
   label: string;
   key?: string | undefined;
+  /**
+   * For an option without a number (Skip where a typed number is an age or a place): how to
+   * type it, in the chat's language ("nhắn \"bỏ qua\""). A channel without buttons shows it.
+   */
+  typed?: string | undefined;
 }
 
 /**

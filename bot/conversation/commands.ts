@@ -35,6 +35,7 @@ export async function onIntent(deps: EngineDeps, turn: Turn, intent: GlobalInten
       return reask(deps, turn);
     case 'lang':
       setLang(deps, turn, asked ?? langNamedIn(text, turn.lang));
+      turn.contact.langChosen = true;
       // The greeting again, with what it says about anonymity and 111, in the new language.
       turn.replies.push(turn.r.text(turn.t('bot.lang_switched')), turn.r.greeting());
       return reask(deps, turn);

@@ -13,11 +13,13 @@ import { isChatter, isGlobalIntent, typedIntent } from './intents.js';
 import { flushToCase, keepAlso, keepAttachments, keepFlooded, keepText } from './keeping.js';
 import { ask, offeredOptions, reask } from './prompts.js';
 import { isStep, type StepId } from './questions.js';
-import { onCrisisMessage } from './crisis.js';
+import { crisisOptions, onCrisisMessage } from './crisis.js';
 import { expireReply, onReply } from './reply-mode.js';
 import { raiseRisk, signalOf } from './safety.js';
 import { newTurn, type EngineDeps, type Turn } from './turn.js';
 import { noticeWriter, whatToDoWithin } from './voice.js';
+import { followWrittenLang } from './written-lang.js';
+import { greetFirstContact } from './first-greeting.js';
 
 export type { EngineDeps, EngineSettings } from './turn.js';
 
@@ -64,8 +66,9 @@ export class ConversationEngine {
         { $setOnInsert: { step: 'start', draft: {}, heldText: [], codeFailures: 0 } },
         { upsert: true },
       ))) as Turn['conv'];
-    const contactAsLoaded = { lang: contact.lang, openCaseId: contact.openCaseId ?? null };
+    const contactAsLoaded = { lang: contact.lang, langChosen: contact.langChosen ?? false, openCaseId: contact.openCaseId ?? null };
     const turn = newTurn(this.deps, contact, conv);
+    turn.first = conv.step === 'start';
     expireReply(turn);
     if (msg.endSession) {
       await endChat(this.deps, turn);
@@ -98,7 +101,9 @@ export class ConversationEngine {
       await this.onUnreadable(turn);
       return turn.replies;
     }
-    const crisisMsg = { text, payload: msg.payload, attachments: msg.attachments, intent, risk };
+    // Written in English by a child who chose no language: answered in English from here (written-lang.ts).
+    if (intent !== 'lang') followWrittenLang(this.deps, turn, text);
+    const crisisMsg = { text, payload: msg.payload, choice: early, attachments: msg.attachments, intent, risk };
     if (turn.conv.crisis && (await onCrisisMessage(this.deps, turn, crisisMsg))) return this.saved(turn, contactAsLoaded);
     if (risk) await raiseRisk(this.deps, turn, risk, text);
     if (msg.attachments.length) await keepAttachments(this.deps, turn, msg.attachments);
@@ -141,7 +146,9 @@ export class ConversationEngine {
     if (!text) return null;
     const step = turn.conv.step;
     const question = isStep(step) || step === 'held' || step === 'forget_confirm' || step === 'reply';
-    return readTyped(text, offeredOptions(this.deps, turn), { prefix: question, clauses: isStep(step), synonyms: step !== 'reply' });
+    // In crisis mode the options on offer are its own ("1. ✅ Em đã an toàn"), not the step's.
+    const offered = turn.conv.crisis ? crisisOptions(turn) : offeredOptions(this.deps, turn);
+    return readTyped(text, offered, { prefix: question, clauses: isStep(step), synonyms: step !== 'reply' });
   }
 
   /**
@@ -201,22 +208,23 @@ export class ConversationEngine {
     ask(this.deps, turn, step);
   }
 
-  private async saved(turn: Turn, contactAsLoaded: Pick<Contact, 'lang' | 'openCaseId'>): Promise<OutboundMessage[]> {
+  private async saved(turn: Turn, contactAsLoaded: Pick<Contact, 'lang' | 'langChosen' | 'openCaseId'>): Promise<OutboundMessage[]> {
     await this.save(turn, contactAsLoaded);
     return turn.replies;
   }
 
-  private async save(turn: Turn, contactAsLoaded: Pick<Contact, 'lang' | 'openCaseId'>) {
+  private async save(turn: Turn, contactAsLoaded: Pick<Contact, 'lang' | 'langChosen' | 'openCaseId'>) {
     if (turn.forget) return;
+    greetFirstContact(turn);
     const { conv, contact } = turn;
     if (conv.caseId) await flushToCase(this.deps, turn);
     await this.conversations.updateOne(
       { _id: conv._id },
       { $set: { step: conv.step, draft: conv.draft, heldText: conv.heldText, caseId: conv.caseId ?? null, codeFailures: conv.codeFailures, codeFailuresSince: conv.codeFailuresSince ?? null, crisis: conv.crisis ?? null, reply: conv.reply ?? null, writer: conv.writer ?? null, known: conv.known ?? null, followUp: conv.followUp ?? null } },
     );
-    const changed = { lang: contact.lang, openCaseId: contact.openCaseId ?? null };
-    // Most turns change neither; writing them anyway was one store write per turn for nothing.
-    if (changed.lang !== contactAsLoaded.lang || changed.openCaseId !== contactAsLoaded.openCaseId) {
+    const changed = { lang: contact.lang, langChosen: contact.langChosen ?? false, openCaseId: contact.openCaseId ?? null };
+    // Most turns change none; writing them anyway was one store write per turn for nothing.
+    if (changed.lang !== contactAsLoaded.lang || changed.langChosen !== contactAsLoaded.langChosen || changed.openCaseId !== contactAsLoaded.openCaseId) {
       await this.contacts.updateOne({ _id: contact._id }, { $set: changed });
     }
   }

@@ -1,7 +1,8 @@
 import type { RiskSignal } from '../../cases/cases.service.js';
 import type { Attachment } from '../../models/index.js';
+import type { OutboundMessage, OutboundOption } from '../channels/channel.js';
 import { normalizeText } from '../risk/risk-detector.js';
-import { encodeChoice, option } from './choices.js';
+import { encodeChoice, option, type Choice } from './choices.js';
 import type { GlobalIntent } from './intents.js';
 import { reask } from './prompts.js';
 import type { EngineDeps, Turn } from './turn.js';
@@ -44,7 +45,12 @@ export function enterCrisis(turn: Turn, signal: RiskSignal, caseId: string) {
   turn.replies.push(turn.r.text(turn.t(`crisis.start_${crisis.kind}`)), callMessage(turn, crisis));
 }
 
-function callMessage(turn: Turn, crisis: CrisisState) {
+/** The options crisis mode offers now (a typed "1" is read against them: on Zalo, numbers are how a child chooses). */
+export function crisisOptions(turn: Turn): OutboundOption[] {
+  return turn.conv.crisis ? (callMessage(turn, turn.conv.crisis).options ?? []).flat() : [];
+}
+
+function callMessage(turn: Turn, crisis: CrisisState): OutboundMessage {
   const provinceHotline = turn.r.provinceHotlineLine();
   return {
     text: turn.t(`crisis.call_${crisis.call}`, { provinceLine: provinceHotline }),
@@ -58,9 +64,10 @@ const SAFE_WORDS = [
   'be an toan roi', 'chau khong sao roi', 'my child is safe', 'the child is safe', 'shes safe now', 'hes safe now', 'im safe', 'im safe now', 'i am safe', 'i am safe now', 'im ok now', 'safe now', 'im okay now',
 ];
 
-/** True when the child says they are safe now. */
-export function saysSafe(text: string | undefined, payload: string | undefined): boolean {
+/** True when the child says they are safe now, or chose "I am safe" (pressed, or typed its number). */
+export function saysSafe(text: string | undefined, payload: string | undefined, choice?: Choice | null): boolean {
   if (payload === encodeChoice({ type: 'command', command: 'safe' })) return true;
+  if (choice?.type === 'command' && choice.command === 'safe') return true;
   return !!text && SAFE_WORDS.includes(normalizeText(text).replace(/^(?:da |vang |ok |okay |yes )/, ''));
 }
 
@@ -71,7 +78,7 @@ export function saysSafe(text: string | undefined, payload: string | undefined):
 export async function onCrisisMessage(
   deps: EngineDeps,
   turn: Turn,
-  msg: { text: string | undefined; payload: string | undefined; attachments: Attachment[]; intent: GlobalIntent | null; risk: RiskSignal | null },
+  msg: { text: string | undefined; payload: string | undefined; choice: Choice | null; attachments: Attachment[]; intent: GlobalIntent | null; risk: RiskSignal | null },
 ): Promise<boolean> {
   const crisis = turn.conv.crisis!;
   const found = await deps.cases.findById(crisis.caseId);
@@ -86,7 +93,7 @@ export async function onCrisisMessage(
     turn.textKept = true;
   }
   if (msg.risk) await deps.cases.raiseRisk(crisis.caseId, msg.risk);
-  if (saysSafe(msg.text, msg.payload)) {
+  if (saysSafe(msg.text, msg.payload, msg.choice)) {
     turn.conv.crisis = null;
     turn.replies.push(turn.r.text(turn.t('crisis.safe')));
     reask(deps, turn);

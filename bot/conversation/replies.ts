@@ -87,7 +87,7 @@ export class Replies {
     if (opts.done) extra.push(this.nav('done'));
     if (opts.skippable !== false) extra.push(this.nav('skip'));
     const numberExtras = opts.numberedExtras !== false;
-    if (extra.length) rows.push(extra.map((o, i) => (numberExtras ? { ...o, key: String(numbered.length + i + 1) } : o)));
+    if (extra.length) rows.push(extra.map((o, i) => (numberExtras ? { ...o, key: String(numbered.length + i + 1) } : this.typedAs(o))));
     rows.push([this.nav('menu'), this.nav('sos')]);
     return { text, options: rows };
   }
@@ -96,10 +96,16 @@ export class Replies {
   private areaQuestion(text: string, choices: OutboundOption[], opts: QuestionOptions): OutboundMessage {
     const numbered = choices.map((c, i) => ({ ...c, key: String(i + 1) }));
     const perRow = choices.every((c) => c.label.length <= GRID_LABEL_MAX) ? 3 : 2;
-    const rows: OutboundOption[][] = opts.skippable === false ? [] : [[this.nav('skip')]];
+    const rows: OutboundOption[][] = opts.skippable === false ? [] : [[this.typedAs(this.nav('skip'))]];
     for (let i = 0; i < numbered.length; i += perRow) rows.push(numbered.slice(i, i + perRow));
     rows.push([this.nav('menu'), this.nav('sos')]);
     return { text, options: rows, layout: 'areas' };
+  }
+
+  /** Skip or Done without a number (a typed number is an age or a place there): how to type it instead. */
+  private typedAs(o: OutboundOption): OutboundOption {
+    const command = o.id === this.nav('skip').id ? 'skip' : o.id === this.nav('done').id ? 'done' : null;
+    return command ? { ...o, typed: this.t(`channels_fixes.typed.${command}`) } : o;
   }
 
   /** Options to offer after some text: here only Menu and 111. */

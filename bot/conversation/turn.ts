@@ -52,6 +52,8 @@ export interface Turn {
   t: TFunction;
   r: Replies;
   replies: OutboundMessage[];
+  /** True when this is the contact's first message (the conversation was at its start). */
+  first?: boolean;
   /** True once this message's text has been kept (in the draft, a case, or held). */
   textKept: boolean;
   /** True once this message has been answered as a risk (the honest words and the numbers). */

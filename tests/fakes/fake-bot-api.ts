@@ -180,6 +180,17 @@ export class FakeBotApi {
     });
   }
 
+  /** Sends a sticker (Telegram's sticker object; the bot keeps it, it is no evidence). */
+  userSendsSticker(chatId: number): Update {
+    const file_id = `CAACAgIAAxkBAAM-sticker-${this.nextUpdateId}`;
+    return this.pushUpdate({
+      message: {
+        ...this.baseMessage(chatId),
+        sticker: { file_id, file_unique_id: `AgAD-sticker-${this.nextUpdateId}`, type: 'regular', width: 512, height: 512, is_animated: false, is_video: false, emoji: '😊' },
+      },
+    });
+  }
+
   /** Keeps a file to be served by getFile and the file download; returns its bytes. */
   keepFile(fileId: string, path: string, bytes: Buffer): Buffer {
     this.files.set(fileId, { path, bytes });

@@ -178,7 +178,7 @@ export class ZaloChild {
    */
   chooses(label: string): Promise<string[]> {
     const last = [...this.received].reverse().find((m) => /^\d+\. /m.test(m.text));
-    if (last?.text.split('\n').includes(`– ${label}`)) return this.says(label);
+    if (last?.text.split('\n').some((l) => l === `– ${label}` || l.startsWith(`– ${label} (`))) return this.says(label);
     return this.says(this.numberOf(label));
   }
 }

@@ -56,7 +56,8 @@ export function withOptions(message: OutboundMessage): string {
   return `${message.text}\n\n${lines.join('\n')}`;
 }
 
-const optionLine = (o: OutboundOption) => (o.key ? `${o.key}. ${o.label}` : `– ${o.label}`);
+/** "1. label"; an option without a number says how to type it ("– Bỏ qua ⏭ (nhắn "bỏ qua")"). */
+const optionLine = (o: OutboundOption) => (o.key ? `${o.key}. ${o.label}` : o.typed ? `– ${o.label} (${o.typed})` : `– ${o.label}`);
 
 /**
  * Splits a text into parts of at most `max` characters: at the last line break that fits, else

@@ -110,6 +110,8 @@ describe('A first message with danger words, then the questions (Telegram)', () 
 
   it('keeps one case for "my dad hits me" in English', async () => {
     const child = bot.child();
+    // Chosen, Vietnamese stays (an unchosen language follows the words: written-language.test.ts).
+    await child.says('tiếng Việt');
     const first = await child.says('my dad hits me');
     expect(first.at(-1)?.text).toBe(vi('fixes.follow_up.offer'));
 
