@@ -94,7 +94,8 @@ export interface CaseServiceSettings {
 
 /** Who tells staff about an urgent case (notifications/case-alerts.ts), and whether anyone would hear. */
 export interface UrgentAlerts {
-  urgentCase(c: Case): Promise<{ channels: string[] }>;
+  /** `became`: an existing case turned urgent (the alert says so), rather than one arriving urgent. */
+  urgentCase(c: Case, became?: boolean): Promise<{ channels: string[] }>;
   reach(): Promise<string[]>;
 }
 
@@ -228,7 +229,7 @@ export class CaseService {
     );
     if (updated && raised) {
       await this.record('system', null, priority === 'urgent' ? 'case.marked_urgent' : 'case.risk_raised', caseId, { reasons: signal.reasons, severity });
-      if (priority === 'urgent') await this.alertUrgent(updated);
+      if (priority === 'urgent') await this.alertUrgent(updated, true);
     }
     return updated;
   }
@@ -332,10 +333,10 @@ export class CaseService {
    * office, staff Telegram group, e-mail). The audit event names the channels that reach
    * someone now, or none.
    */
-  private async alertUrgent(c: Case) {
+  private async alertUrgent(c: Case, became = false) {
     let channels: string[] = [];
     try {
-      channels = this.alerts ? (await this.alerts.urgentCase(c)).channels : [];
+      channels = this.alerts ? (await this.alerts.urgentCase(c, became)).channels : [];
     } catch (err) {
       this.logger.error({ err, caseCode: c.code }, 'urgent case: the staff alert failed');
     }

@@ -12,7 +12,7 @@ const caseParams = (c: Case) => ({ code: c.code, kind: c.kind, priority: c.prior
 const channelsText = (channels: AlertChannel[]) => (channels.length ? channels.join(', ') : 'none');
 
 /**
- * The alerts about cases: an urgent case at arrival, and each rung of the escalation ladder
+ * The alerts about cases: an urgent case (at arrival, or when an open case turns urgent), and each rung of the escalation ladder
  * (the ladder decides when; this decides who hears and what they read). Each alert names the
  * channels it went out on in the log, or "none".
  */
@@ -28,12 +28,15 @@ export class CaseAlerts {
     return this.notifications.reach();
   }
 
-  /** An urgent case: the province's coordinators (all while unknown) and the admins, at once. */
-  async urgentCase(c: Case): Promise<AlertReport> {
+  /**
+   * An urgent case: the province's coordinators (all while unknown) and the admins, at once.
+   * `became`: a case already open turned urgent, and the alert says so rather than "just arrived".
+   */
+  async urgentCase(c: Case, became = false): Promise<AlertReport> {
     const recipients = await recipientsFor(this.store, 'urgent', c);
     const report = await this.notifications.send({
       key: `urgent:${c._id}`,
-      event: 'urgent',
+      event: became ? 'became_urgent' : 'urgent',
       params: { ...caseParams(c), dueAt: c.firstResponseDueAt?.toISOString() ?? null },
       caseId: c._id,
       link: `/admin/cases/${c._id}`,

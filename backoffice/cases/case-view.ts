@@ -120,12 +120,19 @@ function attachmentView(m: Message, index: number, t: TFunction, context: Attach
   };
 }
 
+const ADULT_SENDERS = ['parent', 'teacher', 'other'];
+
+/** The label of the sender's messages: by the adult role stored on the case, else the child's. */
+const senderKey = (role: string | null | undefined) => (role && ADULT_SENDERS.includes(role) ? `admin.cases.senders.${role}` : 'admin.cases.authors.child');
+
 /** A message as the conversation shows it. */
 export function messageView(m: Message, names: Record<string, string>, t: TFunction, context: AttachmentContext) {
   const error = m.deliveryError ?? null;
   return {
     id: m._id,
     author: m.author,
+    // The sender by the role they gave: a parent's words are not labelled as a child's.
+    authorKey: m.author === 'child' ? senderKey(context.case?.reporterRole) : `admin.cases.authors.${m.author}`,
     authorName: m.staffId ? (names[m.staffId] ?? t('admin.audit.someone')) : null,
     at: m.createdAt,
     text: m.text,

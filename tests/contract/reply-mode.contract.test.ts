@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tr } from '../../locales/i18n.js';
-import { CaseModel, ConversationModel, MessageModel, type Case } from '../../models/index.js';
+import { CaseModel, ConversationModel, MessageModel, NotificationModel, type Case } from '../../models/index.js';
+import { notificationText } from '../../notifications/notification-text.js';
 import { REPLY_MODE_IDLE_MS } from '../../bot/conversation/reply-mode.js';
 import { AdminClient, createStaffAccount } from '../helpers/admin-client.js';
 import { startChannelWorld, type ChannelChild, type ChannelDriver, type ChannelWorld } from './channel-drivers.js';
@@ -38,12 +39,12 @@ const caseOf = async (id: string) => (await cases().findOne({ _id: id })) as Cas
 const childWords = async (id: string) => (await world.app.store.collection(MessageModel).find({ caseId: id, author: 'child' })).map((m) => m.text);
 
 /** A case from the child's first device, assigned to Lan, whom Lan asks a question through the back office. */
-async function answeredCase(): Promise<Case> {
+async function answeredCase(writer: { about?: string; reporterRole?: string } = {}): Promise<Case> {
   const c = await world.app.cases.openCase({
     kind: 'report',
     channel: 'web',
     contactId: `first-device-${++n}`,
-    fields: { area: { province: 'Hà Nội' } },
+    fields: { area: { province: 'Hà Nội' }, ...writer },
     urgentReasons: [],
     texts: ['Bố em hay say rượu và quát em'],
     attachments: [],
@@ -110,7 +111,8 @@ describe('reply mode (Telegram)', () => {
     expect((await lan.get(`/admin/cases/${c._id}`)).html).not.toContain(vi('admin.cases.child_waiting'));
   });
 
-  it('still shows the emergency numbers and makes the case urgent when the answer holds words of danger', async () => {
+  it('still shows the emergency numbers and makes the case urgent when the answer holds words of danger, alerting staff that the case became urgent', async () => {
+    const { staff: admin } = await createStaffAccount(world.app, { email: 'admin-urgent@example.test', password: PASSWORD, role: 'admin', twoFactor: false });
     const c = await answeredCase();
     const { child } = await readsByCode('telegram', c);
 
@@ -120,6 +122,24 @@ describe('reply mode (Telegram)', () => {
     expect(answer).toMatch(/113|115/);
     expect(await childWords(c._id)).toContain('bố em lại đánh em đau lắm');
     expect((await caseOf(c._id)).priority).toBe('urgent');
+    // The admin's alert says this known case became urgent, not that a case just arrived.
+    const alerts = await world.app.store.collection(NotificationModel).find({ caseId: c._id, staffId: admin._id });
+    expect(alerts.map((a) => a.event)).toEqual(['became_urgent']);
+    const text = notificationText(alerts[0]!, 'vi');
+    expect(text).toContain(c.code);
+    expect(text).toContain('vừa chuyển thành KHẨN CẤP');
+    expect(text).not.toContain('vừa đến');
+  });
+
+  it("labels a parent's messages on the case page as the parent's, not a child's", async () => {
+    const c = await answeredCase({ about: 'other_child', reporterRole: 'parent' });
+    const { child: parent } = await readsByCode('telegram', c);
+    await parent.says('Cháu nói với tôi là bố cháu vẫn quát cháu mỗi tối.');
+    const html = (await lan.get(`/admin/cases/${c._id}`)).html;
+    const thread = html.slice(html.indexOf('<ol class="thread">'), html.indexOf('</ol>', html.indexOf('<ol class="thread">')));
+    expect(thread).toContain('Cháu nói với tôi là bố cháu vẫn quát cháu mỗi tối.');
+    expect(thread).toContain(vi('admin.cases.senders.parent'));
+    expect(thread).not.toContain(vi('admin.cases.authors.child'));
   });
 
   it('leaves reply mode when the child types "xong", and on "menu"', async () => {
