@@ -255,28 +255,26 @@ class EmbeddedCollection<T extends { _id: string }> implements Collection<T> {
 
   /** A plain update applied in SQL without reading the documents (see leanChange); null when it is not one. */
   private inPlace(filter: Filter, update: Update, many: boolean): number | null {
-    if (!this.checker) return null;
-    let change;
-    try {
-      change = leanChange(this.checker, update, new Date());
-    } catch (err) {
-      throw new ValidationFailedError(this.name, { cause: err });
-    }
+    const change = this.leanOf(update);
     return change ? this.guard(() => this.table.updateInPlace(filter, change, many)) : null;
   }
 
   /** {@link inPlace} for one document, read back after the update; undefined when it is not a plain update. */
   private inPlaceReturning(filter: Filter, update: Update, sort?: Sort): Doc | null | undefined {
-    if (!this.checker) return undefined;
     // `$setOnInsert` applies only when an upsert inserts, which is not this way.
     const { $setOnInsert: _onInsert, ...onUpdate } = update as Update & { $setOnInsert?: unknown };
-    let change;
+    const change = this.leanOf(onUpdate);
+    return change ? this.guard(() => this.table.updateOneReturning(filter, change, sort)) : undefined;
+  }
+
+  /** The update as a plain change SQL can apply (see leanChange), checked by the schema; null when it is not one. */
+  private leanOf(update: Update) {
+    if (!this.checker) return null;
     try {
-      change = leanChange(this.checker, onUpdate, new Date());
+      return leanChange(this.checker, update, new Date());
     } catch (err) {
       throw new ValidationFailedError(this.name, { cause: err });
     }
-    return change ? this.guard(() => this.table.updateOneReturning(filter, change, sort)) : undefined;
   }
 
   updateEach(ops: readonly UpdateOne[]): Promise<number> {
