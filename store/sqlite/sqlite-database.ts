@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'libsql';
+import { WalCheckpointer } from './wal-checkpointer.js';
 
 /** The database file under DATA_DIR. */
 export const DATABASE_FILE = 'hopthuxanh.sqlite';
@@ -67,12 +68,16 @@ export class SqliteDatabase {
   private readonly context = new AsyncLocalStorage<Tx>();
   private writes: Promise<unknown> = Promise.resolve();
   private open: Tx | null = null;
+  /** Checkpoints the write-ahead log off the service's thread (none in memory). */
+  private readonly checkpointer: WalCheckpointer | null;
 
   private constructor(
     readonly file: string,
     db: Db,
+    log: (message: string) => void,
   ) {
     this.db = db;
+    this.checkpointer = file === ':memory:' ? null : new WalCheckpointer(file, db, log);
   }
 
   /**
@@ -81,9 +86,10 @@ export class SqliteDatabase {
    * moments — FULL would make every commit wait for the disk, 12 ms on this machine),
    * `secure_delete` (erased words are overwritten, not left in free pages), and a quick
    * integrity check that refuses a damaged file by name — unless `checked` says the file passed
-   * it already (integrity-check.ts, run in a worker thread at start).
+   * it already (integrity-check.ts, run in a worker thread at start). The log is checkpointed
+   * in a worker thread (wal-checkpointer.ts); `log` hears when that thread cannot do it.
    */
-  static open(file: string, options: { checked?: boolean } = {}): SqliteDatabase {
+  static open(file: string, options: { checked?: boolean; log?: (message: string) => void } = {}): SqliteDatabase {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
     let db: Db;
     try {
@@ -103,7 +109,12 @@ export class SqliteDatabase {
     db.pragma('synchronous = NORMAL');
     db.pragma('secure_delete = ON');
     db.pragma('foreign_keys = OFF');
-    return new SqliteDatabase(file, db);
+    return new SqliteDatabase(file, db, options.log ?? (() => undefined));
+  }
+
+  /** How many checkpoints the write-ahead log's own thread has completed (for tests and measurements). */
+  get checkpointsInThread(): number {
+    return this.checkpointer?.completed ?? 0;
   }
 
   /** The open transaction the caller runs in, if any. */
@@ -124,7 +135,9 @@ export class SqliteDatabase {
     const run = async () => {
       // A transaction opened after this write was queued is waited for too.
       if (!tx) while (this.open) await this.open.done;
-      return fn();
+      const value = await fn();
+      if (!tx) this.checkpointer?.afterCommit();
+      return value;
     };
     const result = (tx ? tx.chain : this.writes).then(run);
     if (tx) tx.chain = result.catch(() => undefined);
@@ -148,6 +161,7 @@ export class SqliteDatabase {
         value = await this.context.run(tx, fn);
         await tx.chain;
         this.db.exec('COMMIT');
+        this.checkpointer?.afterCommit();
       } catch (err) {
         await tx.chain;
         if (this.db.inTransaction) this.db.exec('ROLLBACK');
@@ -187,6 +201,7 @@ export class SqliteDatabase {
     try {
       const value = fn();
       this.db.exec(nested ? 'RELEASE unit' : 'COMMIT');
+      if (!nested) this.checkpointer?.afterCommit();
       return value;
     } catch (err) {
       this.db.exec(nested ? 'ROLLBACK TO unit; RELEASE unit' : 'ROLLBACK');
@@ -213,6 +228,7 @@ export class SqliteDatabase {
   async close(): Promise<void> {
     await this.writes;
     while (this.open) await this.open.done;
+    await this.checkpointer?.close();
     if (!this.db.open) return;
     // Fold the write-ahead log into the file and empty it: no old page (erased words) stays in it.
     if (this.file !== ':memory:') this.db.prepare('PRAGMA wal_checkpoint(TRUNCATE)').all();
