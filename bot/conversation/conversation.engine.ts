@@ -15,7 +15,7 @@ import { flushToCase, keepAlso, keepAttachments, keepFlooded, keepText } from '.
 import { ask, offeredOptions, reask } from './prompts.js';
 import { isStep, type StepId } from './questions.js';
 import { crisisOptions, onCrisisMessage } from './crisis.js';
-import { expireReply, onReply } from './reply-mode.js';
+import { expireReply, followAnsweredCase, onReply } from './reply-mode.js';
 import { raiseRisk, signalOf } from './safety.js';
 import { newTurn, type EngineDeps, type Turn } from './turn.js';
 import { noticeWriter, whatToDoWithin } from './voice.js';
@@ -71,6 +71,7 @@ export class ConversationEngine {
     const turn = newTurn(this.deps, contact, conv);
     turn.first = conv.step === 'start';
     expireReply(turn);
+    await followAnsweredCase(this.deps, turn);
     if (msg.endSession) {
       await endChat(this.deps, turn);
       return [];
