@@ -32,7 +32,8 @@ const ENGLISH_GREETING = /^(?:(?:hi+|hello+|hey+|helo+|good (?:morning|afternoon
  * (some keyboards) count too.
  */
 export function writtenIn(text: string | undefined): Lang | null {
-  if (!text) return null;
+  // A command ("/help") is no sentence in a language.
+  if (!text || text.startsWith('/')) return null;
   const written = text.normalize('NFC').match(/[\p{L}']+/gu) ?? [];
   const words = written.map((w) => w.toLowerCase());
   // A capital inside the message is a name ("I live in Hà Nội"), not the child writing Vietnamese.
