@@ -14,7 +14,7 @@ import { isChatter, isGlobalIntent, typedIntent } from './intents.js';
 import { flushToCase, keepAlso, keepAttachments, keepFlooded, keepText } from './keeping.js';
 import { ask, offeredOptions, reask } from './prompts.js';
 import { isStep, type StepId } from './questions.js';
-import { crisisOptions, onCrisisMessage } from './crisis.js';
+import { crisisOptions, endAnsweredCrisis, onCrisisMessage, onSafeAfterCrisis } from './crisis.js';
 import { expireReply, followAnsweredCase, onReply } from './reply-mode.js';
 import { raiseRisk, signalOf } from './safety.js';
 import { newTurn, type EngineDeps, type Turn } from './turn.js';
@@ -95,7 +95,9 @@ export class ConversationEngine {
       turn.replies.push(turn.r.text(turn.t('bot.blocked')));
       return turn.replies;
     }
-    const reading = this.readingOf(turn, msg.payload, text);
+    // A counsellor's answer ended crisis mode: its options are no longer what the child has in front of them.
+    const crisisAnswered = await endAnsweredCrisis(this.deps, turn);
+    const reading = this.readingOf(turn, msg.payload, text, crisisAnswered);
     const early = reading?.choice ?? null;
     const intent = early?.type === 'command' && isGlobalIntent(early.command) ? early.command : null;
     const asksForNumbers = intent === 'emergency' || (early?.type === 'menu' && early.item === 'emergency');
@@ -131,6 +133,7 @@ export class ConversationEngine {
     if (choice && reading?.more && text) keepAlso(turn, text);
     if (intent) await onIntent(this.deps, turn, intent, text, msg.lang);
     else if (code) await showCase(this.deps, turn, code);
+    else if (choice?.type === 'command' && choice.command === 'safe') await onSafeAfterCrisis(this.deps, turn);
     else await this.onStep(turn, text, choice, msg.attachments.length > 0);
     // "…, tôi nên làm gì?" inside a longer message: its words went where they belong; now the first steps.
     if (!intent) whatToDoWithin(turn, text);
@@ -144,18 +147,20 @@ export class ConversationEngine {
   /**
    * What the child chose: the option pressed (a forged or unreadable one means the menu), else
    * a command typed anywhere ("menu", "/start", "111"), else an option on offer typed as its
-   * number, words or a synonym (`readTyped`). At a flow's question the answer may open a longer
-   * message ("không, nhưng…"): the reading then says `more`, and the whole message is kept.
+   * number, words or a synonym (`readTyped`): only the options the child has in front of them
+   * now. At a flow's question the answer may open a longer message ("không, nhưng…"): the
+   * reading then says `more`, and the whole message is kept.
    */
-  private readingOf(turn: Turn, payload: string | undefined, text: string | undefined): TypedReading | null {
+  private readingOf(turn: Turn, payload: string | undefined, text: string | undefined, crisisAnswered: boolean): TypedReading | null {
     if (payload !== undefined) return { choice: decodeChoice(payload) ?? FALLBACK_CHOICE, more: false };
     const intent = typedIntent(text);
     if (intent) return { choice: { type: 'command', command: intent }, more: false };
     if (!text) return null;
     const step = turn.conv.step;
     const question = isStep(step) || step === 'held' || step === 'forget_confirm' || step === 'reply';
-    // In crisis mode the options on offer are its own ("1. ✅ Em đã an toàn"), not the step's.
-    const offered = turn.conv.crisis ? crisisOptions(turn) : offeredOptions(this.deps, turn);
+    // In crisis mode the options on offer are its own ("1. ✅ Em đã an toàn"), not the step's; just
+    // after a counsellor's answer ended it, none (the answer shows no options): a number is words then.
+    const offered = turn.conv.crisis ? crisisOptions(turn) : crisisAnswered ? [] : offeredOptions(this.deps, turn);
     return readTyped(text, offered, { prefix: question, clauses: isStep(step), synonyms: step !== 'reply' });
   }
 
