@@ -151,6 +151,20 @@ describe('The crisis path on Zalo', () => {
     expect((await child.says('gọi 115'))[0]).toBe(vi('crisis_fixes.how_to_call', { number: '115' }));
   });
 
+  it.each([
+    ['em vừa uống hết vỉ thuốc ngủ', '115'],
+    ['cứu em với', '111'],
+  ])('shows the call option of %j with its number, %s, to type', async (words, number) => {
+    const child = bot.child();
+    await child.says('chào');
+
+    const answer = await child.says(words);
+
+    const options = answer.at(-1)!.split('\n\n').at(-1)!.split('\n');
+    expect(options).toEqual([`${number}. ${vi(`crisis.button_${number}`)}`, `1. ${vi('crisis.button_safe')}`]);
+    expect((await child.says(number))[0]).toBe(vi('crisis_fixes.how_to_call', { number }));
+  });
+
   it('says in the help what to type on Zalo, where nothing can be pressed', async () => {
     const child = bot.child();
     await child.says('chào');
