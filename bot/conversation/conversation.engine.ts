@@ -15,7 +15,7 @@ import { flushToCase, keepAlso, keepAttachments, keepFlooded, keepText } from '.
 import { ask, offeredOptions, reask } from './prompts.js';
 import { isStep, type StepId } from './questions.js';
 import { crisisOptions, endAnsweredCrisis, onCrisisMessage, onSafeAfterCrisis } from './crisis.js';
-import { expireReply, onReply } from './reply-mode.js';
+import { expireReply, followAnsweredCase, onReply } from './reply-mode.js';
 import { raiseRisk, signalOf } from './safety.js';
 import { newTurn, type EngineDeps, type Turn } from './turn.js';
 import { noticeWriter, whatToDoWithin } from './voice.js';
@@ -35,6 +35,10 @@ function codeAskedFor(text: string): string | null {
   const code = findCaseCode(text);
   return code && text.length <= code.length + 24 ? code : null;
 }
+
+/** What a turn may change on the contact (written back only when it did). */
+type ContactState = Required<Pick<Contact, 'lang' | 'langChosen' | 'wroteVietnamese' | 'openCaseId'>>;
+const languageAndCase = (c: Contact): ContactState => ({ lang: c.lang, langChosen: c.langChosen ?? false, wroteVietnamese: c.wroteVietnamese ?? false, openCaseId: c.openCaseId ?? null });
 
 /** A message typed at "type your code" that is a try at one: one word, or starting with HTX. */
 const isCodeAttempt = (text: string) => looksLikeCaseCode(text) || !/\s/.test(text.trim());
@@ -67,10 +71,11 @@ export class ConversationEngine {
         { $setOnInsert: { step: 'start', draft: {}, heldText: [], codeFailures: 0 } },
         { upsert: true },
       ))) as Turn['conv'];
-    const contactAsLoaded = { lang: contact.lang, langChosen: contact.langChosen ?? false, openCaseId: contact.openCaseId ?? null };
+    const contactAsLoaded = languageAndCase(contact);
     const turn = newTurn(this.deps, contact, conv);
     turn.first = conv.step === 'start';
     expireReply(turn);
+    await followAnsweredCase(this.deps, turn);
     if (msg.endSession) {
       await endChat(this.deps, turn);
       return [];
@@ -216,12 +221,12 @@ export class ConversationEngine {
     ask(this.deps, turn, step);
   }
 
-  private async saved(turn: Turn, contactAsLoaded: Pick<Contact, 'lang' | 'langChosen' | 'openCaseId'>): Promise<OutboundMessage[]> {
+  private async saved(turn: Turn, contactAsLoaded: ContactState): Promise<OutboundMessage[]> {
     await this.save(turn, contactAsLoaded);
     return turn.replies;
   }
 
-  private async save(turn: Turn, contactAsLoaded: Pick<Contact, 'lang' | 'langChosen' | 'openCaseId'>) {
+  private async save(turn: Turn, contactAsLoaded: ContactState) {
     if (turn.forget) return;
     greetFirstContact(turn);
     const { conv, contact } = turn;
@@ -230,9 +235,9 @@ export class ConversationEngine {
       { _id: conv._id },
       { $set: { step: conv.step, draft: conv.draft, heldText: conv.heldText, caseId: conv.caseId ?? null, codeFailures: conv.codeFailures, codeFailuresSince: conv.codeFailuresSince ?? null, crisis: conv.crisis ?? null, reply: conv.reply ?? null, writer: conv.writer ?? null, known: conv.known ?? null, followUp: conv.followUp ?? null } },
     );
-    const changed = { lang: contact.lang, langChosen: contact.langChosen ?? false, openCaseId: contact.openCaseId ?? null };
+    const changed = languageAndCase(contact);
     // Most turns change none; writing them anyway was one store write per turn for nothing.
-    if (changed.lang !== contactAsLoaded.lang || changed.langChosen !== contactAsLoaded.langChosen || changed.openCaseId !== contactAsLoaded.openCaseId) {
+    if ((Object.keys(changed) as (keyof ContactState)[]).some((k) => changed[k] !== contactAsLoaded[k])) {
       await this.contacts.updateOne({ _id: contact._id }, { $set: changed });
     }
   }

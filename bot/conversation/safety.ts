@@ -72,16 +72,19 @@ function followUpOffer(turn: Turn): OutboundMessage {
 
 /**
  * The case a flow just started should fill in: the one risk words opened before it, outside a
- * flow, while it is open and not answered yet. Taken once; the flow's answers and words then go to it.
+ * flow, while it is open — and, once a counsellor has answered it, while it is still the case the
+ * chat is about (the child in crisis who was answered, then chose "Report", is telling the same
+ * story). Taken once; the flow's answers and words then go to it.
  */
 export async function takeFollowUp(deps: EngineDeps, turn: Turn): Promise<string | null> {
-  const { conv } = turn;
+  const { conv, contact } = turn;
   const id = conv.followUp ?? null;
   conv.followUp = null;
   if (!id || conv.caseId) return null;
   const found = await deps.cases.findById(id);
-  // Once a counsellor has answered it, or it is closed, a new flow is a new case.
-  if (!found || !OPEN_STATUSES.includes(found.status) || found.firstResponseAt) return null;
+  if (!found || !OPEN_STATUSES.includes(found.status)) return null;
+  // Answered, and another case is being talked about since (another answer, another report): a new case.
+  if (found.firstResponseAt && contact.openCaseId !== found._id) return null;
   conv.caseId = found._id;
   // What the first words told of the child ("con gái tôi 9 tuổi") is not asked again.
   if (found.ageBand) conv.draft.ageBand ??= found.ageBand;
