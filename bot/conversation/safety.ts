@@ -102,8 +102,10 @@ function riskReplies(turn: Turn, signal: RiskSignal, caseId: string, opening: Cr
   if (signal.reasons.every((r) => r === 'distress')) return void turn.replies.push(turn.r.text(turn.t('risk.distress')), turn.r.emergency());
   if (signal.severity === 'concern') return void turn.replies.push(turn.r.text(turn.t('risk.concern')));
   const selfHarm = signal.reasons.includes('self_harm') && !signal.reasons.some((r) => ['violence', 'sexual_abuse', 'trafficking'].includes(r));
+  // "Told the counsellors right away" only when an alert reached someone (honest words).
+  const selfHarmKey = alerted ? 'risk.serious_self_harm' : 'crisis_fixes.serious_self_harm';
   const urgent = !told && turn.voice === 'child' ? 'crisis_fixes.urgent_pressed' : 'bot.urgent_detected';
-  turn.replies.push(turn.r.text(turn.t(selfHarm ? 'risk.serious_self_harm' : alerted ? `${urgent}_alerted` : urgent)), turn.r.emergency());
+  turn.replies.push(turn.r.text(turn.t(selfHarm ? selfHarmKey : alerted ? `${urgent}_alerted` : urgent)), turn.r.emergency());
 }
 
 /**

@@ -81,6 +81,19 @@ describe('The crisis path on Telegram', () => {
     expect(answer.join('\n')).not.toContain(vi('bot.chatter'));
   });
 
+  it('offers the help as buttons on Telegram, each doing what it says', async () => {
+    const child = bot.child();
+    await child.says('/start');
+
+    const help = await child.says('trợ giúp');
+
+    expect(help[0]!.text).toBe(vi('bot.help'));
+    expect(buttonsOf(help[0]).map((b) => b.text)).toEqual(['menu', 'emergency', 'steps', 'check', 'restart', 'lang', 'forget'].map((c) => vi(`crisis_fixes.help.${c}`)));
+    // Pressed on the help message (the menu after it has its own buttons).
+    const check = buttonsOf(help[0]).find((b) => b.text === vi('crisis_fixes.help.check'))!;
+    expect(texts(await child.sends((api, chatId) => api.userPressesButton(chatId, check.callback_data!)))[0]).toBe(vi('bot.check_prompt'));
+  });
+
   it('gives the case code when the child says they are safe', async () => {
     const child = bot.child();
     await child.says('/start');
@@ -136,6 +149,33 @@ describe('The crisis path on Zalo', () => {
 
     expect(how[0]).toBe(vi('crisis_fixes.how_to_call', { number: '113' }));
     expect((await child.says('gọi 115'))[0]).toBe(vi('crisis_fixes.how_to_call', { number: '115' }));
+  });
+
+  it.each([
+    ['em vừa uống hết vỉ thuốc ngủ', '115'],
+    ['cứu em với', '111'],
+  ])('shows the call option of %j with its number, %s, to type', async (words, number) => {
+    const child = bot.child();
+    await child.says('chào');
+
+    const answer = await child.says(words);
+
+    const options = answer.at(-1)!.split('\n\n').at(-1)!.split('\n');
+    expect(options).toEqual([`${number}. ${vi(`crisis.button_${number}`)}`, `1. ${vi('crisis.button_safe')}`]);
+    expect((await child.says(number))[0]).toBe(vi('crisis_fixes.how_to_call', { number }));
+  });
+
+  it('says in the help what to type on Zalo, where nothing can be pressed', async () => {
+    const child = bot.child();
+    await child.says('chào');
+
+    const help = (await child.says('trợ giúp'))[0]!;
+
+    expect(help).not.toMatch(/bấm|gõ hoặc/i);
+    for (const command of ['menu', 'emergency', 'steps', 'check', 'restart', 'lang', 'forget']) {
+      expect(help).toContain(`– ${vi(`crisis_fixes.help.${command}`)} (${vi(`crisis_fixes.help_typed.${command}`)})`);
+    }
+    expect(await child.says('quên tôi')).toContain(vi('bot.forget_confirm') + '\n\n' + `1. ${vi('bot.button.yes_forget')}\n2. ${vi('bot.button.no_keep')}\n0. ${vi('bot.button.menu')}\n111. ${vi('bot.button.sos')}`);
   });
 
   it('speaks as "mình" in every crisis line, never as "anh chị"', async () => {

@@ -35,7 +35,7 @@ describe('Risk words and danger at any step (Telegram)', () => {
     const answer = await child.says('muon chet');
 
     // Suicidal thoughts get their own words ("Cảm ơn em đã nói ra"), not those for abuse.
-    expect(texts(answer).slice(0, 2)).toEqual([vi('risk.serious_self_harm'), EMERGENCY]);
+    expect(texts(answer).slice(0, 2)).toEqual([vi('crisis_fixes.serious_self_harm'), EMERGENCY]);
     const urgent = await expectOneUrgentCase(child, 'self_harm');
     expect((await bot.messagesOf(urgent._id)).map((m) => m.text)).toEqual(['muon chet']);
   });

@@ -46,7 +46,7 @@ describe('Danger in the web chat, in both languages (the real app, in-process)',
 
   it('answers an English "i want to die" with the numbers and an urgent case', async () => {
     const before = (await urgentCases()).length;
-    const answer = await says(newSession(), 'i want to die', 'en', en('risk.serious_self_harm'));
+    const answer = await says(newSession(), 'i want to die', 'en', en('crisis_fixes.serious_self_harm'));
     expect(answer.map((m) => m.text).join('\n')).toContain('111');
     expect((await urgentCases()).length).toBe(before + 1);
   });
