@@ -83,6 +83,8 @@ export interface AuditPage {
   total: number;
   page: number;
   pageSize: number;
+  /** The reporter role stored on each case whose sender acted on the page (by case id). */
+  senderRoles: Record<string, string | null>;
 }
 
 const AUDIT_PAGE_SIZE = 50;
@@ -287,7 +289,11 @@ export class CaseWorkService {
       audit.find(filter, { sort: { createdAt: -1, _id: -1 }, skip: (q.page - 1) * AUDIT_PAGE_SIZE, limit: AUDIT_PAGE_SIZE }),
       audit.count(filter),
     ]);
-    return { items, total, page: q.page, pageSize: AUDIT_PAGE_SIZE };
+    // Who "the sender" was in each case on the page (a child, a parent…), to name their actions.
+    const caseIds = [...new Set(items.filter((e) => e.actorType === 'child' && e.caseId).map((e) => e.caseId!))];
+    const cases = caseIds.length ? await this.caseDocs.find({ _id: { $in: caseIds } }) : [];
+    const senderRoles = Object.fromEntries(cases.map((c) => [c._id, c.reporterRole ?? null]));
+    return { items, total, page: q.page, pageSize: AUDIT_PAGE_SIZE, senderRoles };
   }
 
   /** The case if the actor may see it; otherwise "not found", exactly as for a case that does not exist. */

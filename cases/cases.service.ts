@@ -23,6 +23,7 @@ import { isDuplicateKey, type Store } from '../store/index.js';
 import { newCaseCode } from './case-code.js';
 import { OPEN_STATUSES, waitingOnMove } from './case-workflow.js';
 import { EvidenceService } from './evidence.service.js';
+import { harmTypeOf } from './harm-type.js';
 import { DEFAULT_SLA, firstResponseDue, type SlaPolicy } from './sla-policy.js';
 
 /** What the guided questions collect; every field may be skipped. */
@@ -148,7 +149,7 @@ export class CaseService {
       severity,
       urgentReasons: [...new Set(input.urgentReasons)],
       riskRules: [...new Set(input.riskRules ?? [])],
-      ...this.toCaseFields(input.fields),
+      ...this.toCaseFields({ ...input.fields, harmType: input.fields.harmType ?? harmTypeOf(input.urgentReasons) }),
       lastChildMessageAt: input.texts.length || input.attachments.length ? now : null,
       firstResponseDueAt: dueAt,
       answerDueAt: dueAt,
@@ -216,6 +217,8 @@ export class CaseService {
     const severity = higherSeverity(before.severity, signal.severity);
     const raised = PRIORITY_RANK[priorityOf(severity)] > PRIORITY_RANK[before.priority];
     const priority = raised ? priorityOf(severity) : before.priority;
+    // A case nobody classified yet takes the harm the words point to.
+    const harmType = before.harmType ? null : harmTypeOf(signal.reasons);
     const updated = await this.cases.findOneAndUpdate(
       { _id: caseId },
       {
@@ -223,6 +226,7 @@ export class CaseService {
           severity,
           priority,
           ...(raised && !before.firstResponseAt ? this.firstDeadline(before, priority) : {}),
+          ...(harmType ? { harmType } : {}),
         },
         $addToSet: { urgentReasons: { $each: signal.reasons }, riskRules: { $each: signal.rules ?? [] } },
       },

@@ -15,6 +15,8 @@ export interface Contact {
   lang: 'vi' | 'en';
   /** True once the child chose a language (🌐, "English", "tiếng Việt"): their words then no longer switch it. */
   langChosen?: boolean;
+  /** True once the child wrote Vietnamese with its marks: English words ("help me please") then no longer switch to English. */
+  wroteVietnamese?: boolean;
   blocked: boolean;
   blockedAt?: Date | null;
   forgottenAt?: Date | null;
@@ -32,6 +34,7 @@ export const ContactModel = defineModel<Contact>(
     addressEnc: { type: String, default: null },
     lang: { type: String, enum: ['vi', 'en'], default: 'vi' },
     langChosen: { type: Boolean, default: false },
+    wroteVietnamese: { type: Boolean, default: false },
     blocked: { type: Boolean, default: false },
     blockedAt: { type: Date, default: null },
     forgottenAt: { type: Date, default: null },

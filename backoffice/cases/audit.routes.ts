@@ -27,14 +27,14 @@ export function auditRoutes(deps: BackofficeDeps, work: CaseWorkService): Router
       caseId = hit?._id;
       notFound = !hit;
     }
-    const log: AuditPage = notFound ? { items: [], total: 0, page: 1, pageSize: 50 } : await work.auditLog(actor, { caseId, page: Math.max(1, page) });
+    const log: AuditPage = notFound ? { items: [], total: 0, page: 1, pageSize: 50, senderRoles: {} } : await work.auditLog(actor, { caseId, page: Math.max(1, page) });
     const ids = log.items.flatMap((e) => [e.actorId, typeof e.details.to === 'string' ? e.details.to : null, typeof e.details.from === 'string' ? e.details.from : null]);
     const staff = await deps.store.collection(StaffModel).find({ _id: { $in: [...new Set(ids.filter((id): id is string => !!id))] } });
     const names = Object.fromEntries(staff.map((s) => [s._id, s.name]));
     const pages = Math.max(1, Math.ceil(log.total / log.pageSize));
     const href = (p: number) => `/admin/audit?${new URLSearchParams({ ...(typed ? { code: typed } : {}), page: String(p) }).toString()}`;
     render(req, res, 'cases/audit.njk', {
-      rows: log.items.map((e) => auditView(e, names, t)),
+      rows: log.items.map((e) => auditView(e, names, t, log.senderRoles)),
       total: log.total,
       page: log.page,
       pages,

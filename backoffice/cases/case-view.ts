@@ -179,10 +179,15 @@ const FIELD_LABELS: Record<string, string> = {
 export const staffIdsIn = (events: AuditEvent[]) =>
   events.flatMap((e) => (e.action === 'case.assigned' ? [e.details.from, e.details.to] : [])).filter((id): id is string => typeof id === 'string');
 
-/** One line of the audit trail: when, who, what, and a short account of the details. */
-export function auditView(e: AuditEvent, names: Record<string, string>, t: TFunction) {
-  const who =
-    e.actorType === 'system' ? t('admin.audit.system') : e.actorType === 'child' ? t('admin.audit.child') : (names[e.actorId ?? ''] ?? t('admin.audit.someone'));
+/**
+ * One line of the audit trail: when, who, what, and a short account of the details. The
+ * sender's actions are named by the reporter role stored on the case (`senderRoles` by case id):
+ * a parent's are "Phụ huynh / người gửi", as their messages are.
+ */
+export function auditView(e: AuditEvent, names: Record<string, string>, t: TFunction, senderRoles: Record<string, string | null | undefined> = {}) {
+  const role = senderRoles[e.caseId ?? ''];
+  const sender = () => t(role && ADULT_SENDERS.includes(role) ? senderKey(role) : 'admin.audit.child');
+  const who = e.actorType === 'system' ? t('admin.audit.system') : e.actorType === 'child' ? sender() : (names[e.actorId ?? ''] ?? t('admin.audit.someone'));
   return { at: e.createdAt, who, action: t(`admin.audit.actions.${e.action}`, { defaultValue: e.action }), details: describe(e, names, t), caseId: e.caseId ?? null };
 }
 

@@ -131,7 +131,7 @@ export function caseRoutes(deps: BackofficeDeps): Router {
         contactDetails: detail.contactDetails,
         messages: detail.messages.map((m) => messageView(m, names, t, { caseId: c._id, case: c, evidence: detail.evidence, lang })),
         referrals: detail.referrals.map((r) => referralView(r, names, t)),
-        trail: detail.audit.map((e) => auditView(e, names, t)),
+        trail: detail.audit.map((e) => auditView(e, names, t, { [c._id]: c.reporterRole })),
         trailTotal: detail.auditTotal,
         trailHref: actor.role === 'admin' ? `/admin/audit?${new URLSearchParams({ code: c.code }).toString()}` : null,
         assigneeName: c.assigneeId ? (names[c.assigneeId] ?? t('admin.audit.someone')) : null,

@@ -1,4 +1,6 @@
 import type { Lang } from '../../locales/i18n.js';
+import type { OutboundMessage, OutboundOption } from '../channels/channel.js';
+import { option } from './choices.js';
 import { normalizeText } from '../risk/risk-detector.js';
 import { askToForget } from './forget.js';
 import type { GlobalIntent } from './intents.js';
@@ -28,7 +30,7 @@ export async function onIntent(deps: EngineDeps, turn: Turn, intent: GlobalInten
       turn.replies.push(turn.r.menu(turn.t('bot.restarted') + '\n' + turn.t('bot.menu_prompt')));
       return;
     case 'help':
-      turn.replies.push(turn.r.text(turn.t('bot.help')));
+      turn.replies.push(helpMessage(turn));
       return reask(deps, turn);
     case 'emergency':
       if (!turn.replies.length) turn.replies.push(turn.r.emergency());
@@ -48,6 +50,22 @@ export async function onIntent(deps: EngineDeps, turn: Turn, intent: GlobalInten
       turn.replies.push(turn.r.plain(turn.t('bot.check_prompt')));
       return;
   }
+}
+
+/** What help offers, in order: each a command, pressed where a channel has buttons, typed where not. */
+const HELP_COMMANDS = ['menu', 'emergency', 'steps', 'check', 'restart', 'lang', 'forget'] as const;
+
+/**
+ * Help: what the child can do at any time, as options carrying the words that ask for each
+ * (`typed`). Each channel shows them its own way, so the text never says "type or press": a
+ * button on Telegram and the web chat, a line with what to type on Zalo, where nothing can be
+ * pressed (`– ☰ Về menu chính (nhắn "menu")`).
+ */
+function helpMessage(turn: Turn): OutboundMessage {
+  const options = HELP_COMMANDS.map((command) => ({ ...option({ type: 'command', command }, turn.t(`crisis_fixes.help.${command}`)), typed: turn.t(`crisis_fixes.help_typed.${command}`) }));
+  const rows: OutboundOption[][] = [];
+  for (let i = 0; i < options.length; i += 2) rows.push(options.slice(i, i + 2));
+  return { text: turn.t('bot.help'), options: rows };
 }
 
 /** The language the text names ("English", "tiếng Việt"), else the one the child is not using. */

@@ -14,8 +14,8 @@ import { isChatter, isGlobalIntent, typedIntent } from './intents.js';
 import { flushToCase, keepAlso, keepAttachments, keepFlooded, keepText } from './keeping.js';
 import { ask, offeredOptions, reask } from './prompts.js';
 import { isStep, type StepId } from './questions.js';
-import { crisisOptions, onCrisisMessage } from './crisis.js';
-import { expireReply, onReply } from './reply-mode.js';
+import { crisisOptions, endAnsweredCrisis, onCrisisMessage, onSafeAfterCrisis } from './crisis.js';
+import { expireReply, followAnsweredCase, onReply } from './reply-mode.js';
 import { raiseRisk, signalOf } from './safety.js';
 import { newTurn, type EngineDeps, type Turn } from './turn.js';
 import { noticeWriter, whatToDoWithin } from './voice.js';
@@ -35,6 +35,10 @@ function codeAskedFor(text: string): string | null {
   const code = findCaseCode(text);
   return code && text.length <= code.length + 24 ? code : null;
 }
+
+/** What a turn may change on the contact (written back only when it did). */
+type ContactState = Required<Pick<Contact, 'lang' | 'langChosen' | 'wroteVietnamese' | 'openCaseId'>>;
+const languageAndCase = (c: Contact): ContactState => ({ lang: c.lang, langChosen: c.langChosen ?? false, wroteVietnamese: c.wroteVietnamese ?? false, openCaseId: c.openCaseId ?? null });
 
 /** A message typed at "type your code" that is a try at one: one word, or starting with HTX. */
 const isCodeAttempt = (text: string) => looksLikeCaseCode(text) || !/\s/.test(text.trim());
@@ -67,10 +71,11 @@ export class ConversationEngine {
         { $setOnInsert: { step: 'start', draft: {}, heldText: [], codeFailures: 0 } },
         { upsert: true },
       ))) as Turn['conv'];
-    const contactAsLoaded = { lang: contact.lang, langChosen: contact.langChosen ?? false, openCaseId: contact.openCaseId ?? null };
+    const contactAsLoaded = languageAndCase(contact);
     const turn = newTurn(this.deps, contact, conv);
     turn.first = conv.step === 'start';
     expireReply(turn);
+    await followAnsweredCase(this.deps, turn);
     if (msg.endSession) {
       await endChat(this.deps, turn);
       return [];
@@ -90,7 +95,9 @@ export class ConversationEngine {
       turn.replies.push(turn.r.text(turn.t('bot.blocked')));
       return turn.replies;
     }
-    const reading = this.readingOf(turn, msg.payload, text);
+    // A counsellor's answer ended crisis mode: its options are no longer what the child has in front of them.
+    const crisisAnswered = await endAnsweredCrisis(this.deps, turn);
+    const reading = this.readingOf(turn, msg.payload, text, crisisAnswered);
     const early = reading?.choice ?? null;
     const intent = early?.type === 'command' && isGlobalIntent(early.command) ? early.command : null;
     const asksForNumbers = intent === 'emergency' || (early?.type === 'menu' && early.item === 'emergency');
@@ -126,6 +133,7 @@ export class ConversationEngine {
     if (choice && reading?.more && text) keepAlso(turn, text);
     if (intent) await onIntent(this.deps, turn, intent, text, msg.lang);
     else if (code) await showCase(this.deps, turn, code);
+    else if (choice?.type === 'command' && choice.command === 'safe') await onSafeAfterCrisis(this.deps, turn);
     else await this.onStep(turn, text, choice, msg.attachments.length > 0);
     // "…, tôi nên làm gì?" inside a longer message: its words went where they belong; now the first steps.
     if (!intent) whatToDoWithin(turn, text);
@@ -139,18 +147,20 @@ export class ConversationEngine {
   /**
    * What the child chose: the option pressed (a forged or unreadable one means the menu), else
    * a command typed anywhere ("menu", "/start", "111"), else an option on offer typed as its
-   * number, words or a synonym (`readTyped`). At a flow's question the answer may open a longer
-   * message ("không, nhưng…"): the reading then says `more`, and the whole message is kept.
+   * number, words or a synonym (`readTyped`): only the options the child has in front of them
+   * now. At a flow's question the answer may open a longer message ("không, nhưng…"): the
+   * reading then says `more`, and the whole message is kept.
    */
-  private readingOf(turn: Turn, payload: string | undefined, text: string | undefined): TypedReading | null {
+  private readingOf(turn: Turn, payload: string | undefined, text: string | undefined, crisisAnswered: boolean): TypedReading | null {
     if (payload !== undefined) return { choice: decodeChoice(payload) ?? FALLBACK_CHOICE, more: false };
     const intent = typedIntent(text);
     if (intent) return { choice: { type: 'command', command: intent }, more: false };
     if (!text) return null;
     const step = turn.conv.step;
     const question = isStep(step) || step === 'held' || step === 'forget_confirm' || step === 'reply';
-    // In crisis mode the options on offer are its own ("1. ✅ Em đã an toàn"), not the step's.
-    const offered = turn.conv.crisis ? crisisOptions(turn) : offeredOptions(this.deps, turn);
+    // In crisis mode the options on offer are its own ("1. ✅ Em đã an toàn"), not the step's; just
+    // after a counsellor's answer ended it, none (the answer shows no options): a number is words then.
+    const offered = turn.conv.crisis ? crisisOptions(turn) : crisisAnswered ? [] : offeredOptions(this.deps, turn);
     return readTyped(text, offered, { prefix: question, clauses: isStep(step), synonyms: step !== 'reply' });
   }
 
@@ -211,12 +221,12 @@ export class ConversationEngine {
     ask(this.deps, turn, step);
   }
 
-  private async saved(turn: Turn, contactAsLoaded: Pick<Contact, 'lang' | 'langChosen' | 'openCaseId'>): Promise<OutboundMessage[]> {
+  private async saved(turn: Turn, contactAsLoaded: ContactState): Promise<OutboundMessage[]> {
     await this.save(turn, contactAsLoaded);
     return turn.replies;
   }
 
-  private async save(turn: Turn, contactAsLoaded: Pick<Contact, 'lang' | 'langChosen' | 'openCaseId'>) {
+  private async save(turn: Turn, contactAsLoaded: ContactState) {
     if (turn.forget) return;
     greetFirstContact(turn);
     const { conv, contact } = turn;
@@ -225,9 +235,9 @@ export class ConversationEngine {
       { _id: conv._id },
       { $set: { step: conv.step, draft: conv.draft, heldText: conv.heldText, caseId: conv.caseId ?? null, codeFailures: conv.codeFailures, codeFailuresSince: conv.codeFailuresSince ?? null, crisis: conv.crisis ?? null, reply: conv.reply ?? null, writer: conv.writer ?? null, known: conv.known ?? null, followUp: conv.followUp ?? null } },
     );
-    const changed = { lang: contact.lang, langChosen: contact.langChosen ?? false, openCaseId: contact.openCaseId ?? null };
+    const changed = languageAndCase(contact);
     // Most turns change none; writing them anyway was one store write per turn for nothing.
-    if (changed.lang !== contactAsLoaded.lang || changed.langChosen !== contactAsLoaded.langChosen || changed.openCaseId !== contactAsLoaded.openCaseId) {
+    if ((Object.keys(changed) as (keyof ContactState)[]).some((k) => changed[k] !== contactAsLoaded[k])) {
       await this.contacts.updateOne({ _id: contact._id }, { $set: changed });
     }
   }

@@ -3,6 +3,7 @@ import type { Attachment } from '../../models/index.js';
 import type { OutboundMessage, OutboundOption } from '../channels/channel.js';
 import { normalizeText } from '../risk/risk-detector.js';
 import { encodeChoice, option, type Choice } from './choices.js';
+import { codeText, crisisStartText, howToCallText, situationOf, type CrisisOpening } from './crisis-words.js';
 import type { GlobalIntent } from './intents.js';
 import { reask } from './prompts.js';
 import type { EngineDeps, Turn } from './turn.js';
@@ -37,12 +38,16 @@ export function callFor(signal: RiskSignal): CrisisState['call'] {
   return '111';
 }
 
-/** Starts crisis mode on the urgent case and says so, instead of the menu or the next question. */
-export function enterCrisis(turn: Turn, signal: RiskSignal, caseId: string) {
+/**
+ * Starts crisis mode on the urgent case and says so, instead of the menu or the next question:
+ * the first thing to do in this situation (crisis-words.ts), then the number to call.
+ */
+export function enterCrisis(turn: Turn, signal: RiskSignal, caseId: string, opening: CrisisOpening) {
   const onlySelfHarm = signal.reasons.includes('self_harm') && !signal.reasons.some((r) => ['violence', 'sexual_abuse', 'trafficking'].includes(r));
   const crisis: CrisisState = { caseId, call: callFor(signal), kind: onlySelfHarm ? 'self_harm' : 'harm', since: new Date() };
   turn.conv.crisis = crisis;
-  turn.replies.push(turn.r.text(turn.t(`crisis.start_${crisis.kind}`)), callMessage(turn, crisis));
+  const situation = onlySelfHarm ? 'self_harm' : situationOf(signal);
+  turn.replies.push(turn.r.text(crisisStartText(turn, situation, opening)), callMessage(turn, crisis));
 }
 
 /** The options crisis mode offers now (a typed "1" is read against them: on Zalo, numbers are how a child chooses). */
@@ -50,12 +55,39 @@ export function crisisOptions(turn: Turn): OutboundOption[] {
   return turn.conv.crisis ? (callMessage(turn, turn.conv.crisis).options ?? []).flat() : [];
 }
 
+/**
+ * The number to call, in the text (a platform shows a number in text as something to tap), and
+ * the options: the call option keyed by its number ("113. ☎️ Gọi 113" where options are typed),
+ * which answers with how to call; and "I am safe" as 1.
+ */
 function callMessage(turn: Turn, crisis: CrisisState): OutboundMessage {
   const provinceHotline = turn.r.provinceHotlineLine();
   return {
     text: turn.t(`crisis.call_${crisis.call}`, { provinceLine: provinceHotline }),
-    options: [[option({ type: 'command', command: 'emergency' }, turn.t(`crisis.button_${crisis.call}`))], [option({ type: 'command', command: 'safe' }, turn.t('crisis.button_safe'), '1')]],
+    options: [[option({ type: 'command', command: 'emergency' }, turn.t(`crisis.button_${crisis.call}`), crisis.call)], [option({ type: 'command', command: 'safe' }, turn.t('crisis.button_safe'), '1')]],
   };
+}
+
+/** The emergency numbers a child may type in crisis mode ("113", "gọi 115") to learn how to call it. */
+const DIALLED = /^(?:goi |call )?(111|113|114|115)$/;
+
+/** The number the child asked to call: one typed, else crisis mode's own (the call option, "sos"). */
+function numberAskedFor(text: string | undefined, crisis: CrisisState): string {
+  return (text && DIALLED.exec(normalizeText(text))?.[1]) || crisis.call;
+}
+
+/**
+ * Ends crisis mode when a counsellor has answered since it began (or its case is gone), before
+ * the message is read: the counsellor's answer is what the child has in front of them now, so a
+ * typed "1" no longer means crisis mode's "I am safe". True when it ended so.
+ */
+export async function endAnsweredCrisis(deps: EngineDeps, turn: Turn): Promise<boolean> {
+  const crisis = turn.conv.crisis;
+  if (!crisis) return false;
+  const found = await deps.cases.findById(crisis.caseId);
+  if (found && !(found.firstResponseAt && found.firstResponseAt >= new Date(crisis.since))) return false;
+  turn.conv.crisis = null;
+  return true;
 }
 
 const SAFE_WORDS = [
@@ -72,8 +104,9 @@ export function saysSafe(text: string | undefined, payload: string | undefined, 
 }
 
 /**
- * A message while in crisis mode. Returns false when crisis mode has ended (the child is safe,
- * a counsellor answered, or the child asked for the menu): the message is then handled as usual.
+ * A message while in crisis mode. Returns false when crisis mode has ended (its case is gone, or
+ * the child asked for the menu; a counsellor's answer ended it before, `endAnsweredCrisis`): the
+ * message is then handled as usual.
  */
 export async function onCrisisMessage(
   deps: EngineDeps,
@@ -82,10 +115,15 @@ export async function onCrisisMessage(
 ): Promise<boolean> {
   const crisis = turn.conv.crisis!;
   const found = await deps.cases.findById(crisis.caseId);
-  const answered = found?.firstResponseAt && found.firstResponseAt >= new Date(crisis.since);
-  const leaving = msg.intent === 'menu' || msg.intent === 'start' || msg.intent === 'restart' || msg.intent === 'forget';
-  if (!found || answered || leaving) {
+  if (!found) {
     turn.conv.crisis = null;
+    return false;
+  }
+  const leaving = msg.intent === 'menu' || msg.intent === 'start' || msg.intent === 'restart' || msg.intent === 'forget';
+  if (leaving) {
+    // Leaving crisis mode another way than "I am safe": the child still leaves with the case code.
+    turn.conv.crisis = null;
+    turn.replies.push(turn.r.text(codeText(turn, found.code)));
     return false;
   }
   if (msg.text || msg.attachments.length) {
@@ -95,10 +133,28 @@ export async function onCrisisMessage(
   if (msg.risk) await deps.cases.raiseRisk(crisis.caseId, msg.risk);
   if (saysSafe(msg.text, msg.payload, msg.choice)) {
     turn.conv.crisis = null;
-    turn.replies.push(turn.r.text(turn.t('crisis.safe')));
+    // The code is how the child comes back to read the answer, on every channel.
+    turn.replies.push(turn.r.text(`${turn.t('crisis.safe')}\n\n${codeText(turn, found.code)}`));
     reask(deps, turn);
+    return true;
+  }
+  // The call option (pressed or typed), "111", "gọi 113": no platform dials from a chat, so how to call.
+  const dialled = msg.text ? DIALLED.test(normalizeText(msg.text)) : false;
+  if (msg.intent === 'emergency' || dialled) {
+    turn.replies.push(turn.r.text(howToCallText(turn, numberAskedFor(msg.text, crisis))), callMessage(turn, crisis));
     return true;
   }
   turn.replies.push(turn.r.text(turn.t('crisis.still_here')), callMessage(turn, crisis));
   return true;
+}
+
+/**
+ * "I am safe" pressed on crisis mode's message after crisis mode ended (a counsellor answered):
+ * the same glad word and the case code, then what the child was at — never small talk.
+ */
+export async function onSafeAfterCrisis(deps: EngineDeps, turn: Turn) {
+  const id = turn.conv.caseId ?? turn.contact.openCaseId;
+  const open = id ? await deps.cases.findById(id) : null;
+  turn.replies.push(turn.r.text(open ? `${turn.t('crisis.safe')}\n\n${codeText(turn, open.code)}` : turn.t('crisis.safe')));
+  reask(deps, turn);
 }

@@ -1,4 +1,4 @@
-import type { Case } from '../../models/index.js';
+import { MessageModel, type Case } from '../../models/index.js';
 import type { OutboundMessage } from '../channels/channel.js';
 import { option, type Choice } from './choices.js';
 import { onIdle } from './idle.js';
@@ -22,6 +22,21 @@ export const acceptsReplies = (c: Case) => c.status !== 'closed';
 export function openReply(turn: Turn, c: Case) {
   turn.conv.step = 'reply';
   turn.conv.reply = { caseId: c._id, code: c.code, lastAt: new Date() };
+}
+
+/**
+ * A counsellor answered another case since the child last wrote in reply mode (the answer makes
+ * its case the chat's open case, and tells the child they can reply just by writing): the
+ * child's next words answer that case, and the confirmation names its code. Never a closed case.
+ */
+export async function followAnsweredCase(deps: EngineDeps, turn: Turn) {
+  const reply = turn.conv.reply;
+  const open = turn.contact.openCaseId;
+  if (turn.conv.step !== 'reply' || !reply || !open || open === reply.caseId) return;
+  const latest = await deps.store.collection(MessageModel).findOne({ caseId: open, author: 'counsellor' }, { sort: { seq: -1 } });
+  if (!latest || latest.createdAt <= new Date(reply.lastAt)) return;
+  const answered = await deps.cases.findById(open);
+  if (answered && acceptsReplies(answered)) openReply(turn, answered);
 }
 
 /** Leaves reply mode (the conversation is outside any flow again). */

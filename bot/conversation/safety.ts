@@ -4,6 +4,7 @@ import type { OutboundMessage } from '../channels/channel.js';
 import type { RiskResult } from '../risk/risk-detector.js';
 import { option } from './choices.js';
 import { enterCrisis } from './crisis.js';
+import type { CrisisOpening } from './crisis-words.js';
 import { draftAttachments, keepText, openCaseFromDraft, openCaseOf, startDraft } from './keeping.js';
 import { replyCaseId } from './reply-mode.js';
 import { inFlow, type EngineDeps, type Turn } from './turn.js';
@@ -23,6 +24,8 @@ export function signalOf(risk: RiskResult): RiskSignal | null {
  */
 export async function raiseRisk(deps: EngineDeps, turn: Turn, signal: RiskSignal, text: string | undefined) {
   const { conv, contact } = turn;
+  // Told something (these words, a story, held words), or only pressed "in danger now" or a harm type.
+  const told = !!text || !!conv.draft.story?.length || conv.heldText.length > 0;
   // Reply mode's case first: the words are the child's answer there, and its counsellor is alerted.
   const replyId = replyCaseId(turn);
   const openCase = replyId ? await deps.cases.findById(replyId) : !inFlow(turn) && contact.openCaseId ? await openCaseOf(deps, contact) : null;
@@ -53,7 +56,7 @@ export async function raiseRisk(deps: EngineDeps, turn: Turn, signal: RiskSignal
   if (turn.riskAnswered && (signal.severity !== 'danger_now' || turn.conv.crisis)) return;
   // Honest words: "I have told the counsellors" only when an alert channel reaches someone now.
   const alerted = (await deps.cases.staffReach()).length > 0;
-  riskReplies(turn, signal, caseId, alerted);
+  riskReplies(turn, signal, caseId, { alerted, told });
   turn.riskAnswered = true;
   // Outside crisis mode, the child is asked for more: their words, or the questions, for this case.
   if (opened && !conv.crisis && !turn.contact.blocked) turn.replies.push(followUpOffer(turn));
@@ -69,16 +72,19 @@ function followUpOffer(turn: Turn): OutboundMessage {
 
 /**
  * The case a flow just started should fill in: the one risk words opened before it, outside a
- * flow, while it is open and not answered yet. Taken once; the flow's answers and words then go to it.
+ * flow, while it is open — and, once a counsellor has answered it, while it is still the case the
+ * chat is about (the child in crisis who was answered, then chose "Report", is telling the same
+ * story). Taken once; the flow's answers and words then go to it.
  */
 export async function takeFollowUp(deps: EngineDeps, turn: Turn): Promise<string | null> {
-  const { conv } = turn;
+  const { conv, contact } = turn;
   const id = conv.followUp ?? null;
   conv.followUp = null;
   if (!id || conv.caseId) return null;
   const found = await deps.cases.findById(id);
-  // Once a counsellor has answered it, or it is closed, a new flow is a new case.
-  if (!found || !OPEN_STATUSES.includes(found.status) || found.firstResponseAt) return null;
+  if (!found || !OPEN_STATUSES.includes(found.status)) return null;
+  // Answered, and another case is being talked about since (another answer, another report): a new case.
+  if (found.firstResponseAt && contact.openCaseId !== found._id) return null;
   conv.caseId = found._id;
   // What the first words told of the child ("con gái tôi 9 tuổi") is not asked again.
   if (found.ageBand) conv.draft.ageBand ??= found.ageBand;
@@ -86,13 +92,20 @@ export async function takeFollowUp(deps: EngineDeps, turn: Turn): Promise<string
   return found._id;
 }
 
-/** What the child reads: crisis mode for danger now, the numbers for serious risk, 111 for a concern. */
-function riskReplies(turn: Turn, signal: RiskSignal, caseId: string, alerted: boolean) {
-  if (signal.severity === 'danger_now') return enterCrisis(turn, signal, caseId);
+/**
+ * What the child reads: crisis mode for danger now, the numbers for serious risk, 111 for a
+ * concern. "Not your fault" is said to a child who told something, not after a lone button press.
+ */
+function riskReplies(turn: Turn, signal: RiskSignal, caseId: string, opening: CrisisOpening) {
+  const { alerted, told } = opening;
+  if (signal.severity === 'danger_now') return enterCrisis(turn, signal, caseId, opening);
   if (signal.reasons.every((r) => r === 'distress')) return void turn.replies.push(turn.r.text(turn.t('risk.distress')), turn.r.emergency());
   if (signal.severity === 'concern') return void turn.replies.push(turn.r.text(turn.t('risk.concern')));
   const selfHarm = signal.reasons.includes('self_harm') && !signal.reasons.some((r) => ['violence', 'sexual_abuse', 'trafficking'].includes(r));
-  turn.replies.push(turn.r.text(turn.t(selfHarm ? 'risk.serious_self_harm' : alerted ? 'bot.urgent_detected_alerted' : 'bot.urgent_detected')), turn.r.emergency());
+  // "Told the counsellors right away" only when an alert reached someone (honest words).
+  const selfHarmKey = alerted ? 'risk.serious_self_harm' : 'crisis_fixes.serious_self_harm';
+  const urgent = !told && turn.voice === 'child' ? 'crisis_fixes.urgent_pressed' : 'bot.urgent_detected';
+  turn.replies.push(turn.r.text(turn.t(selfHarm ? selfHarmKey : alerted ? `${urgent}_alerted` : urgent)), turn.r.emergency());
 }
 
 /**

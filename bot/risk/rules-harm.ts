@@ -60,6 +60,12 @@ export const MARRIAGE_RULES: Rule[] = rules('child_marriage', [
 const HOME_ADULT = alt(KIN, 'thay', 'thay giao', 'co giao', 'nguoi lon', 'ong ay', 'chu ay', 'ba ay', 'duong');
 const HOME_EN = alt('dad', 'father', 'mom', 'mother', 'stepdad', 'stepmom', 'parents', 'uncle', 'aunt', 'grandpa', 'grandma', 'teacher', 'he', 'she', 'brother', 'husband', 'his father', 'her father', 'family');
 
+/** Being shut in: "nhốt" (not an animal), "khóa em trong", "xích", "trói", "giam". */
+const CONFINE = alt(
+  `z?nhot(?! (?:con |may con |chu )?${ANIMALS})`, `khoa ${alt(ME)} (?:trong|lai|vao)`, 'khoa trai', `xich ${alt('chan', 'tay', ME)}`,
+  `troi ${alt('tay', 'chan', ME)}`, `giam ${alt(ME)}`, 'giam long',
+);
+
 export const VIOLENCE_RULES: Rule[] = rules('violence', [
   ['adult_hits', 'serious', any(
     seq(5, HOME_ADULT, HIT),
@@ -72,6 +78,11 @@ export const VIOLENCE_RULES: Rule[] = rules('violence', [
   ['beaten', 'serious', any(
     has(`bi (?:[^ ]+ )?${HIT}`, `${HIT} (?:[^ ]+ )?${ME}(?! (?:nhau|be))`, 'danh dap', 'bao luc gia dinh', 'bi bao luc', 'zbaohanh', 'bi bao hanh', 'bao hanh (?:em|con|tre)', 'tra tan', 'hanh ha'),
     all(has(INJURY), has(HOME_ADULT, 'khap nguoi', 'toan (?:nguoi|vet|than)', 'giau', 'ao dai tay', 'all over', 'hide'), not(has('tap', 'ngã', 'nga', 'bong da', 'da bong', 'zfootball', 'football', 'te', 'vap', 'ong dot', 'muoi', 'fell', 'fall', 'sport'))),
+  )],
+  // Locked in, chained or tied up by someone at home: isolation is violence (Law on Children art. 4).
+  ['confined', 'serious', any(
+    seq(5, HOME_ADULT, CONFINE),
+    all(has(FAMILY_EN, HOME_EN), has('locked (?:me|us|her|him) (?:in|up|inside)(?!to)', 'locks? (?:me|us|her|him) (?:in|up)', 'chain(?:s|ed)? (?:me|us|her|him)', 'ties? (?:me|us) up', 'tied (?:me|us) up', 'wont let (?:me|us) out')),
   )],
   ['thrown_out', 'serious', has('duoi (?:[^ ]+ )?ra (?:khoi nha|duong)', 'duoi (?:[^ ]+ )?di', 'kick(?:ed|s)? me out', 'threw me out', 'locked me out of (?:the )?house')],
   ['punishment', 'serious', has('bat quy', 'phat quy', 'bat (?:em|con) quy', 'phat (?:[^ ]+ )?(?:dung|quy) (?:duoi nang|ca tiet|ca dem|ca ngay|ngoai troi)', 'nhot (?:[^ ]+ )?ngoai', 'khong cho (?:[^ ]+ )?ngu')],

@@ -206,9 +206,10 @@ describe('Who is writing decides the voice (Telegram)', () => {
   it('keeps an adult in crisis mode with adult words: take the child away, call 113, "the child is safe"', async () => {
     const parent = bot.child();
     const answer = await parent.says('Con gái tôi đang bị bố nó đánh ngay bây giờ');
-    expect(texts(answer)[0]).toBe(viA('crisis.start_harm'));
+    expect(texts(answer)[0]).toBe(`${viA('crisis_fixes.with_you')}\n${viA('crisis_fixes.first.hit_now')}`);
     expect(buttonsOf(answer.at(-1)).map((b) => b.text)).toEqual([vi('crisis.button_113'), viA('crisis.button_safe')]);
-    expect(texts(await parent.says('cháu an toàn rồi'))[0]).toBe(viA('crisis.safe'));
+    const safe = texts(await parent.says('cháu an toàn rồi'))[0]!;
+    expect(safe).toBe(`${viA('crisis.safe')}\n\n${viA('crisis_fixes.your_code', { code: caseCodeIn(parent.received) })}`);
   });
 
   it('speaks English to an English-speaking parent ("my daughter…") as an adult', async () => {

@@ -37,7 +37,7 @@ describe('Risk severity and crisis mode (Telegram)', () => {
     const answer = await child.says('i want to die');
 
     // Then the offer to tell more or answer the questions, for this same case.
-    expect(texts(answer)).toEqual([en('risk.serious_self_harm'), en('bot.emergency', { provinceLine: provinceLine(en) }), en('fixes.follow_up.offer')]);
+    expect(texts(answer)).toEqual([en('crisis_fixes.serious_self_harm'), en('bot.emergency', { provinceLine: provinceLine(en) }), en('fixes.follow_up.offer')]);
     const [c] = await casesOf(child);
     expect(c).toMatchObject({ priority: 'urgent', severity: 'serious', urgentReasons: ['self_harm'] });
     expect(c!.riskRules!.length).toBeGreaterThan(0);
@@ -49,7 +49,7 @@ describe('Risk severity and crisis mode (Telegram)', () => {
 
     const answer = await child.says('bố em đang cầm dao đòi giết mẹ');
 
-    expect(texts(answer)).toEqual([vi('crisis.start_harm'), vi('crisis.call_113', { provinceLine: provinceLine(vi) })]);
+    expect(texts(answer)).toEqual([`${vi('crisis_fixes.not_your_fault')} ${vi('crisis_fixes.with_you')}\n${vi('crisis_fixes.first.hit_now')}`, vi('crisis.call_113', { provinceLine: provinceLine(vi) })]);
     expect(buttonsOf(answer[1]).map((b) => b.text)).toEqual([vi('crisis.button_113'), vi('crisis.button_safe')]);
     const contact = await bot.contactOf(child.chatId);
     const stored = await bot.app.store.collection(ConversationModel).findOne({ contactId: contact!._id });
@@ -64,7 +64,7 @@ describe('Risk severity and crisis mode (Telegram)', () => {
     expect((await bot.auditOf(c!._id)).map((e) => e.action)).toContain('case.crisis_update');
 
     const safe = await child.says('em an toàn rồi');
-    expect(texts(safe)).toEqual([vi('crisis.safe'), vi('bot.menu_prompt')]);
+    expect(texts(safe)).toEqual([`${vi('crisis.safe')}\n\n${vi('crisis_fixes.your_code', { code: c!.code })}`, vi('bot.menu_prompt')]);
   });
 
   it('in English, calls 115 first after an overdose, with words for suicidal thoughts', async () => {
@@ -72,7 +72,7 @@ describe('Risk severity and crisis mode (Telegram)', () => {
 
     const answer = await child.says('i just took a whole bottle of pills');
 
-    expect(texts(answer)).toEqual([en('crisis.start_self_harm'), en('crisis.call_115', { provinceLine: provinceLine(en) })]);
+    expect(texts(answer)).toEqual([`${en('crisis_fixes.self_harm_open')} ${en('crisis_fixes.with_you')}\n${en('crisis_fixes.first.self_harm')}`, en('crisis.call_115', { provinceLine: provinceLine(en) })]);
     const next = await child.says('i feel sleepy');
     expect(texts(next)[0]).toBe(en('crisis.still_here'));
   });

@@ -92,9 +92,9 @@ describe('After a case is filed (Telegram)', () => {
     await child.presses(vi('bot.menu.opinion'));
     const code = caseCodeIn(await child.skipsToTheEnd());
 
-    // English words are answered in English (the chat's language follows the child's words).
+    // English words are understood too; a child who has written Vietnamese with its marks is still answered in Vietnamese.
     const en = tr('en');
-    for (const [words, t] of [['em buồn lắm, không biết nói với ai', vi], ['em buon lam, khong biet noi voi ai', vi], ['i feel so alone, nobody to talk to', en]] as const) {
+    for (const [words, t] of [['em buồn lắm, không biết nói với ai', vi], ['em buon lam, khong biet noi voi ai', vi], ['i feel so alone, nobody to talk to', vi]] as const) {
       const said = texts(await child.says(words));
       expect(said).toContain(t('followup.check_in'));
       expect(said.join('\n')).toContain(t('bot.appended', { code }));
@@ -102,6 +102,10 @@ describe('After a case is filed (Telegram)', () => {
     const cases = await casesOf(child);
     expect(cases.map((c) => c.priority)).not.toContain('urgent');
     expect(cases).toHaveLength(1);
+    // A child who writes in English is answered in English.
+    const other = bot.child();
+    await other.says('/start');
+    expect(texts(await other.says('i feel so alone, nobody to talk to'))).toContain(en('followup.check_in'));
 
     // Plain words after a receipt get no check-in.
     const plain = texts(await child.says('em thích chơi đá bóng'));

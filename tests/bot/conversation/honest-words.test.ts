@@ -65,6 +65,16 @@ describe('what the child is told after an alarm, and the log line, when no alert
     expect(line.channels).toEqual([]);
     expect(log.raw.join('\n')).not.toContain(STORY);
   });
+
+  it('never says staff were told in crisis mode or after suicidal words either', async () => {
+    for (const words of ['bố em đang cầm dao đòi giết mẹ', 'em muốn chết']) {
+      const child = bot.child();
+      await child.says('/start');
+      const said = texts(await child.says(words));
+      for (const line of said) expect(line).not.toMatch(/đã (báo|được báo) ngay/);
+      expect(said.join('\n')).toContain('111');
+    }
+  });
 });
 
 describe('what the child is told after an alarm, and the log line, when the staff Telegram group is set', () => {
@@ -92,5 +102,12 @@ describe('what the child is told after an alarm, and the log line, when the staf
     const group = await bot.fake.waitForMessages(STAFF_GROUP, 1, 5_000);
     expect(group[0]!.text).toContain(code);
     expect(group[0]!.text).not.toContain(STORY);
+  });
+
+  it('says staff were told in crisis mode when they were', async () => {
+    const child = bot.child();
+    await child.says('/start');
+    const said = texts(await child.says('bố em đang cầm dao đòi giết mẹ'));
+    expect(said[0]).toContain(vi('crisis_fixes.with_you_alerted'));
   });
 });

@@ -35,7 +35,7 @@ describe('Risk words and danger at any step (Telegram)', () => {
     const answer = await child.says('muon chet');
 
     // Suicidal thoughts get their own words ("Cảm ơn em đã nói ra"), not those for abuse.
-    expect(texts(answer).slice(0, 2)).toEqual([vi('risk.serious_self_harm'), EMERGENCY]);
+    expect(texts(answer).slice(0, 2)).toEqual([vi('crisis_fixes.serious_self_harm'), EMERGENCY]);
     const urgent = await expectOneUrgentCase(child, 'self_harm');
     expect((await bot.messagesOf(urgent._id)).map((m) => m.text)).toEqual(['muon chet']);
   });
@@ -145,10 +145,11 @@ describe('Risk words and danger at any step (Telegram)', () => {
 
     const answer = await child.presses(vi('bot.opt.danger.yes'));
 
-    expect(texts(answer)).toEqual([vi('crisis.start_harm'), vi('crisis.call_111', { provinceLine: vi('bot.province_line', { number: PROVINCE_HOTLINE }) })]);
+    // A button press tells no story: no "not your fault", the general first line.
+    expect(texts(answer)).toEqual([`${vi('crisis_fixes.with_you')}\n${vi('crisis_fixes.first.general')}`, vi('crisis.call_111', { provinceLine: vi('bot.province_line', { number: PROVINCE_HOTLINE }) })]);
     const urgent = await expectOneUrgentCase(child, 'danger_now');
     expect(urgent.dangerNow).toBe(true);
-    expect(texts(await child.says('em an toàn rồi'))).toEqual([vi('crisis.safe'), vi('bot.q.about')]);
+    expect(texts(await child.says('em an toàn rồi'))).toEqual([`${vi('crisis.safe')}\n\n${vi('crisis_fixes.your_code', { code: urgent.code })}`, vi('bot.q.about')]);
     const receipt = await child.skipsToTheEnd();
     expect(caseCodeIn(receipt)).toBe(urgent.code);
     expect(receipt.at(-2)?.text).toBe(vi('bot.receipt', { anywhere: RECEIPT_ANYWHERE, code: urgent.code, next: vi('bot.receipt_next.urgent') }));

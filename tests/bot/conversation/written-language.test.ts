@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tr } from '../../../locales/i18n.js';
-import { PROVINCE_HOTLINE, TelegramHarness, texts } from '../../helpers/telegram-child.js';
+import { buttonsOf, PROVINCE_HOTLINE, TelegramHarness, texts } from '../../helpers/telegram-child.js';
 
 const vi = tr('vi');
 const en = tr('en');
@@ -56,6 +56,49 @@ describe('The language a child writes in (Telegram)', () => {
     const answer = texts(await child.says('bố em đánh em mỗi tối'));
 
     expect(answer).toContain(emergencyIn(en));
+    expect((await bot.contactOf(child.chatId))!.lang).toBe('en');
+  });
+
+  it.each([['hi'], ['help!'], ['Hello'], ['help me please']])('answers a lone English greeting or call for help (%j) in English', async (words) => {
+    const child = bot.child();
+
+    const answer = texts(await child.says(words));
+
+    expect(answer[0]).toBe(en('channels_fixes.lang_from_text'));
+    expect(answer).not.toContain(greetingIn(vi));
+    expect(answer.some((t) => t === greetingIn(en) || t === en('bot.help'))).toBe(true);
+    expect((await bot.contactOf(child.chatId))!.lang).toBe('en');
+  });
+
+  it('keeps in Vietnamese a child who wrote Vietnamese with its marks, when they then write English words', async () => {
+    const child = bot.child();
+    expect(texts(await child.says('bố em đánh em'))).toContain(emergencyIn(vi));
+
+    for (const words of ['help me please', 'my dad hits me every night, i am so scared']) {
+      expect(texts(await child.says(words))).not.toContain(en('channels_fixes.lang_from_text'));
+    }
+    expect((await bot.contactOf(child.chatId))!.lang).toBe('vi');
+  });
+
+  it('keeps Vietnamese for mostly English words with Vietnamese in them, even with the marks typed apart', async () => {
+    for (const words of ['my teacher hits me every day ở trường', 'help me please, bố em say rượu rồi đánh em'.normalize('NFD')]) {
+      const child = bot.child();
+      expect(texts(await child.says(words))).not.toContain(en('channels_fixes.lang_from_text'));
+      expect((await bot.contactOf(child.chatId))!.lang).toBe('vi');
+    }
+  });
+
+  it('keeps English for a child who names a Vietnamese place, in a sentence or as the answer to the province question', async () => {
+    const child = bot.child();
+    expect(texts(await child.says('I live in Hà Nội and my dad hits me every night'))).toContain(emergencyIn(en));
+    await child.presses(en('fixes.follow_up.answer'));
+    for (let i = 0; i < 10 && child.received.at(-1)?.text !== en('bot.q.province'); i++) {
+      const labels = buttonsOf(child.lastKeyboard).map((b) => b.text);
+      await child.presses(labels.includes(en('bot.opt.danger.no')) ? en('bot.opt.danger.no') : en('bot.button.skip'));
+    }
+    expect(child.received.at(-1)?.text).toBe(en('bot.q.province'));
+
+    expect(texts(await child.says('Hà Nội'))).not.toContain(vi('channels_fixes.lang_from_text'));
     expect((await bot.contactOf(child.chatId))!.lang).toBe('en');
   });
 });

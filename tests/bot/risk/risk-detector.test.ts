@@ -220,3 +220,24 @@ describe('detectRisk tells family violence from bullying', () => {
     expect(detectRisk(text).categories).toEqual(['bullying']);
   });
 });
+
+/** Being shut in by someone at home is violence (isolation, Law on Children art. 4) as well as danger now. */
+describe('detectRisk reads confinement by family as violence', () => {
+  it.each([
+    'mẹ kế em hay nhốt em trong nhà vệ sinh',
+    'me ke em hay nhot em trong nha ve sinh',
+    'em bị bố nhốt trong phòng cả ngày',
+    'bố khóa em trong phòng',
+    'chú em xích chân em lại',
+    'my stepmom locks me in the bathroom',
+    'my dad locked me in my room',
+  ])('"%s" is danger now and violence', (text) => {
+    const r = detectRisk(text);
+    expect(r.severity).toBe('danger_now');
+    expect(r.categories).toEqual(expect.arrayContaining(['danger_now', 'violence']));
+  });
+
+  it.each(['Mẹ nhốt con mèo trong bếp', 'bố nhốt gà vào chuồng', 'Mẹ khóa cửa lại rồi đi chợ'])('does not flag %j', (text) => {
+    expect(detectRisk(text).categories).not.toContain('violence');
+  });
+});

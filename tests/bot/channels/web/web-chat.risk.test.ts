@@ -46,7 +46,7 @@ describe('Danger in the web chat, in both languages (the real app, in-process)',
 
   it('answers an English "i want to die" with the numbers and an urgent case', async () => {
     const before = (await urgentCases()).length;
-    const answer = await says(newSession(), 'i want to die', 'en', en('risk.serious_self_harm'));
+    const answer = await says(newSession(), 'i want to die', 'en', en('crisis_fixes.serious_self_harm'));
     expect(answer.map((m) => m.text).join('\n')).toContain('111');
     expect((await urgentCases()).length).toBe(before + 1);
   });
@@ -60,7 +60,7 @@ describe('Danger in the web chat, in both languages (the real app, in-process)',
     const session = newSession();
     const callFirst = en('crisis.call_113', { provinceLine: '' }).split('\n')[0]!;
     const first = await says(session, 'my stepdad is hitting me right now', 'en', callFirst);
-    expect(first.map((m) => m.text)).toContain(en('crisis.start_harm'));
+    expect(first.map((m) => m.text).join('\n')).toContain(en('crisis_fixes.first.hit_now'));
 
     const next = await says(session, 'he is still outside my door', 'en', en('crisis.still_here'));
 
@@ -69,9 +69,10 @@ describe('Danger in the web chat, in both languages (the real app, in-process)',
 
   it('in Vietnamese, stays in crisis mode after "bị nhốt" until the child is safe', async () => {
     const session = newSession();
-    await says(session, 'em bị nhốt trong nhà kho', 'vi', vi('crisis.start_harm'));
+    await says(session, 'em bị nhốt trong nhà kho', 'vi', vi('crisis_fixes.first.locked_in'));
     await says(session, 'em sợ lắm', 'vi', vi('crisis.still_here'));
     const safe = await says(session, 'em an toàn rồi', 'vi', vi('bot.menu_prompt'));
-    expect(safe.map((m) => m.text)).toContain(vi('crisis.safe'));
+    expect(safe.map((m) => m.text).join('\n')).toContain(vi('crisis.safe'));
+    expect(safe.map((m) => m.text).join('\n')).toMatch(/Mã thư của em: HTX-/);
   });
 });
