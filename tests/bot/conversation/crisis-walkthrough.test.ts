@@ -178,6 +178,16 @@ describe('The crisis path on Zalo', () => {
     expect(await child.says('quên tôi')).toContain(vi('bot.forget_confirm') + '\n\n' + `1. ${vi('bot.button.yes_forget')}\n2. ${vi('bot.button.no_keep')}\n0. ${vi('bot.button.menu')}\n111. ${vi('bot.button.sos')}`);
   });
 
+  it('gives the case code at once when risk words open a case outside crisis mode, before the offer to tell more', async () => {
+    const child = bot.child();
+    await child.says('chào');
+
+    const answer = await child.says('hôm qua bố em đánh em chảy máu');
+
+    const c = await onlyCaseOf(bot.app, 'zalo', child.chatId);
+    expect(answer.at(-1)).toContain(`${vi('crisis_fixes.your_code', { code: c.code })}\n\n${vi('fixes.follow_up.offer')}`);
+  });
+
   it('speaks as "mình" in every crisis line, never as "anh chị"', async () => {
     const [child, answer] = await inCrisis();
     const lines = [...answer.slice(-2), ...(await child.says('em sợ lắm')), ...(await child.says('em an toàn rồi'))];
