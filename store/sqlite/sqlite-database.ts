@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'libsql';
+import { Checkpointer } from './checkpointer.js';
 
 /** The database file under DATA_DIR. */
 export const DATABASE_FILE = 'hopthuxanh.sqlite';
@@ -16,6 +17,10 @@ export function findingsText(rows: string[]): string {
   const more = findings.length > 3 ? `; and ${findings.length - 3} more` : '';
   return `${findings.slice(0, 3).join('; ')}${more}`;
 }
+
+/** SQLite's own checkpoint threshold (pages), and the main connection's while a thread checkpoints. */
+const SQLITE_CHECKPOINT_PAGES = 1000;
+const SAFETY_NET_CHECKPOINT_PAGES = 10_000;
 
 /** How long a statement waits for a lock another connection holds. */
 const BUSY_TIMEOUT_MS = 5000;
@@ -65,6 +70,7 @@ type Db = InstanceType<typeof Database>;
 export class SqliteDatabase {
   readonly db: Db;
   private readonly context = new AsyncLocalStorage<Tx>();
+  private checkpointer: Checkpointer | null = null;
   private writes: Promise<unknown> = Promise.resolve();
   private open: Tx | null = null;
 
@@ -103,7 +109,26 @@ export class SqliteDatabase {
     db.pragma('synchronous = NORMAL');
     db.pragma('secure_delete = ON');
     db.pragma('foreign_keys = OFF');
-    return new SqliteDatabase(file, db);
+    const database = new SqliteDatabase(file, db);
+    if (file !== ':memory:') database.checkpointInBackground();
+    return database;
+  }
+
+  /**
+   * Checkpoints move to a thread of their own (see Checkpointer). The main connection's own
+   * threshold rises from SQLite's 1,000 pages to 10,000, a safety net that is lowered back
+   * should the thread stop.
+   */
+  private checkpointInBackground() {
+    try {
+      this.checkpointer = Checkpointer.start(this.file, () => {
+        this.checkpointer = null;
+        if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${SQLITE_CHECKPOINT_PAGES}`);
+      });
+      this.db.pragma(`wal_autocheckpoint = ${SAFETY_NET_CHECKPOINT_PAGES}`);
+    } catch {
+      this.checkpointer = null;
+    }
   }
 
   /** The open transaction the caller runs in, if any. */
@@ -213,6 +238,8 @@ export class SqliteDatabase {
   async close(): Promise<void> {
     await this.writes;
     while (this.open) await this.open.done;
+    await this.checkpointer?.stop();
+    this.checkpointer = null;
     if (!this.db.open) return;
     // Fold the write-ahead log into the file and empty it: no old page (erased words) stays in it.
     if (this.file !== ':memory:') this.db.prepare('PRAGMA wal_checkpoint(TRUNCATE)').all();

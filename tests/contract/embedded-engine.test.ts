@@ -9,6 +9,7 @@ import Database from 'libsql';
 import { checkDatabaseFile, EmbeddedStore, isDuplicateKey, openStore } from '../../store/index.js';
 import { DATABASE_FILE } from '../../store/sqlite/sqlite-database.js';
 import { tempDir } from '../helpers/engines.js';
+import { eventually } from '../helpers/telegram-child.js';
 
 /** What only the embedded engine promises: SQL indexes, its transaction gate, its file. */
 describe('the embedded engine on SQLite', () => {
@@ -160,6 +161,23 @@ describe('the embedded engine on SQLite', () => {
     await outbox.insertOne({ ...item, dedupeKey: 'k1' });
     expect(isDuplicateKey(await outbox.insertOne({ ...item, dedupeKey: 'k1' }).catch((e: unknown) => e))).toBe(true);
     expect(await outbox.count({ dedupeKey: 'k1' })).toBe(1);
+  });
+
+  it('folds the write-ahead log back into the file on a thread of its own, well before a commit would', async () => {
+    const own = new EmbeddedStore(tempDir('htx-checkpoint-'));
+    try {
+      const file = own.database.file;
+      const outbox = own.collection(OutboxModel);
+      const before = fs.statSync(file).size;
+      // ~1.5 MB of rows: some 400 pages, below the 1,000 at which a commit would checkpoint.
+      await own.transaction(async () => {
+        for (let i = 0; i < 3000; i++) await outbox.insertOne({ channel: 'web', addressEnc: 'x'.repeat(200), recipientKey: `r${i}`, payload: { text: 'y'.repeat(200) } });
+      });
+      expect(fs.statSync(`${file}-wal`).size).toBeGreaterThan(1_000_000);
+      await eventually(() => fs.statSync(file).size > before + 1_000_000, 10_000, () => `the file is ${fs.statSync(file).size} bytes, the log ${fs.statSync(`${file}-wal`).size}`);
+    } finally {
+      await own.close();
+    }
   });
 
   it('brings dates back as dates, in schema fields and in free-form values', async () => {
