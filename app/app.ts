@@ -20,6 +20,7 @@ import {
   TelegramFiles,
   telegramWebhookRouter,
   TelegramSender,
+  TELEGRAM_SENDER_MODULE,
 } from '../bot/channels/telegram/telegram.adapter.js';
 import { Lease } from '../coordination/lease.js';
 import { runWhileLeased, type LeasedRunner } from '../coordination/leased-task.js';
@@ -32,6 +33,7 @@ import { ensureFirstAdmin } from '../backoffice/auth/bootstrap.js';
 import { StaffSessionStore } from '../backoffice/session.store.js';
 import { backofficeFeatures } from '../backoffice/features.js';
 import { DEFAULT_OUTBOX_OPTIONS, Outbox, type OutboxOptions } from '../outbox/outbox.service.js';
+import { ThreadedSender } from '../outbox/sender-thread.js';
 import { drainScheduler, startScheduler } from '../scheduler/scheduler.js';
 import { ALL_MODELS } from '../models/all-models.js';
 import { CHANNELS } from '../models/index.js';
@@ -150,7 +152,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
 
   outbox.registerSender(new WebChatSender(store, cipher));
   if (config.TELEGRAM_BOT_TOKEN) {
-    outbox.registerSender(new TelegramSender({ token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT }));
+    const telegram = { token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT };
+    // On a thread of its own: the Bot API's HTTP never runs where the children's messages arrive.
+    const spec = { channel: 'telegram' as const, moduleUrl: TELEGRAM_SENDER_MODULE, exportName: TelegramSender.name, options: telegram };
+    outbox.registerSender(new ThreadedSender(spec, (err) => logger.error({ err }, 'telegram: the sending thread stopped; messages are retried')));
     cases.evidence.registerSource(new TelegramFiles({ token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT }));
   }
   if (config.ZALO_BOT_TOKEN) {
@@ -163,6 +168,13 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUST_PROXY);
+  // The platforms' webhooks first: every child's message comes this way, past no other route.
+  if (config.TELEGRAM_BOT_TOKEN && config.TELEGRAM_WEBHOOK_URL && config.TELEGRAM_WEBHOOK_SECRET) {
+    app.use(telegramWebhookRouter({ secret: config.TELEGRAM_WEBHOOK_SECRET, sink, logger }));
+  }
+  if (config.ZALO_BOT_TOKEN && config.ZALO_WEBHOOK_URL && config.ZALO_WEBHOOK_SECRET) {
+    app.use(zaloWebhookRouter({ secret: config.ZALO_WEBHOOK_SECRET, sink, sealRef: zaloRef.seal, logger }));
+  }
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
@@ -172,12 +184,6 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   });
   app.get('/', (_req, res) => res.redirect('/chat'));
   app.use('/chat', webChatRouter({ store, cipher, sink, keepFile, logger, quickExitUrl: config.QUICK_EXIT_URL }));
-  if (config.TELEGRAM_BOT_TOKEN && config.TELEGRAM_WEBHOOK_URL && config.TELEGRAM_WEBHOOK_SECRET) {
-    app.use(telegramWebhookRouter({ secret: config.TELEGRAM_WEBHOOK_SECRET, sink, logger }));
-  }
-  if (config.ZALO_BOT_TOKEN && config.ZALO_WEBHOOK_URL && config.ZALO_WEBHOOK_SECRET) {
-    app.use(zaloWebhookRouter({ secret: config.ZALO_WEBHOOK_SECRET, sink, sealRef: zaloRef.seal, logger }));
-  }
   const sessions = new StaffSessionStore(store, 8 * 60 * 60_000);
   await ensureFirstAdmin(store, config, logger);
   app.use('/admin', backofficeRouter({ config, store, cipher, logger, cases, outbox, sessions, notifications, channels }, backofficeFeatures));

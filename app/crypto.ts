@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { randomBytes } from '../models/ids.js';
 
 /** Bytes sealed by {@link DataCipher.encryptBytes}: the ciphertext and what opening it needs. */
 export interface SealedBytes {
@@ -9,6 +10,8 @@ export interface SealedBytes {
   data: Buffer;
 }
 
+const REMEMBERED_PSEUDONYMS = 5000;
+
 /**
  * Encryption at rest for chat ids, contact details and evidence files (AES-256-GCM), and keyed-hash
  * pseudonyms (HMAC-SHA-256) for look-ups, so the store never needs the clear value to find
@@ -17,6 +20,7 @@ export interface SealedBytes {
 export class DataCipher {
   private readonly encKey: Buffer;
   private readonly macKey: Buffer;
+  private readonly pseudonyms = new Map<string, string>();
 
   constructor(dataKey: Buffer) {
     if (dataKey.length !== 32) throw new Error('DATA_KEY must be 32 bytes');
@@ -26,7 +30,7 @@ export class DataCipher {
 
   /** Encrypts to `v1.<iv>.<tag>.<ciphertext>` (base64url parts). */
   encrypt(plain: string): string {
-    const iv = crypto.randomBytes(12);
+    const iv = randomBytes(12);
     const cipher = crypto.createCipheriv('aes-256-gcm', this.encKey, iv);
     const data = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
     return ['v1', iv, cipher.getAuthTag(), data].map((p) => (typeof p === 'string' ? p : p.toString('base64url'))).join('.');
@@ -45,7 +49,7 @@ export class DataCipher {
    * (GCM additional data), so a ciphertext cannot be passed off as another record's.
    */
   encryptBytes(plain: Buffer, context: string): SealedBytes {
-    const iv = crypto.randomBytes(12);
+    const iv = randomBytes(12);
     const cipher = crypto.createCipheriv('aes-256-gcm', this.encKey, iv);
     cipher.setAAD(Buffer.from(context, 'utf8'));
     const data = Buffer.concat([cipher.update(plain), cipher.final()]);
@@ -60,8 +64,18 @@ export class DataCipher {
     return Buffer.concat([decipher.update(sealed.data), decipher.final()]);
   }
 
-  /** A stable, non-reversible pseudonym for `value` within `scope` (e.g. the channel). */
+  /**
+   * A stable, non-reversible pseudonym for `value` within `scope` (e.g. the channel). The
+   * latest few thousand are remembered: a turn asks for its chat's several times.
+   */
   pseudonym(scope: string, value: string): string {
-    return crypto.createHmac('sha256', this.macKey).update(`${scope}\u0000${value}`).digest('base64url').slice(0, 32);
+    const input = `${scope}\u0000${value}`;
+    let known = this.pseudonyms.get(input);
+    if (known === undefined) {
+      known = crypto.createHmac('sha256', this.macKey).update(input).digest('base64url').slice(0, 32);
+      if (this.pseudonyms.size >= REMEMBERED_PSEUDONYMS) this.pseudonyms.clear();
+      this.pseudonyms.set(input, known);
+    }
+    return known;
   }
 }

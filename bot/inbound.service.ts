@@ -16,8 +16,10 @@ const PROCESSING_LEASE_MS = 60_000;
 /** What is stored of an update until it is handled: the channel's own id, and the message sealed. */
 interface StoredEvent {
   sealed: string;
-  /** The chat's sealed id, also inside `sealed`; kept apart so a sweep can order work per chat. */
-  chatIdEnc: string;
+  /** The chat's outbox key (a pseudonym, not its id), kept apart so a sweep can order work per chat. */
+  chatKey?: string;
+  /** What updates stored before `chatKey` kept instead: the chat's sealed id. */
+  chatIdEnc?: string;
 }
 
 /** An update this process has just stored, and its message; `claimed` when stored claimed. */
@@ -65,8 +67,8 @@ export class InboundService {
   async receive(msg: InboundMessage): Promise<{ duplicate: boolean }> {
     const { chatId } = msg;
     // Sealed whole: the embedded engine's append-only files keep old versions until compaction.
-    const event: StoredEvent = { sealed: this.cipher.encrypt(JSON.stringify(msg)), chatIdEnc: this.cipher.encrypt(chatId) };
     const key = this.recipientKey(msg.channel, chatId);
+    const event: StoredEvent = { sealed: this.cipher.encrypt(JSON.stringify(msg)), chatKey: key };
     // Nothing of this chat waits before it here: it is stored already claimed by this process
     // (one write, not two), exactly as a claim right after storing would leave it.
     const claimed = !this.chains.has(key);
@@ -94,7 +96,7 @@ export class InboundService {
     );
     for (const u of pending) {
       const event = u.event as unknown as StoredEvent;
-      this.schedule(u._id, this.recipientKey(u.channel, this.cipher.decrypt(event.chatIdEnc)));
+      this.schedule(u._id, event.chatKey ?? this.recipientKey(u.channel, this.cipher.decrypt(event.chatIdEnc!)));
     }
     await this.idle();
     return pending.length;

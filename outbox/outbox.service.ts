@@ -40,6 +40,8 @@ export interface OutboxSender {
   send(address: string, message: OutboxMessage): Promise<DeliveryResult>;
   /** A chat channel's clean-up of what it keeps for a chat (see ChannelSender). */
   forgetChat?: ChannelSender['forgetChat'];
+  /** Ends the sender's thread, if it runs on one, once delivery has stopped; a later send starts it again. */
+  stopThread?(): Promise<void>;
 }
 
 export interface EnqueueInput {
@@ -121,6 +123,7 @@ export class Outbox {
     const unsent = [...this.handedOver.values()];
     this.handedOver.clear();
     for (const item of unsent) await this.items.updateOne({ _id: item._id, status: 'sending', claimId: item.claimId }, { $set: { status: 'pending', lockedUntil: null, claimId: null } });
+    await Promise.all([...this.senders.values()].map((sender) => sender.stopThread?.()));
   }
 
   /**

@@ -13,6 +13,8 @@ export interface ServerProcess {
   rssMb(): number;
   /** CPU time the process has used so far (user + system), in ms (from /proc). */
   cpuMs(): number;
+  /** CPU time of its main thread alone, in ms (see mainThreadCpuMs). */
+  mainThreadCpuMs(): number;
   /** SIGTERM, then waits for the exit (SIGKILL after 20 s). */
   stop(): Promise<void>;
 }
@@ -86,6 +88,7 @@ export async function startProcess(options: StartProcessOptions): Promise<Server
     startupMs,
     rssMb: () => rssMb(child.pid!),
     cpuMs: () => cpuMs(child.pid!),
+    mainThreadCpuMs: () => mainThreadCpuMs(child.pid!),
     async stop() {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
@@ -126,8 +129,20 @@ const CLOCK_TICKS_PER_S = 100;
  * it hardly moves with what else runs on the machine: the fair figure on a shared machine.
  */
 export function cpuMs(pid: number): number {
+  return statCpuMs(path.join('/proc', String(pid), 'stat'));
+}
+
+/**
+ * The CPU time of a process's main thread alone (the one running its event loop), in ms: what
+ * bounds a Node server's throughput once it is busy, whatever its other threads do.
+ */
+export function mainThreadCpuMs(pid: number): number {
+  return statCpuMs(path.join('/proc', String(pid), 'task', String(pid), 'stat'));
+}
+
+function statCpuMs(file: string): number {
   try {
-    const stat = fs.readFileSync(path.join('/proc', String(pid), 'stat'), 'utf8');
+    const stat = fs.readFileSync(file, 'utf8');
     // The fields after the command name (which may hold spaces), from field 3 on.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_S;

@@ -39,6 +39,8 @@ export interface WebhookTarget {
   url: string;
   /** The server's CPU time so far, in ms (see `cpuMs` in processes.ts). */
   cpuMs(): number;
+  /** The same for its main thread alone. */
+  mainThreadCpuMs(): number;
 }
 
 /** The end of a turn as the child sees it: the bot's next message with buttons (every answer ends with one). */
@@ -117,6 +119,7 @@ export class TelegramLoad {
     let failed = 0;
     const started = performance.now();
     const cpuBefore = target.cpuMs();
+    const mainBefore = target.mainThreadCpuMs();
     await Promise.all(
       Array.from({ length: children }, async () => {
         for (let c = 0; c < conversations; c++) {
@@ -133,7 +136,8 @@ export class TelegramLoad {
       }),
     );
     const seconds = (performance.now() - started) / 1000;
-    return { turnsPerSecond: latencies.length / seconds, latencies, failed, cpuMsPerTurn: (target.cpuMs() - cpuBefore) / latencies.length };
+    const perTurn = (ms: number) => ms / latencies.length;
+    return { turnsPerSecond: latencies.length / seconds, latencies, failed, cpuMsPerTurn: perTurn(target.cpuMs() - cpuBefore), mainThreadCpuMsPerTurn: perTurn(target.mainThreadCpuMs() - mainBefore) };
   }
 
   /**
@@ -166,7 +170,7 @@ export class TelegramLoad {
       );
     }
     await Promise.all(running);
-    return { turnsPerSecond: latencies.length / ((performance.now() - started) / 1000), latencies, failed, cpuMsPerTurn: Number.NaN };
+    return { turnsPerSecond: latencies.length / ((performance.now() - started) / 1000), latencies, failed, cpuMsPerTurn: Number.NaN, mainThreadCpuMsPerTurn: Number.NaN };
   }
 }
 
@@ -174,6 +178,8 @@ export interface LoadResult {
   turnsPerSecond: number;
   /** The server's CPU time per answered turn (closed loops only), in ms: hardly moved by the machine's load. */
   cpuMsPerTurn: number;
+  /** Of it, the main thread's (the event loop's): what bounds throughput once the server is busy. */
+  mainThreadCpuMsPerTurn: number;
   latencies: number[];
   failed: number;
 }

@@ -74,12 +74,13 @@ async function closedLoopRows(ctx: BenchContext, load: TelegramLoad, app: Server
       ours.push(await load.closedLoop(app, children, conversations));
       assertReportsCompleted(load.receipts - receiptsBefore, children * conversations);
       base.push(await load.closedLoop(echo, children, conversations));
-      ctx.log(`intake ×${children}: ${ours.at(-1)!.turnsPerSecond.toFixed(1)} turns/s (echo ${base.at(-1)!.turnsPerSecond.toFixed(1)}), CPU ${ours.at(-1)!.cpuMsPerTurn.toFixed(2)} ms/turn (echo ${base.at(-1)!.cpuMsPerTurn.toFixed(2)}), ${ours.at(-1)!.failed} failed`);
+      ctx.log(`intake ×${children}: ${ours.at(-1)!.turnsPerSecond.toFixed(1)} turns/s (echo ${base.at(-1)!.turnsPerSecond.toFixed(1)}), CPU ${ours.at(-1)!.cpuMsPerTurn.toFixed(2)} ms/turn (echo ${base.at(-1)!.cpuMsPerTurn.toFixed(2)}), main thread ${ours.at(-1)!.mainThreadCpuMsPerTurn.toFixed(2)} ms/turn (echo ${base.at(-1)!.mainThreadCpuMsPerTurn.toFixed(2)}), ${ours.at(-1)!.failed} failed`);
     }
     const scenario = `intake, ${children} ${children === 1 ? 'child' : 'children'}`;
     const tps = (r: LoadResult[]) => r.map((x) => x.turnsPerSecond);
     rows.push({ scenario, metric: 'turns/s', unit: 'turns/s', ours: tps(ours), baseline: tps(base), baselineName: ECHO, ratio: true, target: { text: '≥ 0.25× baseline', met: (o, b) => o >= 0.25 * b } });
     rows.push({ scenario, metric: 'CPU per turn', unit: 'ms', ours: ours.map((r) => r.cpuMsPerTurn), baseline: base.map((r) => r.cpuMsPerTurn), baselineName: ECHO, ratio: true });
+    rows.push({ scenario, metric: 'main-thread CPU per turn', unit: 'ms', ours: ours.map((r) => r.mainThreadCpuMsPerTurn), baseline: base.map((r) => r.mainThreadCpuMsPerTurn), baselineName: ECHO, ratio: true });
     for (const p of [50, 95, 99]) {
       rows.push({ scenario, metric: `update→reply p${p}`, unit: 'ms', ours: ours.map((r) => percentile(r.latencies, p)), baseline: base.map((r) => percentile(r.latencies, p)), baselineName: ECHO });
     }

@@ -1,10 +1,11 @@
 import { OPEN_STATUSES } from '../../cases/case-workflow.js';
 import type { RiskSignal } from '../../cases/cases.service.js';
+import type { Case } from '../../models/index.js';
 import type { OutboundMessage } from '../channels/channel.js';
 import type { RiskResult } from '../risk/risk-detector.js';
 import { option } from './choices.js';
 import { enterCrisis } from './crisis.js';
-import type { CrisisOpening } from './crisis-words.js';
+import { codeText, type CrisisOpening } from './crisis-words.js';
 import { draftAttachments, keepText, openCaseFromDraft, openCaseOf, startDraft } from './keeping.js';
 import { replyCaseId } from './reply-mode.js';
 import { inFlow, type EngineDeps, type Turn } from './turn.js';
@@ -30,7 +31,7 @@ export async function raiseRisk(deps: EngineDeps, turn: Turn, signal: RiskSignal
   const replyId = replyCaseId(turn);
   const openCase = replyId ? await deps.cases.findById(replyId) : !inFlow(turn) && contact.openCaseId ? await openCaseOf(deps, contact) : null;
   let caseId: string;
-  let opened = false;
+  let openedCode: string | null = null;
   if (conv.caseId) {
     keepText(turn, text);
     caseId = conv.caseId;
@@ -41,8 +42,9 @@ export async function raiseRisk(deps: EngineDeps, turn: Turn, signal: RiskSignal
     caseId = openCase._id;
     await deps.cases.raiseRisk(caseId, signal);
   } else if (!inFlow(turn)) {
-    caseId = await openRiskCase(deps, turn, signal, text);
-    opened = true;
+    const created = await openRiskCase(deps, turn, signal, text);
+    caseId = created._id;
+    openedCode = created.code;
   } else {
     keepText(turn, text);
     const created = await openCaseFromDraft(deps, turn, signal);
@@ -59,15 +61,16 @@ export async function raiseRisk(deps: EngineDeps, turn: Turn, signal: RiskSignal
   riskReplies(turn, signal, caseId, { alerted, told });
   turn.riskAnswered = true;
   // Outside crisis mode, the child is asked for more: their words, or the questions, for this case.
-  if (opened && !conv.crisis && !turn.contact.blocked) turn.replies.push(followUpOffer(turn));
+  if (openedCode && !conv.crisis && !turn.contact.blocked) turn.replies.push(followUpOffer(turn, openedCode));
 }
 
 /**
- * After the numbers, for a case risk words just opened outside a flow: the child may tell more
- * (it goes into the case), or answer the questions, which fill in that same case.
+ * After the numbers, for a case risk words just opened outside a flow: its code first (how the
+ * child comes back, should they leave now), then the child may tell more (it goes into the
+ * case), or answer the questions, which fill in that same case.
  */
-function followUpOffer(turn: Turn): OutboundMessage {
-  return { text: turn.t('fixes.follow_up.offer'), options: [[option({ type: 'menu', item: 'report' }, turn.t('fixes.follow_up.answer'), '1')], [turn.r.nav('menu'), turn.r.nav('sos')]] };
+function followUpOffer(turn: Turn, code: string): OutboundMessage {
+  return { text: `${codeText(turn, code)}\n\n${turn.t('fixes.follow_up.offer')}`, options: [[option({ type: 'menu', item: 'report' }, turn.t('fixes.follow_up.answer'), '1')], [turn.r.nav('menu'), turn.r.nav('sos')]] };
 }
 
 /**
@@ -112,7 +115,7 @@ function riskReplies(turn: Turn, signal: RiskSignal, caseId: string, opening: Cr
  * Outside a flow, the words (with whatever was held) open a case at once, which becomes the
  * child's open case: what they write next is appended to it.
  */
-async function openRiskCase(deps: EngineDeps, turn: Turn, signal: RiskSignal, text: string | undefined): Promise<string> {
+async function openRiskCase(deps: EngineDeps, turn: Turn, signal: RiskSignal, text: string | undefined): Promise<Case> {
   const { conv, contact } = turn;
   startDraft(turn, 'report');
   const words = [...(conv.draft.story ?? []), ...(text ? [text] : [])];
@@ -133,5 +136,5 @@ async function openRiskCase(deps: EngineDeps, turn: Turn, signal: RiskSignal, te
   conv.followUp = created._id;
   conv.draft = {};
   if (conv.step === 'held') conv.step = 'idle';
-  return created._id;
+  return created;
 }

@@ -166,7 +166,14 @@ export class JsonTable<D extends Doc = Doc> {
   /** The matching rows, in MongoDB's meaning of the filter. */
   rows(filter: Filter, options: FindOptions = {}, words?: string[]): Row<D>[] {
     const { mode, sql, params, residual, skip, limit } = this.plan(filter, options, words);
-    if (mode === 'exact') return (this.prepare(sql).all(...params) as { r: number; d: string }[]).map(toRow<D>);
+    if (mode === 'exact') {
+      // One row asked for: one call into the driver (`all` reads through an iterator of 100-row batches).
+      if (limit === 1 && skip === 0) {
+        const raw = this.prepare(sql).get(...params) as { r: number; d: string } | undefined;
+        return raw ? [toRow<D>(raw)] : [];
+      }
+      return (this.prepare(sql).all(...params) as { r: number; d: string }[]).map(toRow<D>);
+    }
     if (mode === 'ordered') {
       // SQL orders, mingo tests each row; stop as soon as the page is full. Rows are read in
       // batches (a statement left half-read would hold the database's read lock).
@@ -294,9 +301,9 @@ export class JsonTable<D extends Doc = Doc> {
 
   count(filter: Filter): number {
     const tallied = this.tally?.countSql(filter);
-    if (tallied) return (this.prepare(tallied.sql).all(...tallied.params)[0] as { n: number }).n;
+    if (tallied) return (this.prepare(tallied.sql).get(...tallied.params) as { n: number }).n;
     const { where, params, residual } = compileFilter(filter, this.typeOf);
-    if (!residual) return (this.prepare(`SELECT count(*) AS n FROM ${this.source(filter, false)} WHERE ${where}`).all(...params)[0] as { n: number }).n;
+    if (!residual) return (this.prepare(`SELECT count(*) AS n FROM ${this.source(filter, false)} WHERE ${where}`).get(...params) as { n: number }).n;
     return this.rows(filter).length;
   }
 

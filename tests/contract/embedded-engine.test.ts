@@ -9,6 +9,7 @@ import Database from 'libsql';
 import { checkDatabaseFile, EmbeddedStore, isDuplicateKey, openStore } from '../../store/index.js';
 import { DATABASE_FILE } from '../../store/sqlite/sqlite-database.js';
 import { tempDir } from '../helpers/engines.js';
+import { eventually } from '../helpers/telegram-child.js';
 
 /** What only the embedded engine promises: SQL indexes, its transaction gate, its file. */
 describe('the embedded engine on SQLite', () => {
@@ -160,6 +161,27 @@ describe('the embedded engine on SQLite', () => {
     await outbox.insertOne({ ...item, dedupeKey: 'k1' });
     expect(isDuplicateKey(await outbox.insertOne({ ...item, dedupeKey: 'k1' }).catch((e: unknown) => e))).toBe(true);
     expect(await outbox.count({ dedupeKey: 'k1' })).toBe(1);
+  });
+
+  it('folds the write-ahead log back into the file on a thread of its own, never in a commit', async () => {
+    const own = new EmbeddedStore(tempDir('htx-checkpoint-'));
+    try {
+      const file = own.database.file;
+      const outbox = own.collection(OutboxModel);
+      const before = fs.statSync(file).size;
+      // ~4.5 MB of rows, three turns' worth of commits: past the 1,000 pages at which SQLite
+      // itself would have checkpointed inside the commit that crossed them.
+      for (let turn = 0; turn < 3; turn++) {
+        await own.transaction(async () => {
+          for (let i = 0; i < 3000; i++) await outbox.insertOne({ channel: 'web', addressEnc: 'x'.repeat(200), recipientKey: `r${turn}-${i}`, payload: { text: 'y'.repeat(200) } });
+        });
+      }
+      expect(own.database.db.prepare('PRAGMA wal_autocheckpoint').get()).toMatchObject({ wal_autocheckpoint: 0 });
+      await eventually(() => fs.statSync(file).size > before + 1_000_000, 10_000, () => `the file is ${fs.statSync(file).size} bytes, the log ${fs.statSync(`${file}-wal`).size}`);
+      await eventually(() => own.database.checkpointsInThread >= 1, 10_000, () => 'the thread never reported a checkpoint');
+    } finally {
+      await own.close();
+    }
   });
 
   it('brings dates back as dates, in schema fields and in free-form values', async () => {

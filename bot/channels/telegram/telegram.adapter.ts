@@ -5,7 +5,7 @@
  * OutboundMessage into sendMessage calls with an inline keyboard; TelegramFiles downloads the
  * photos and voice notes children send, to be kept as evidence.
  */
-export { TelegramSender, splitText, toDeliveryFailure, MAX_TEXT_LENGTH, MAX_CALLBACK_DATA_BYTES } from './telegram.sender.js';
+export { TelegramSender, TELEGRAM_SENDER_MODULE, splitText, toDeliveryFailure, MAX_TEXT_LENGTH, MAX_CALLBACK_DATA_BYTES } from './telegram.sender.js';
 export type { TelegramSenderOptions, TelegramClientOptions } from './telegram.sender.js';
 export { TelegramFiles, TELEGRAM_MAX_DOWNLOAD_BYTES } from './telegram.files.js';
 export type { TelegramFilesOptions } from './telegram.files.js';

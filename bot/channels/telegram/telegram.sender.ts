@@ -21,6 +21,9 @@ export interface TelegramClientOptions {
   apiRoot?: string | undefined;
 }
 
+/** This module, for a thread that runs {@link TelegramSender} (outbox/sender-thread.ts). */
+export const TELEGRAM_SENDER_MODULE = import.meta.url;
+
 /** A telegraf Bot API client for the given root. */
 export function createTelegramClient({ token, apiRoot }: TelegramClientOptions): Telegram {
   return new Telegram(token, apiRoot ? { apiRoot } : {});

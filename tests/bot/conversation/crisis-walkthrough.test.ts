@@ -119,6 +119,20 @@ describe('The crisis path on Zalo', () => {
     return [child, await child.says(LOCKED_IN)];
   };
 
+  it.each([
+    ['bố em đang say rượu đập phá, em trốn trong tủ, em sợ lắm', 'hiding'],
+    ['bố em đang đánh em', 'hit_now'],
+    ['có người lạ đang đi theo em', 'followed'],
+    ['có người đang kéo em lên xe', 'taken'],
+  ])('fits the first line to %j (%s)', async (words, situation) => {
+    const child = bot.child();
+    await child.says('chào');
+
+    const answer = await child.says(words);
+
+    expect(answer[0]).toContain(vi(`crisis_fixes.first.${situation}`));
+  });
+
   it('gives the case code after "em an toàn rồi", as on Telegram', async () => {
     const [child] = await inCrisis();
 
@@ -176,6 +190,16 @@ describe('The crisis path on Zalo', () => {
       expect(help).toContain(`– ${vi(`crisis_fixes.help.${command}`)} (${vi(`crisis_fixes.help_typed.${command}`)})`);
     }
     expect(await child.says('quên tôi')).toContain(vi('bot.forget_confirm') + '\n\n' + `1. ${vi('bot.button.yes_forget')}\n2. ${vi('bot.button.no_keep')}\n0. ${vi('bot.button.menu')}\n111. ${vi('bot.button.sos')}`);
+  });
+
+  it('gives the case code at once when risk words open a case outside crisis mode, before the offer to tell more', async () => {
+    const child = bot.child();
+    await child.says('chào');
+
+    const answer = await child.says('hôm qua bố em đánh em chảy máu');
+
+    const c = await onlyCaseOf(bot.app, 'zalo', child.chatId);
+    expect(answer.at(-1)).toContain(`${vi('crisis_fixes.your_code', { code: c.code })}\n\n${vi('fixes.follow_up.offer')}`);
   });
 
   it('speaks as "mình" in every crisis line, never as "anh chị"', async () => {

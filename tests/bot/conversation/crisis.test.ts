@@ -37,7 +37,7 @@ describe('Risk severity and crisis mode (Telegram)', () => {
     const answer = await child.says('i want to die');
 
     // Then the offer to tell more or answer the questions, for this same case.
-    expect(texts(answer)).toEqual([en('crisis_fixes.serious_self_harm'), en('bot.emergency', { provinceLine: provinceLine(en) }), en('fixes.follow_up.offer')]);
+    expect(texts(answer)).toEqual([en('crisis_fixes.serious_self_harm'), en('bot.emergency', { provinceLine: provinceLine(en) }), expect.stringContaining(en('fixes.follow_up.offer'))]);
     const [c] = await casesOf(child);
     expect(c).toMatchObject({ priority: 'urgent', severity: 'serious', urgentReasons: ['self_harm'] });
     expect(c!.riskRules!.length).toBeGreaterThan(0);

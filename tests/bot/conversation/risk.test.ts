@@ -71,7 +71,7 @@ describe('Risk words and danger at any step (Telegram)', () => {
 
     const answer = await child.says('bo em danh em');
 
-    expect(texts(answer)).toEqual([vi('bot.urgent_detected'), EMERGENCY, vi('fixes.follow_up.offer')]);
+    expect(texts(answer)).toEqual([vi('bot.urgent_detected'), EMERGENCY, expect.stringContaining(vi('fixes.follow_up.offer'))]);
     const urgent = await expectOneUrgentCase(child, 'violence');
     expect((await bot.messagesOf(urgent._id)).map((m) => m.text)).toEqual(['Chuyện này kéo dài từ đầu năm học', 'bo em danh em']);
   });

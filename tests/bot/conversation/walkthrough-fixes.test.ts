@@ -49,7 +49,7 @@ describe('A first message with danger words, then the questions (Telegram)', () 
     const first = await child.says('bố em đánh em chảy máu');
 
     expect(texts(first).slice(0, 2)).toEqual([vi('bot.urgent_detected'), EMERGENCY]);
-    expect(first.at(-1)?.text).toBe(vi('fixes.follow_up.offer'));
+    expect(first.at(-1)?.text).toContain(vi('fixes.follow_up.offer'));
     expect(buttonsOf(first.at(-1)).map((b) => b.text)).toContain(vi('fixes.follow_up.answer'));
     const [urgent] = await casesOf(child);
 
@@ -113,7 +113,7 @@ describe('A first message with danger words, then the questions (Telegram)', () 
     // Chosen, Vietnamese stays (an unchosen language follows the words: written-language.test.ts).
     await child.says('tiếng Việt');
     const first = await child.says('my dad hits me');
-    expect(first.at(-1)?.text).toBe(vi('fixes.follow_up.offer'));
+    expect(first.at(-1)?.text).toContain(vi('fixes.follow_up.offer'));
 
     await child.presses(vi('fixes.follow_up.answer'));
     const receipt = await answersTheQuestions(child, 'every night');
@@ -128,7 +128,7 @@ describe('A first message with danger words, then the questions (Telegram)', () 
     const parent = bot.child();
     const words = 'Con trai tôi bị bố dượng đánh chảy máu';
     const first = await parent.says(words);
-    expect(first.at(-1)?.text).toBe(vi('fixes.follow_up.offer_adult'));
+    expect(first.at(-1)?.text).toContain(vi('fixes.follow_up.offer_adult'));
 
     expect(texts(await parent.presses(vi('fixes.follow_up.answer')))).toEqual([vi('bot.q.danger_adult')]);
     const receipt = await parent.skipsToTheEnd();

@@ -122,7 +122,7 @@ describe('The greeting for every first message (Telegram)', () => {
     const answer = texts(await bot.child().says('bố em đánh em chảy máu'));
 
     expect(answer.slice(0, 2)).toEqual([vi('bot.urgent_detected'), emergencyIn(vi)]);
-    expect(answer.slice(2)).toEqual([greetingIn(vi), vi('fixes.follow_up.offer')]);
+    expect(answer.slice(2)).toEqual([greetingIn(vi), expect.stringContaining(vi('fixes.follow_up.offer'))]);
   });
 
   it('greets once, and not again on the next message', async () => {
