@@ -12,8 +12,9 @@ export type CrisisSituation = 'self_harm' | 'taken' | 'locked_in' | 'hit_now' | 
 const SITUATION_RULES: [CrisisSituation, readonly string[]][] = [
   ['taken', ['trafficking.being_taken']],
   ['locked_in', ['danger_now.locked_in']],
-  ['hit_now', ['danger_now.violence_now', 'danger_now.weapon', 'danger_now.threat_to_kill']],
+  // A child already hiding stays hidden: "run to a neighbour" would bring them out.
   ['hiding', ['danger_now.hiding_in_fear']],
+  ['hit_now', ['danger_now.violence_now', 'danger_now.weapon', 'danger_now.threat_to_kill']],
   ['followed', ['danger_now.followed']],
 ];
 
