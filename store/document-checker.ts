@@ -21,6 +21,8 @@ interface PathType {
   embeddedSchemaType?: PathType;
   $isMongooseDocumentArray?: boolean;
   defaultValue?: unknown;
+  validators?: { type?: string; enumValues?: unknown[] }[];
+  originalRequiredValue?: unknown;
   applySetters(value: unknown, scope: unknown): unknown;
   getDefault(scope: unknown, init: boolean): unknown;
   doValidateSync(value: unknown, scope: unknown): Error | null;
@@ -35,6 +37,8 @@ interface Field {
   type: PathType;
   /** An array's element type (scalar arrays). */
   element?: PathType;
+  /** True when a value surely passes the path's validators (see quickPass); false sends it to mongoose. */
+  passes?: (value: unknown) => boolean;
   /** The schema of each element (document arrays) or of the one nested document. */
   sub?: DocumentChecker;
 }
@@ -100,7 +104,7 @@ export class DocumentChecker {
       }
       if (value !== undefined) setPath(out, f.segments, value);
       if (checked) {
-        const err = f.kind === 'scalar' || f.kind === 'mixed' ? f.type.doValidateSync(value, out) : ownValidators.call(f.type, value, out);
+        const err = validateField(f, value, out);
         if (err) throw new SchemaRefusal(f.path, err.message, { cause: err });
       }
     }
@@ -117,7 +121,7 @@ export class DocumentChecker {
     if (!f) return null;
     const scope: Plain = {};
     const cast = this.castField(f, value, scope);
-    const err = f.kind === 'scalar' || f.kind === 'mixed' ? f.type.doValidateSync(cast, scope) : ownValidators.call(f.type, cast, scope);
+    const err = validateField(f, cast, scope);
     if (err) throw new SchemaRefusal(f.path, err.message, { cause: err });
     return { value: cast === undefined ? null : cast };
   }
@@ -190,6 +194,40 @@ export class DocumentChecker {
   }
 }
 
+/** A field's own validators on its value: mongoose's, unless the value surely passes them. */
+function validateField(f: Field, value: unknown, scope: Plain): Error | null {
+  if (f.kind === 'scalar' || f.kind === 'mixed') return f.passes?.(value) ? null : f.type.doValidateSync(value, scope);
+  return ownValidators.call(f.type, value, scope);
+}
+
+/** A value `required` surely accepts, by type (what mongoose's checkRequired accepts, or less). */
+const PRESENT: Record<string, (v: unknown) => boolean> = {
+  String: (v) => typeof v === 'string' && v.length > 0,
+  Number: (v) => typeof v === 'number' && !Number.isNaN(v),
+  Boolean: (v) => typeof v === 'boolean',
+  Date: (v) => v instanceof Date && !Number.isNaN(v.getTime()),
+};
+
+/**
+ * A test that a value surely passes a scalar path's validators, for the common ones — a plain
+ * `required`, an `enum` — so that the usual write skips mongoose's doValidateSync (which copies
+ * each validator, and deep-clones an enum's, for every value). It only ever says "passes"; a
+ * value it is unsure of, and every path with another kind of validator, goes to mongoose, which
+ * also words the refusal.
+ */
+function quickPass(t: PathType): ((value: unknown) => boolean) | undefined {
+  const checks: ((v: unknown) => boolean)[] = [];
+  for (const v of t.validators ?? []) {
+    const present = PRESENT[t.instance];
+    if (v.type === 'required' && typeof t.originalRequiredValue !== 'function' && present) checks.push(present);
+    else if (v.type === 'enum' && Array.isArray(v.enumValues)) {
+      const allowed = new Set(v.enumValues);
+      checks.push((x) => x === null || x === undefined || allowed.has(x));
+    } else return undefined;
+  }
+  return (value) => checks.every((check) => check(value));
+}
+
 /** The paths of a nested schema to validate, given those of its parent. */
 const nested = (parent: string, validate: (path: string) => boolean) => (path: string) => validate(`${parent}.${path}`);
 
@@ -198,7 +236,7 @@ const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? [...(valu
 
 function fieldOf(path: string, t: PathType): Field | null {
   const base = { path, segments: path.split('.'), type: t };
-  if (SCALARS.has(t.instance)) return { ...base, kind: 'scalar' };
+  if (SCALARS.has(t.instance)) return { ...base, kind: 'scalar', passes: quickPass(t) };
   if (t.instance === 'Mixed') return { ...base, kind: 'mixed' };
   if (t.instance === 'Embedded' && t.schema) {
     const sub = DocumentChecker.compile(t.schema);

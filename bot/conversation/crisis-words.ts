@@ -9,11 +9,11 @@ import type { Turn } from './turn.js';
  */
 export type CrisisSituation = 'self_harm' | 'taken' | 'locked_in' | 'injured' | 'hit_now' | 'hiding' | 'followed' | 'general';
 
-// A child who says they are hiding ("bố đang đánh mẹ, em trốn trong tủ") is told to stay hidden, not to run.
 const SITUATION_RULES: [CrisisSituation, readonly string[]][] = [
   ['taken', ['trafficking.being_taken']],
   ['locked_in', ['danger_now.locked_in']],
   ['injured', ['danger_now.injured', 'violence.injured']],
+  // A child already hiding stays hidden: "run to a neighbour" would bring them out.
   ['hiding', ['danger_now.hiding_in_fear']],
   ['hit_now', ['danger_now.violence_now', 'danger_now.weapon', 'danger_now.threat_to_kill']],
   ['followed', ['danger_now.followed']],

@@ -40,9 +40,16 @@ const samples: [string, ModelDef<any>, Record<string, unknown>][] = [
   ['a conversation with a free-form draft', ConversationModel, { _id: 'v1', contactId: 'k', draft: { kind: 'report', story: ['a'] }, createdAt: T, updatedAt: T }],
   ['a message by an unknown author', MessageModel, { _id: 'm2', seq: 1, caseId: 'c', author: 'nobody', createdAt: T, updatedAt: T }],
   ['a case code of the wrong shape', CaseModel, { _id: 'c2', code: 'HTX-1', kind: 'report', channel: 'web', contactId: 'k', createdAt: T, updatedAt: T }],
+  ['a message with an empty required text field', MessageModel, { _id: 'm3', seq: 1, caseId: '', author: 'child', createdAt: T, updatedAt: T }],
+  ['a message with a missing required field', MessageModel, { _id: 'm4', seq: 1, author: 'child', createdAt: T, updatedAt: T }],
+  ['a message whose author is null', MessageModel, { _id: 'm5', seq: 1, caseId: 'c', author: null, createdAt: T, updatedAt: T }],
+  ['a case whose status is not on the list', CaseModel, { _id: 'c3', code: 'HTX-22222-33333', kind: 'report', channel: 'web', contactId: 'k', status: 'lost', createdAt: T, updatedAt: T }],
+  ['a case whose kind is a number', CaseModel, { _id: 'c4', code: 'HTX-22222-33333', kind: 7, channel: 'web', contactId: 'k', createdAt: T, updatedAt: T }],
   ['a staff member with an expertise not on the list', StaffModel, { _id: 's2', email: 'a@b.vn', name: 'A', role: 'counsellor', passwordHash: 'h', expertise: ['magic'], createdAt: T, updatedAt: T }],
 ];
 
+// Each sample also goes through the checker's quick pass for a plain required and an enum
+// (document-checker.ts quickPass): what it lets through, and what it leaves to mongoose to refuse.
 describe('the document checker', () => {
   it('handles every collection of the application without falling back to a mongoose document', () => {
     expect(ALL_MODELS.filter((def) => !DocumentChecker.compile(def.schema)).map((def) => def.name)).toEqual([]);

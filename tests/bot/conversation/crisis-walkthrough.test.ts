@@ -119,6 +119,20 @@ describe('The crisis path on Zalo', () => {
     return [child, await child.says(LOCKED_IN)];
   };
 
+  it.each([
+    ['bố em đang say rượu đập phá, em trốn trong tủ, em sợ lắm', 'hiding'],
+    ['bố em đang đánh em', 'hit_now'],
+    ['có người lạ đang đi theo em', 'followed'],
+    ['có người đang kéo em lên xe', 'taken'],
+  ])('fits the first line to %j (%s)', async (words, situation) => {
+    const child = bot.child();
+    await child.says('chào');
+
+    const answer = await child.says(words);
+
+    expect(answer[0]).toContain(vi(`crisis_fixes.first.${situation}`));
+  });
+
   it('gives the case code after "em an toàn rồi", as on Telegram', async () => {
     const [child] = await inCrisis();
 
