@@ -24,10 +24,15 @@ export function firstLineKey(situation: CrisisSituation): string {
   return situation === 'injured' ? 'risk_fixes.first.injured' : `crisis_fixes.first.${situation}`;
 }
 
+/** The situation a rule that fired names ("em trốn trong tủ" → hiding), or null. */
+export function namedSituation(signal: RiskSignal): CrisisSituation | null {
+  const rules = signal.rules ?? [];
+  return SITUATION_RULES.find(([, ids]) => ids.some((id) => rules.includes(id)))?.[0] ?? null;
+}
+
 /** The situation of danger from someone that the rules that fired describe (self-harm is crisis mode's own kind). */
 export function situationOf(signal: RiskSignal): CrisisSituation {
-  const rules = signal.rules ?? [];
-  const found = SITUATION_RULES.find(([, ids]) => ids.some((id) => rules.includes(id)))?.[0];
+  const found = namedSituation(signal);
   if (found) return found;
   // Violence or abuse said as happening now ("chú ấy đang đánh em"): the words for being hurt now.
   return signal.reasons.some((r) => r === 'violence' || r === 'sexual_abuse') ? 'hit_now' : 'general';

@@ -3,7 +3,7 @@ import type { Attachment, Case } from '../../models/index.js';
 import type { OutboundMessage, OutboundOption } from '../channels/channel.js';
 import { normalizeText } from '../risk/risk-detector.js';
 import { encodeChoice, option, type Choice } from './choices.js';
-import { codeText, crisisStartText, firstLineKey, howToCallText, situationOf, type CrisisOpening } from './crisis-words.js';
+import { codeText, crisisStartText, firstLineKey, howToCallText, namedSituation, situationOf, type CrisisOpening } from './crisis-words.js';
 import type { GlobalIntent } from './intents.js';
 import { reask } from './prompts.js';
 import type { EngineDeps, Turn } from './turn.js';
@@ -68,15 +68,15 @@ export function enterCrisis(turn: Turn, signal: RiskSignal, caseId: string, open
  */
 function crisisUpdate(turn: Turn, crisis: CrisisState, risk: RiskSignal, raised: Case | null): OutboundMessage[] | null {
   const call = callFor(caseSignal(risk, raised));
-  const found = situationOf(risk);
-  const situation = found !== 'general' && found !== crisis.situation ? found : null;
+  const found = namedSituation(risk);
+  const situation = found && found !== crisis.situation ? found : null;
   const moved = CALL_RANK[call] > CALL_RANK[crisis.call];
   const selfHarm = risk.reasons.includes('self_harm') && crisis.kind !== 'self_harm';
   if (!moved && !situation && !selfHarm) return null;
   if (moved) crisis.call = call;
   if (situation) crisis.situation = situation;
-  const lines = [situation ? turn.t(firstLineKey(situation)) : null, selfHarm ? turn.t('risk_fixes.self_harm_too') : null];
-  return [turn.r.text(lines.filter(Boolean).join('\n\n')), callMessage(turn, crisis)];
+  const lines = [situation ? turn.t(firstLineKey(situation)) : null, selfHarm ? turn.t('risk_fixes.self_harm_too') : null].filter(Boolean);
+  return [turn.r.text(lines.length ? lines.join('\n\n') : turn.t('crisis.still_here')), callMessage(turn, crisis)];
 }
 
 /** The options crisis mode offers now (a typed "1" is read against them: on Zalo, numbers are how a child chooses). */
