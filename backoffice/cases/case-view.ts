@@ -217,6 +217,8 @@ function describe(e: AuditEvent, names: Record<string, string>, t: TFunction): s
     case 'case.marked_urgent':
     case 'case.urgent_alert':
       return Array.isArray(d.reasons) ? t('admin.audit.detail.reasons', { reasons: d.reasons.map((r) => label('urgent_reasons', r)).join(', ') }) : '';
+    case 'case.crisis_safe':
+      return d.via === 'option' ? t('admin.audit.detail.safe_option') : d.via === 'words' ? t('admin.audit.detail.safe_words') : '';
     case 'cases.listed':
       return typeof d.total === 'number' ? t('admin.audit.detail.total', { total: d.total }) : '';
     default:

@@ -2,6 +2,8 @@ import type { Lang } from '../../locales/i18n.js';
 import type { OutboundMessage, OutboundOption } from '../channels/channel.js';
 import { option } from './choices.js';
 import { normalizeText } from '../risk/risk-detector.js';
+import { dialledNumber } from './crisis-input.js';
+import { howToCallText } from './crisis-words.js';
 import { askToForget } from './forget.js';
 import type { GlobalIntent } from './intents.js';
 import { flushToCase } from './keeping.js';
@@ -32,9 +34,14 @@ export async function onIntent(deps: EngineDeps, turn: Turn, intent: GlobalInten
     case 'help':
       turn.replies.push(helpMessage(turn));
       return reask(deps, turn);
-    case 'emergency':
-      if (!turn.replies.length) turn.replies.push(turn.r.emergency());
+    case 'emergency': {
+      // A number typed ("113", "gọi 115"): no chat can dial it, so how to call it, then all the numbers.
+      // A lone "111" stays the shortcut to all the numbers, as its option `111. 🆘 Gọi 111` promises.
+      const number = dialledNumber(text);
+      const howTo = number && normalizeText(text!) !== '111' ? [turn.r.text(howToCallText(turn, number))] : [];
+      if (!turn.replies.length) turn.replies.push(...howTo, turn.r.emergency());
       return reask(deps, turn);
+    }
     case 'lang':
       setLang(deps, turn, asked ?? langNamedIn(text, turn.lang));
       turn.contact.langChosen = true;

@@ -14,6 +14,8 @@ import { isChatter, isGlobalIntent, typedIntent } from './intents.js';
 import { flushToCase, keepAlso, keepAttachments, keepFlooded, keepText } from './keeping.js';
 import { ask, offeredOptions, reask } from './prompts.js';
 import { isStep, type StepId } from './questions.js';
+import { dialledNumber } from './crisis-input.js';
+import { howToCallText } from './crisis-words.js';
 import { crisisOptions, endAnsweredCrisis, onCrisisMessage, onSafeAfterCrisis } from './crisis.js';
 import { expireReply, followAnsweredCase, onReply } from './reply-mode.js';
 import { raiseRisk, signalOf } from './safety.js';
@@ -111,12 +113,17 @@ export class ConversationEngine {
     }
     // Written in English by a child who chose no language: answered in English from here (written-lang.ts).
     if (intent !== 'lang') followWrittenLang(this.deps, turn, text);
-    const crisisMsg = { text, payload: msg.payload, choice: early, attachments: msg.attachments, intent, risk };
+    const crisisMsg = { text, payload: msg.payload, attachments: msg.attachments, intent, risk };
     if (turn.conv.crisis && (await onCrisisMessage(this.deps, turn, crisisMsg))) return this.saved(turn, contactAsLoaded);
     if (risk) await raiseRisk(this.deps, turn, risk, text);
     if (msg.attachments.length) await keepAttachments(this.deps, turn, msg.attachments);
     // Danger now: the bot stays with the child (crisis.ts), no menu and no next question.
-    if (turn.conv.crisis) return this.saved(turn, contactAsLoaded);
+    if (turn.conv.crisis) {
+      // "Gọi 113" is a cry for help that began crisis mode just now: how to call that number, before the call option.
+      const dialled = turn.riskAnswered ? dialledNumber(text) : null;
+      if (dialled) turn.replies.splice(-1, 0, turn.r.text(howToCallText(turn, dialled)));
+      return this.saved(turn, contactAsLoaded);
+    }
     if (!text && msg.attachments.length && msg.attachments.every((a) => a.kind === 'sticker')) {
       // A sticker says something too (it is kept), but it is no evidence: a kind word, and on.
       turn.replies.push(turn.r.text(turn.t('bot.sticker_thanks')));

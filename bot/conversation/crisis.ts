@@ -1,8 +1,8 @@
 import type { RiskSignal } from '../../cases/cases.service.js';
 import type { Attachment, Case } from '../../models/index.js';
 import type { OutboundMessage, OutboundOption } from '../channels/channel.js';
-import { normalizeText } from '../risk/risk-detector.js';
-import { encodeChoice, option, type Choice } from './choices.js';
+import { encodeChoice, option } from './choices.js';
+import { dialledNumber, readCrisisAnswer, type CrisisAnswer } from './crisis-input.js';
 import { codeText, crisisStartText, firstLineKey, howToCallText, namedSituation, situationOf, type CrisisOpening } from './crisis-words.js';
 import type { GlobalIntent } from './intents.js';
 import { reask } from './prompts.js';
@@ -64,19 +64,18 @@ export function enterCrisis(turn: Turn, signal: RiskSignal, caseId: string, open
 /**
  * Crisis mode hears more ("em đang chảy máu", "em trốn trong tủ"): the first thing to do in this
  * new situation, with the number that now fits the case's whole story (it only moves up: 111 →
- * 113 → 115), and the self-harm line when such words come. Null when nothing changed.
+ * 113 → 115, kept in `crisis`), and the self-harm line when such words come. Null when there is no new line to say.
  */
-function crisisUpdate(turn: Turn, crisis: CrisisState, risk: RiskSignal, raised: Case | null): OutboundMessage[] | null {
+function crisisUpdate(turn: Turn, crisis: CrisisState, risk: RiskSignal, raised: Case | null): string | null {
   const call = callFor(caseSignal(risk, raised));
   const found = namedSituation(risk);
   const situation = found && found !== crisis.situation ? found : null;
   const moved = CALL_RANK[call] > CALL_RANK[crisis.call];
   const selfHarm = risk.reasons.includes('self_harm') && crisis.kind !== 'self_harm';
-  if (!moved && !situation && !selfHarm) return null;
   if (moved) crisis.call = call;
   if (situation) crisis.situation = situation;
   const lines = [situation ? turn.t(firstLineKey(situation)) : null, selfHarm ? turn.t('risk_fixes.self_harm_too') : null].filter(Boolean);
-  return [turn.r.text(lines.length ? lines.join('\n\n') : turn.t('crisis.still_here')), callMessage(turn, crisis)];
+  return lines.length ? lines.join('\n\n') : null;
 }
 
 /** The options crisis mode offers now (a typed "1" is read against them: on Zalo, numbers are how a child chooses). */
@@ -87,22 +86,22 @@ export function crisisOptions(turn: Turn): OutboundOption[] {
 /**
  * The number to call, in the text (a platform shows a number in text as something to tap), and
  * the options: the call option keyed by its number ("113. ☎️ Gọi 113" where options are typed),
- * which answers with how to call; and "I am safe" as 1.
+ * which answers with how to call; and "I am safe", which has no number: a digit typed on Zalo
+ * may be the answer to an earlier screen ("1. Có, đang nguy hiểm") or the start of 111, so it is
+ * typed as words there (`– ✅ Em đã an toàn (nhắn "an toàn")`), and pressed elsewhere.
  */
 function callMessage(turn: Turn, crisis: CrisisState): OutboundMessage {
   const provinceHotline = turn.r.provinceHotlineLine();
+  const safe = { ...option({ type: 'command', command: 'safe' }, turn.t('crisis.button_safe')), typed: turn.t('crisis_input.safe_typed') };
   return {
     text: turn.t(`crisis.call_${crisis.call}`, { provinceLine: provinceHotline }),
-    options: [[option({ type: 'command', command: 'emergency' }, turn.t(`crisis.button_${crisis.call}`), crisis.call)], [option({ type: 'command', command: 'safe' }, turn.t('crisis.button_safe'), '1')]],
+    options: [[option({ type: 'command', command: 'emergency' }, turn.t(`crisis.button_${crisis.call}`), crisis.call)], [safe]],
   };
 }
 
-/** The emergency numbers a child may type in crisis mode ("113", "gọi 115") to learn how to call it. */
-const DIALLED = /^(?:goi |call )?(111|113|114|115)$/;
-
 /** The number the child asked to call: one typed, else crisis mode's own (the call option, "sos"). */
 function numberAskedFor(text: string | undefined, crisis: CrisisState): string {
-  return (text && DIALLED.exec(normalizeText(text))?.[1]) || crisis.call;
+  return dialledNumber(text) ?? crisis.call;
 }
 
 /**
@@ -119,17 +118,14 @@ export async function endAnsweredCrisis(deps: EngineDeps, turn: Turn): Promise<b
   return true;
 }
 
-const SAFE_WORDS = [
-  'em an toan roi', 'an toan roi', 'em da an toan', 'em da an toan roi', 'em on roi', 'con an toan roi', 'minh an toan roi',
-  'em khong sao roi', 'em da o cho an toan', 'chau an toan roi', 'chau da an toan', 'chau da an toan roi', 'con toi an toan roi',
-  'be an toan roi', 'chau khong sao roi', 'my child is safe', 'the child is safe', 'shes safe now', 'hes safe now', 'im safe', 'im safe now', 'i am safe', 'i am safe now', 'im ok now', 'safe now', 'im okay now',
-];
-
-/** True when the child says they are safe now, or chose "I am safe" (pressed, or typed its number). */
-export function saysSafe(text: string | undefined, payload: string | undefined, choice?: Choice | null): boolean {
-  if (payload === encodeChoice({ type: 'command', command: 'safe' })) return true;
-  if (choice?.type === 'command' && choice.command === 'safe') return true;
-  return !!text && SAFE_WORDS.includes(normalizeText(text).replace(/^(?:da |vang |ok |okay |yes )/, ''));
+/**
+ * True when the child says they are safe now: "I am safe" pressed (its option id), or clear words
+ * ("em an toàn rồi", "rồi", "I'm safe"; `crisis-input.ts`). Never a typed digit, nor a typed
+ * option read loosely: ending crisis mode needs the child to say it.
+ */
+export function saysSafe(text: string | undefined, payload: string | undefined): boolean {
+  if (payload !== undefined) return payload === encodeChoice({ type: 'command', command: 'safe' });
+  return readCrisisAnswer(text) === 'safe';
 }
 
 /**
@@ -140,7 +136,7 @@ export function saysSafe(text: string | undefined, payload: string | undefined, 
 export async function onCrisisMessage(
   deps: EngineDeps,
   turn: Turn,
-  msg: { text: string | undefined; payload: string | undefined; choice: Choice | null; attachments: Attachment[]; intent: GlobalIntent | null; risk: RiskSignal | null },
+  msg: { text: string | undefined; payload: string | undefined; attachments: Attachment[]; intent: GlobalIntent | null; risk: RiskSignal | null },
 ): Promise<boolean> {
   const crisis = turn.conv.crisis!;
   const found = await deps.cases.findById(crisis.caseId);
@@ -160,22 +156,39 @@ export async function onCrisisMessage(
     turn.textKept = true;
   }
   const raised = msg.risk ? await deps.cases.raiseRisk(crisis.caseId, msg.risk) : null;
-  if (saysSafe(msg.text, msg.payload, msg.choice)) {
+  if (saysSafe(msg.text, msg.payload)) {
     turn.conv.crisis = null;
+    // Staff read in the trail that the child said so, and how (a press leaves no words in the case).
+    await deps.cases.record('child', null, 'case.crisis_safe', crisis.caseId, { via: msg.payload === undefined ? 'words' : 'option' });
     // The code is how the child comes back to read the answer, on every channel.
     turn.replies.push(turn.r.text(`${turn.t('crisis.safe')}\n\n${codeText(turn, found.code)}`));
     reask(deps, turn);
     return true;
   }
   // The call option (pressed or typed), "111", "gọi 113": no platform dials from a chat, so how to call.
-  const dialled = msg.text ? DIALLED.test(normalizeText(msg.text)) : false;
-  if (msg.intent === 'emergency' || dialled) {
+  if (msg.intent === 'emergency' || dialledNumber(msg.text)) {
     turn.replies.push(turn.r.text(howToCallText(turn, numberAskedFor(msg.text, crisis))), callMessage(turn, crisis));
     return true;
   }
+  // More told ("em đang chảy máu", "em trốn trong tủ"): its first line, the number moved to fit.
   const update = msg.risk ? crisisUpdate(turn, crisis, msg.risk, raised) : null;
-  turn.replies.push(...(update ?? [turn.r.text(turn.t('crisis.still_here')), callMessage(turn, crisis)]));
+  const answer = msg.payload === undefined ? readCrisisAnswer(msg.text) : null;
+  turn.replies.push(turn.r.text(update ?? (await answerText(deps, turn, answer, crisis))), callMessage(turn, crisis));
   return true;
+}
+
+/**
+ * What crisis mode says to a message that does not end it: the next step for "chưa" (not safe
+ * yet), a way to get help for a child who cannot call, the number to dial for a bare digit
+ * (never "I am safe"), else the question again.
+ */
+async function answerText(deps: EngineDeps, turn: Turn, answer: CrisisAnswer | null, crisis: CrisisState): Promise<string> {
+  if (answer === 'not_yet') return turn.t('crisis_input.not_yet');
+  if (answer === 'digits') return turn.t('crisis_input.digits', { number: crisis.call });
+  if (answer !== 'cannot_call') return turn.t('crisis.still_here');
+  // "Passed to the counsellors" only when an alert channel reaches someone now (honest words).
+  const alerted = (await deps.cases.staffReach()).length > 0;
+  return `${turn.t('crisis_input.cannot_call')}\n${turn.t(alerted ? 'crisis_input.passed_on_alerted' : 'crisis_input.passed_on')}`;
 }
 
 /**

@@ -13,7 +13,8 @@ const TYPED: Record<Exclude<GlobalIntent, 'steps'>, string[]> = {
   start: ['/start'],
   menu: ['menu', '/menu', 've menu', 'menu chinh', 'main menu'],
   help: ['/help', 'help', 'tro giup', 'huong dan', 'giup do', 'can giup'],
-  emergency: ['/sos', 'sos', '111', 'khan cap', 'so khan cap', 'cap cuu', 'emergency', 'emergency numbers', 'goi 111'],
+  // Any emergency number typed ("113", "gọi 115") is answered with how to call it (commands.ts).
+  emergency: ['/sos', 'sos', '111', 'khan cap', 'so khan cap', 'cap cuu', 'emergency', 'emergency numbers', ...['111', '113', '114', '115'].flatMap((n) => [`goi ${n}`, `call ${n}`, `goi so ${n}`]), '113', '114', '115'],
   lang: ['/lang', 'english', 'tieng anh', 'tieng viet', 'vietnamese', 'language', 'ngon ngu', 'doi ngon ngu'],
   forget: ['/forget', 'quen toi', 'quen em', 'xoa du lieu', 'xoa cuoc tro chuyen', 'forget me', 'xoa toi'],
   restart: ['/restart', 'bat dau lai', 'lam lai', 'start over', 'restart'],

@@ -34,6 +34,39 @@ export function fieldExpr(path: string, type: FieldType): string {
 
 /** Splits a MongoDB filter into the SQL that answers its indexable part, and the rest. */
 export function compileFilter(filter: Filter, typeOf: TypeOf): CompiledFilter {
+  return stringEqualities(filter, typeOf) ?? compileParts(filter, typeOf);
+}
+
+/** Per table (its TypeOf), the WHERE of a filter of string equalities, by its field names; null when SQL is not exact for it. */
+const byFieldNames = new WeakMap<TypeOf, Map<string, string | null>>();
+
+/**
+ * The commonest filter — fields equal to strings (`{ channel, pseudonym }`, `{ _id }`) — compiled
+ * once per set of field names and table: its WHERE depends on nothing else. Null for any other
+ * filter (or one SQL does not answer exactly), which compiles part by part.
+ */
+function stringEqualities(filter: Filter, typeOf: TypeOf): CompiledFilter | null {
+  let names = '';
+  const params: unknown[] = [];
+  for (const name in filter) {
+    const value = filter[name];
+    if (typeof value !== 'string' || name.startsWith('$')) return null;
+    names += `${name}\u0000`;
+    params.push(value);
+  }
+  if (params.length === 0) return null;
+  let known = byFieldNames.get(typeOf);
+  if (!known) byFieldNames.set(typeOf, (known = new Map()));
+  let where = known.get(names);
+  if (where === undefined) {
+    const compiled = compileParts(filter, typeOf);
+    where = compiled.residual === null && compiled.params.length === params.length ? compiled.where : null;
+    known.set(names, where);
+  }
+  return where === null ? null : { where, params, residual: null };
+}
+
+function compileParts(filter: Filter, typeOf: TypeOf): CompiledFilter {
   const parts = conjunction(filter, typeOf);
   const sqlParts = parts.filter((p) => p.sql !== null);
   const residual = parts.filter((p) => !p.exact).map((p) => p.source);

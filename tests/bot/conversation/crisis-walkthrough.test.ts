@@ -156,7 +156,7 @@ describe('The crisis path on Zalo', () => {
     const [child, answer] = await inCrisis();
 
     const options = answer.at(-1)!.split('\n\n').at(-1)!.split('\n');
-    expect(options).toEqual([`113. ${vi('crisis.button_113')}`, `1. ${vi('crisis.button_safe')}`]);
+    expect(options).toEqual([`113. ${vi('crisis.button_113')}`, `– ${vi('crisis.button_safe')} (${vi('crisis_input.safe_typed')})`]);
     expect(answer.at(-1)).toMatch(/111[\s\S]*115|115[\s\S]*111/);
 
     const how = await child.says('113');
@@ -175,7 +175,7 @@ describe('The crisis path on Zalo', () => {
     const answer = await child.says(words);
 
     const options = answer.at(-1)!.split('\n\n').at(-1)!.split('\n');
-    expect(options).toEqual([`${number}. ${vi(`crisis.button_${number}`)}`, `1. ${vi('crisis.button_safe')}`]);
+    expect(options).toEqual([`${number}. ${vi(`crisis.button_${number}`)}`, `– ${vi('crisis.button_safe')} (${vi('crisis_input.safe_typed')})`]);
     expect((await child.says(number))[0]).toBe(vi('crisis_fixes.how_to_call', { number }));
   });
 

@@ -15,13 +15,13 @@ describe('Choosing options by typing on Zalo', () => {
   });
   afterAll(() => bot?.close());
 
-  it('ends crisis mode when the child types the number of "I am safe"', async () => {
+  it('ends crisis mode when the child types the words of "I am safe" (it has no number: a digit never ends crisis mode)', async () => {
     const child = bot.child();
     await child.says('chào');
     const crisis = (await child.says('mẹ kế em hay nhốt em trong nhà vệ sinh')).join('\n');
-    expect(crisis).toContain(`1. ${vi('crisis.button_safe')}`);
+    expect(crisis).toContain(`– ${vi('crisis.button_safe')} (${vi('crisis_input.safe_typed')})`);
 
-    const answer = await child.says(child.numberOf(vi('crisis.button_safe')));
+    const answer = await child.chooses(vi('crisis.button_safe'));
 
     expect(answer[0]).toContain(vi('crisis.safe'));
     expect(answer.join('\n')).not.toContain(vi('crisis.still_here'));
