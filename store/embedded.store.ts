@@ -39,8 +39,11 @@ export class EmbeddedStore implements Store {
   private readonly collections = new Map<string, EmbeddedCollection<any>>();
   private closed = false;
 
-  /** `checked`: the file passed the start-up integrity check already (see SqliteDatabase.open). */
-  constructor(dir: string | null, options: { checked?: boolean } = {}) {
+  /**
+   * `checked`: the file passed the start-up integrity check already (see SqliteDatabase.open);
+   * `log` hears when the write-ahead log cannot be checkpointed in its own thread.
+   */
+  constructor(dir: string | null, options: { checked?: boolean; log?: (message: string) => void } = {}) {
     this.database = SqliteDatabase.open(dir ? path.join(dir, DATABASE_FILE) : ':memory:', options);
   }
 

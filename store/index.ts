@@ -34,7 +34,7 @@ export async function openStore(options: {
   const integrity = await (options.integrity ?? checkDatabaseFile(file));
   if (integrity.verdict === 'damaged') throw damagedFile(file, findingsText(integrity.problems));
   // Unchecked (no file yet, or no read-only connection): the writable connection checks first.
-  const store = new EmbeddedStore(options.dataDir, { checked: integrity.verdict === 'ok' });
+  const store = new EmbeddedStore(options.dataDir, { checked: integrity.verdict === 'ok', ...(options.log ? { log: options.log } : {}) });
   try {
     const migrated = await migrateNedbFiles(store.database, options.dataDir);
     if (migrated) {

@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'libsql';
-import { Checkpointer } from './checkpointer.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 
 /** The database file under DATA_DIR. */
 export const DATABASE_FILE = 'hopthuxanh.sqlite';
@@ -17,10 +17,6 @@ export function findingsText(rows: string[]): string {
   const more = findings.length > 3 ? `; and ${findings.length - 3} more` : '';
   return `${findings.slice(0, 3).join('; ')}${more}`;
 }
-
-/** SQLite's own checkpoint threshold (pages), and the main connection's while a thread checkpoints. */
-const SQLITE_CHECKPOINT_PAGES = 1000;
-const SAFETY_NET_CHECKPOINT_PAGES = 10_000;
 
 /** How long a statement waits for a lock another connection holds. */
 const BUSY_TIMEOUT_MS = 5000;
@@ -70,15 +66,18 @@ type Db = InstanceType<typeof Database>;
 export class SqliteDatabase {
   readonly db: Db;
   private readonly context = new AsyncLocalStorage<Tx>();
-  private checkpointer: Checkpointer | null = null;
   private writes: Promise<unknown> = Promise.resolve();
   private open: Tx | null = null;
+  /** Checkpoints the write-ahead log off the service's thread (none in memory). */
+  private readonly checkpointer: WalCheckpointer | null;
 
   private constructor(
     readonly file: string,
     db: Db,
+    log: (message: string) => void,
   ) {
     this.db = db;
+    this.checkpointer = file === ':memory:' ? null : new WalCheckpointer(file, db, log);
   }
 
   /**
@@ -87,9 +86,10 @@ export class SqliteDatabase {
    * moments — FULL would make every commit wait for the disk, 12 ms on this machine),
    * `secure_delete` (erased words are overwritten, not left in free pages), and a quick
    * integrity check that refuses a damaged file by name — unless `checked` says the file passed
-   * it already (integrity-check.ts, run in a worker thread at start).
+   * it already (integrity-check.ts, run in a worker thread at start). The log is checkpointed
+   * in a worker thread (wal-checkpointer.ts); `log` hears when that thread cannot do it.
    */
-  static open(file: string, options: { checked?: boolean } = {}): SqliteDatabase {
+  static open(file: string, options: { checked?: boolean; log?: (message: string) => void } = {}): SqliteDatabase {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
     let db: Db;
     try {
@@ -109,26 +109,12 @@ export class SqliteDatabase {
     db.pragma('synchronous = NORMAL');
     db.pragma('secure_delete = ON');
     db.pragma('foreign_keys = OFF');
-    const database = new SqliteDatabase(file, db);
-    if (file !== ':memory:') database.checkpointInBackground();
-    return database;
+    return new SqliteDatabase(file, db, options.log ?? (() => undefined));
   }
 
-  /**
-   * Checkpoints move to a thread of their own (see Checkpointer). The main connection's own
-   * threshold rises from SQLite's 1,000 pages to 10,000, a safety net that is lowered back
-   * should the thread stop.
-   */
-  private checkpointInBackground() {
-    try {
-      this.checkpointer = Checkpointer.start(this.file, () => {
-        this.checkpointer = null;
-        if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${SQLITE_CHECKPOINT_PAGES}`);
-      });
-      this.db.pragma(`wal_autocheckpoint = ${SAFETY_NET_CHECKPOINT_PAGES}`);
-    } catch {
-      this.checkpointer = null;
-    }
+  /** How many checkpoints the write-ahead log's own thread has completed (for tests and measurements). */
+  get checkpointsInThread(): number {
+    return this.checkpointer?.completed ?? 0;
   }
 
   /** The open transaction the caller runs in, if any. */
@@ -149,7 +135,9 @@ export class SqliteDatabase {
     const run = async () => {
       // A transaction opened after this write was queued is waited for too.
       if (!tx) while (this.open) await this.open.done;
-      return fn();
+      const value = await fn();
+      if (!tx) this.checkpointer?.afterCommit();
+      return value;
     };
     const result = (tx ? tx.chain : this.writes).then(run);
     if (tx) tx.chain = result.catch(() => undefined);
@@ -173,6 +161,7 @@ export class SqliteDatabase {
         value = await this.context.run(tx, fn);
         await tx.chain;
         this.db.exec('COMMIT');
+        this.checkpointer?.afterCommit();
       } catch (err) {
         await tx.chain;
         if (this.db.inTransaction) this.db.exec('ROLLBACK');
@@ -212,6 +201,7 @@ export class SqliteDatabase {
     try {
       const value = fn();
       this.db.exec(nested ? 'RELEASE unit' : 'COMMIT');
+      if (!nested) this.checkpointer?.afterCommit();
       return value;
     } catch (err) {
       this.db.exec(nested ? 'ROLLBACK TO unit; RELEASE unit' : 'ROLLBACK');
@@ -238,8 +228,7 @@ export class SqliteDatabase {
   async close(): Promise<void> {
     await this.writes;
     while (this.open) await this.open.done;
-    await this.checkpointer?.stop();
-    this.checkpointer = null;
+    await this.checkpointer?.close();
     if (!this.db.open) return;
     // Fold the write-ahead log into the file and empty it: no old page (erased words) stays in it.
     if (this.file !== ':memory:') this.db.prepare('PRAGMA wal_checkpoint(TRUNCATE)').all();

@@ -163,18 +163,22 @@ describe('the embedded engine on SQLite', () => {
     expect(await outbox.count({ dedupeKey: 'k1' })).toBe(1);
   });
 
-  it('folds the write-ahead log back into the file on a thread of its own, well before a commit would', async () => {
+  it('folds the write-ahead log back into the file on a thread of its own, never in a commit', async () => {
     const own = new EmbeddedStore(tempDir('htx-checkpoint-'));
     try {
       const file = own.database.file;
       const outbox = own.collection(OutboxModel);
       const before = fs.statSync(file).size;
-      // ~1.5 MB of rows: some 400 pages, below the 1,000 at which a commit would checkpoint.
-      await own.transaction(async () => {
-        for (let i = 0; i < 3000; i++) await outbox.insertOne({ channel: 'web', addressEnc: 'x'.repeat(200), recipientKey: `r${i}`, payload: { text: 'y'.repeat(200) } });
-      });
-      expect(fs.statSync(`${file}-wal`).size).toBeGreaterThan(1_000_000);
+      // ~4.5 MB of rows, three turns' worth of commits: past the 1,000 pages at which SQLite
+      // itself would have checkpointed inside the commit that crossed them.
+      for (let turn = 0; turn < 3; turn++) {
+        await own.transaction(async () => {
+          for (let i = 0; i < 3000; i++) await outbox.insertOne({ channel: 'web', addressEnc: 'x'.repeat(200), recipientKey: `r${turn}-${i}`, payload: { text: 'y'.repeat(200) } });
+        });
+      }
+      expect(own.database.db.prepare('PRAGMA wal_autocheckpoint').get()).toMatchObject({ wal_autocheckpoint: 0 });
       await eventually(() => fs.statSync(file).size > before + 1_000_000, 10_000, () => `the file is ${fs.statSync(file).size} bytes, the log ${fs.statSync(`${file}-wal`).size}`);
+      await eventually(() => own.database.checkpointsInThread >= 1, 10_000, () => 'the thread never reported a checkpoint');
     } finally {
       await own.close();
     }
