@@ -7,21 +7,32 @@ import type { Turn } from './turn.js';
  * The first line that fits wins, most specific first; a press of "in danger now" with no
  * story told gets the general line.
  */
-export type CrisisSituation = 'self_harm' | 'taken' | 'locked_in' | 'hit_now' | 'hiding' | 'followed' | 'general';
+export type CrisisSituation = 'self_harm' | 'taken' | 'locked_in' | 'injured' | 'hit_now' | 'hiding' | 'followed' | 'general';
 
 const SITUATION_RULES: [CrisisSituation, readonly string[]][] = [
   ['taken', ['trafficking.being_taken']],
   ['locked_in', ['danger_now.locked_in']],
+  ['injured', ['danger_now.injured', 'violence.injured']],
   // A child already hiding stays hidden: "run to a neighbour" would bring them out.
   ['hiding', ['danger_now.hiding_in_fear']],
   ['hit_now', ['danger_now.violence_now', 'danger_now.weapon', 'danger_now.threat_to_kill']],
   ['followed', ['danger_now.followed']],
 ];
 
+/** The locale key of a situation's first line (the line for an injury is this fix's own). */
+export function firstLineKey(situation: CrisisSituation): string {
+  return situation === 'injured' ? 'risk_fixes.first.injured' : `crisis_fixes.first.${situation}`;
+}
+
+/** The situation a rule that fired names ("em trốn trong tủ" → hiding), or null. */
+export function namedSituation(signal: RiskSignal): CrisisSituation | null {
+  const rules = signal.rules ?? [];
+  return SITUATION_RULES.find(([, ids]) => ids.some((id) => rules.includes(id)))?.[0] ?? null;
+}
+
 /** The situation of danger from someone that the rules that fired describe (self-harm is crisis mode's own kind). */
 export function situationOf(signal: RiskSignal): CrisisSituation {
-  const rules = signal.rules ?? [];
-  const found = SITUATION_RULES.find(([, ids]) => ids.some((id) => rules.includes(id)))?.[0];
+  const found = namedSituation(signal);
   if (found) return found;
   // Violence or abuse said as happening now ("chú ấy đang đánh em"): the words for being hurt now.
   return signal.reasons.some((r) => r === 'violence' || r === 'sexual_abuse') ? 'hit_now' : 'general';
@@ -46,7 +57,7 @@ export function crisisStartText(turn: Turn, situation: CrisisSituation, opening:
     child && situation !== 'self_harm' && opening.told ? t('crisis_fixes.not_your_fault') : null,
     t(opening.alerted ? 'crisis_fixes.with_you_alerted' : 'crisis_fixes.with_you'),
   ];
-  return `${lead.filter(Boolean).join(' ')}\n${t(`crisis_fixes.first.${situation}`)}`;
+  return `${lead.filter(Boolean).join(' ')}\n${t(firstLineKey(situation))}`;
 }
 
 /** The case code, and how to come back with it: said whenever crisis mode ends with the child. */

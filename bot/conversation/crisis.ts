@@ -1,9 +1,9 @@
 import type { RiskSignal } from '../../cases/cases.service.js';
-import type { Attachment } from '../../models/index.js';
+import type { Attachment, Case } from '../../models/index.js';
 import type { OutboundMessage, OutboundOption } from '../channels/channel.js';
 import { encodeChoice, option } from './choices.js';
 import { dialledNumber, readCrisisAnswer, type CrisisAnswer } from './crisis-input.js';
-import { codeText, crisisStartText, howToCallText, situationOf, type CrisisOpening } from './crisis-words.js';
+import { codeText, crisisStartText, firstLineKey, howToCallText, namedSituation, situationOf, type CrisisOpening } from './crisis-words.js';
 import type { GlobalIntent } from './intents.js';
 import { reask } from './prompts.js';
 import type { EngineDeps, Turn } from './turn.js';
@@ -20,6 +20,8 @@ export interface CrisisState {
   call: '113' | '115' | '111';
   /** Suicidal thoughts are answered with other words than abuse. */
   kind: 'self_harm' | 'harm';
+  /** The situation whose first line the child last read (absent in crisis modes begun before it was kept). */
+  situation?: string;
   since: Date;
 }
 
@@ -27,7 +29,15 @@ const CALL_113 = new Set([
   'danger_now.violence_now', 'danger_now.weapon', 'danger_now.threat_to_kill', 'danger_now.locked_in', 'danger_now.followed',
   'danger_now.hiding_in_fear', 'trafficking.being_taken',
 ]);
-const CALL_115 = new Set(['self_harm.in_progress']);
+/** An injury (bleeding, a broken bone, out cold) or an overdose: the ambulance first, even while violence goes on. */
+const CALL_115 = new Set(['self_harm.in_progress', 'danger_now.injured', 'violence.injured']);
+const CALL_RANK: Record<CrisisState['call'], number> = { '111': 0, '113': 1, '115': 2 };
+
+/** What a case has recorded so far, with this message's signal: the number and first line fit the whole story. */
+export function caseSignal(signal: RiskSignal, c: Pick<Case, 'urgentReasons' | 'riskRules'> | null): RiskSignal {
+  if (!c) return signal;
+  return { ...signal, reasons: [...new Set([...(c.urgentReasons ?? []), ...signal.reasons])], rules: [...new Set([...(c.riskRules ?? []), ...(signal.rules ?? [])])] };
+}
 
 /** The number a child in danger should call first, from the rules that fired. */
 export function callFor(signal: RiskSignal): CrisisState['call'] {
@@ -44,10 +54,28 @@ export function callFor(signal: RiskSignal): CrisisState['call'] {
  */
 export function enterCrisis(turn: Turn, signal: RiskSignal, caseId: string, opening: CrisisOpening) {
   const onlySelfHarm = signal.reasons.includes('self_harm') && !signal.reasons.some((r) => ['violence', 'sexual_abuse', 'trafficking'].includes(r));
-  const crisis: CrisisState = { caseId, call: callFor(signal), kind: onlySelfHarm ? 'self_harm' : 'harm', since: new Date() };
-  turn.conv.crisis = crisis;
   const situation = onlySelfHarm ? 'self_harm' : situationOf(signal);
-  turn.replies.push(turn.r.text(crisisStartText(turn, situation, opening)), callMessage(turn, crisis));
+  const crisis: CrisisState = { caseId, call: callFor(signal), kind: onlySelfHarm ? 'self_harm' : 'harm', situation, since: new Date() };
+  turn.conv.crisis = crisis;
+  const selfHarmToo = !onlySelfHarm && signal.reasons.includes('self_harm') ? [turn.r.text(turn.t('risk_fixes.self_harm_too'))] : [];
+  turn.replies.push(turn.r.text(crisisStartText(turn, situation, opening)), ...selfHarmToo, callMessage(turn, crisis));
+}
+
+/**
+ * Crisis mode hears more ("em đang chảy máu", "em trốn trong tủ"): the first thing to do in this
+ * new situation, with the number that now fits the case's whole story (it only moves up: 111 →
+ * 113 → 115, kept in `crisis`), and the self-harm line when such words come. Null when there is no new line to say.
+ */
+function crisisUpdate(turn: Turn, crisis: CrisisState, risk: RiskSignal, raised: Case | null): string | null {
+  const call = callFor(caseSignal(risk, raised));
+  const found = namedSituation(risk);
+  const situation = found && found !== crisis.situation ? found : null;
+  const moved = CALL_RANK[call] > CALL_RANK[crisis.call];
+  const selfHarm = risk.reasons.includes('self_harm') && crisis.kind !== 'self_harm';
+  if (moved) crisis.call = call;
+  if (situation) crisis.situation = situation;
+  const lines = [situation ? turn.t(firstLineKey(situation)) : null, selfHarm ? turn.t('risk_fixes.self_harm_too') : null].filter(Boolean);
+  return lines.length ? lines.join('\n\n') : null;
 }
 
 /** The options crisis mode offers now (a typed "1" is read against them: on Zalo, numbers are how a child chooses). */
@@ -127,7 +155,7 @@ export async function onCrisisMessage(
     await deps.cases.addCrisisMessage(crisis.caseId, { text: msg.text ?? '', attachments: msg.attachments });
     turn.textKept = true;
   }
-  if (msg.risk) await deps.cases.raiseRisk(crisis.caseId, msg.risk);
+  const raised = msg.risk ? await deps.cases.raiseRisk(crisis.caseId, msg.risk) : null;
   if (saysSafe(msg.text, msg.payload)) {
     turn.conv.crisis = null;
     // Staff read in the trail that the child said so, and how (a press leaves no words in the case).
@@ -142,8 +170,10 @@ export async function onCrisisMessage(
     turn.replies.push(turn.r.text(howToCallText(turn, numberAskedFor(msg.text, crisis))), callMessage(turn, crisis));
     return true;
   }
+  // More told ("em đang chảy máu", "em trốn trong tủ"): its first line, the number moved to fit.
+  const update = msg.risk ? crisisUpdate(turn, crisis, msg.risk, raised) : null;
   const answer = msg.payload === undefined ? readCrisisAnswer(msg.text) : null;
-  turn.replies.push(turn.r.text(await answerText(deps, turn, answer, crisis)), callMessage(turn, crisis));
+  turn.replies.push(turn.r.text(update ?? (await answerText(deps, turn, answer, crisis))), callMessage(turn, crisis));
   return true;
 }
 

@@ -4,7 +4,7 @@ import type { Case } from '../../models/index.js';
 import type { OutboundMessage } from '../channels/channel.js';
 import type { RiskResult } from '../risk/risk-detector.js';
 import { option } from './choices.js';
-import { enterCrisis } from './crisis.js';
+import { caseSignal, enterCrisis } from './crisis.js';
 import { codeText, type CrisisOpening } from './crisis-words.js';
 import { draftAttachments, keepText, openCaseFromDraft, openCaseOf, startDraft } from './keeping.js';
 import { replyCaseId } from './reply-mode.js';
@@ -32,15 +32,17 @@ export async function raiseRisk(deps: EngineDeps, turn: Turn, signal: RiskSignal
   const openCase = replyId ? await deps.cases.findById(replyId) : !inFlow(turn) && contact.openCaseId ? await openCaseOf(deps, contact) : null;
   let caseId: string;
   let openedCode: string | null = null;
+  // The case as raised: what it recorded before counts too ("bố đánh em chảy máu", then "in danger now: yes" → 115).
+  let raised: Case | null = null;
   if (conv.caseId) {
     keepText(turn, text);
     caseId = conv.caseId;
-    await deps.cases.raiseRisk(caseId, signal);
+    raised = await deps.cases.raiseRisk(caseId, signal);
   } else if (openCase) {
     if (text) await deps.cases.addChildMessage(openCase._id, { text, attachments: [] });
     turn.textKept = true;
     caseId = openCase._id;
-    await deps.cases.raiseRisk(caseId, signal);
+    raised = await deps.cases.raiseRisk(caseId, signal);
   } else if (!inFlow(turn)) {
     const created = await openRiskCase(deps, turn, signal, text);
     caseId = created._id;
@@ -58,7 +60,7 @@ export async function raiseRisk(deps: EngineDeps, turn: Turn, signal: RiskSignal
   if (turn.riskAnswered && (signal.severity !== 'danger_now' || turn.conv.crisis)) return;
   // Honest words: "I have told the counsellors" only when an alert channel reaches someone now.
   const alerted = (await deps.cases.staffReach()).length > 0;
-  riskReplies(turn, signal, caseId, { alerted, told });
+  riskReplies(turn, signal, caseSignal(signal, raised), caseId, { alerted, told });
   turn.riskAnswered = true;
   // Outside crisis mode, the child is asked for more: their words, or the questions, for this case.
   if (openedCode && !conv.crisis && !turn.contact.blocked) turn.replies.push(followUpOffer(turn, openedCode));
@@ -99,16 +101,18 @@ export async function takeFollowUp(deps: EngineDeps, turn: Turn): Promise<string
  * What the child reads: crisis mode for danger now, the numbers for serious risk, 111 for a
  * concern. "Not your fault" is said to a child who told something, not after a lone button press.
  */
-function riskReplies(turn: Turn, signal: RiskSignal, caseId: string, opening: CrisisOpening) {
+function riskReplies(turn: Turn, signal: RiskSignal, whole: RiskSignal, caseId: string, opening: CrisisOpening) {
   const { alerted, told } = opening;
-  if (signal.severity === 'danger_now') return enterCrisis(turn, signal, caseId, opening);
+  if (signal.severity === 'danger_now') return enterCrisis(turn, whole, caseId, opening);
   if (signal.reasons.every((r) => r === 'distress')) return void turn.replies.push(turn.r.text(turn.t('risk.distress')), turn.r.emergency());
   if (signal.severity === 'concern') return void turn.replies.push(turn.r.text(turn.t('risk.concern')));
   const selfHarm = signal.reasons.includes('self_harm') && !signal.reasons.some((r) => ['violence', 'sexual_abuse', 'trafficking'].includes(r));
   // "Told the counsellors right away" only when an alert reached someone (honest words).
   const selfHarmKey = alerted ? 'risk.serious_self_harm' : 'crisis_fixes.serious_self_harm';
   const urgent = !told && turn.voice === 'child' ? 'crisis_fixes.urgent_pressed' : 'bot.urgent_detected';
-  turn.replies.push(turn.r.text(turn.t(selfHarm ? selfHarmKey : alerted ? `${urgent}_alerted` : urgent)), turn.r.emergency());
+  // Self-harm words said with harm from someone: the child hears about both ("… em không muốn sống nữa").
+  const selfHarmToo = !selfHarm && signal.reasons.includes('self_harm') ? [turn.r.text(turn.t('risk_fixes.self_harm_too'))] : [];
+  turn.replies.push(turn.r.text(turn.t(selfHarm ? selfHarmKey : alerted ? `${urgent}_alerted` : urgent)), ...selfHarmToo, turn.r.emergency());
 }
 
 /**

@@ -63,7 +63,7 @@ export const HIT_EN = alt(
 /** What a beating leaves. */
 export const INJURY = alt(
   'bam tim', 'tim nguoi', 'bam dap', 'tham tim', 'vet bam', 'ztat', 'chay mau', 'sung (?:mat|moi|tay|chan|dau)',
-  'gay (?:tay|chan|xuong)', 'vet thuong', 'bruises?', 'bleeding', 'black eye', 'burns', 'scars?',
+  'z?gay (?:tay|chan|xuong)', 'vet thuong', 'bruises?', 'bleeding', 'black eye', 'burns', 'scars?',
 );
 
 /** Touching, undressing, intimacy (Vietnamese; plain "so" only where context makes it touch). */

@@ -49,7 +49,15 @@ export const DANGER_RULES: Rule[] = rules('danger_now', [
     seq(3, alt('co nguoi', 'ai do', 'nguoi la', ADULT, 'dang'), alt('theo doi', 'di theo', 'bam theo', 'duoi theo', 'rinh'), alt(ME, 'ngoai', 'tu')),
     has('(?:following|stalking|watching) me', 'followed me'),
   )],
+  // Hurt badly now, whatever the cause (a beating, a fall, self-harm): bleeding that goes on, out cold, not breathing.
+  // Not self-harm by itself: "bị bố đánh chảy máu" then "em bị chảy máu nhiều lắm" is an injury from violence.
+  ['injured', 'danger_now', has(
+    '(?:dang|van|van dang|con) (?:bi )?chay (?:nhieu )?mau', 'chay (?:nhieu )?mau (?:nhieu|lam|qua|khong)', 'mat nhieu mau', 'khong cam (?:duoc )?mau', 'bat tinh', 'ngat xiu', 'khong tho', 'goi khong day', 'khong tinh',
+    'wont stop bleeding', 'bleeding (?:a lot|badly|so much|heavily|everywhere)', '(?:im|is|hes|shes|am|are|still|keeps?) bleeding', 'not breathing', 'wont wake up', 'unconscious', 'passed out',
+  )],
   ['hiding_in_fear', 'danger_now', any(
+    // Hiding said outright ("em trốn trong tủ", "em đang trốn"), not a game of hide-and-seek.
+    all(has(`tron ${alt('trong', 'duoi', 'vao', 'sau', 'o', 'ngoai')}`, `dang tron(?! ${alt('hoc', 'viec', 'tiet', 'bot', 'salad', 'rau', 'com', 'thuc an', 'sua', 'banh', 'nuoc', 'deu', 'mau', 'thit', 'do an', 'gia vi')})`), not(has('choi', 'game'))),
     all(has('tron', 'nap'), has('so', `${ADULT} (?:dang|doi|di) ${alt('tim', 'vao', 'den')}`, 'dang tim em', 'doi vao', 'khong (?:zdare|dam) (?:ra|mo)'), not(has('tron tim', 'nap tim', 'choi'))),
     all(has('hiding', 'hide'), not(has('hide and seek', 'game'))),
     seq(4, alt('dang o', 'dung'), alt('ngoai cua', 'truoc cua'), alt('khong (?:zdare|dam)', 'so')),
@@ -62,9 +70,8 @@ export const SELF_HARM_RULES: Rule[] = rules('self_harm', [
     has('(?:uong|nuot) (?:[^ ]+ )?(?:thuoc tru sau|thuoc sau|thuoc chuot|nuoc tay|thuoc diet co|thuoc tay)'),
     has(`uong ${alt('het', 'ca')} (?:[^ ]+ )?${PILLS}`, 'uong (?:thuoc tru sau|thuoc sau|thuoc chuot|nuoc tay|thuoc diet co|thuoc tay)'),
     seq(2, alt('dang', 'vua'), alt('rach', 'cat', 'cua'), alt('tay', 'co tay', 'vao tay')),
-    has('chay (?:nhieu )?mau (?:nhieu|lam|qua|khong)', 'mat nhieu mau', 'khong cam (?:duoc )?mau', 'bat tinh', 'ngat xiu', 'khong tho', 'goi khong day', 'khong tinh'),
     all(seq(2, 'dang dung', alt('tren', 'o'), alt('cau', 'san thuong', 'noc nha', 'mai nha', 'lan can', 'tang thuong', 'ban cong', 'thanh cau')), not(has('ngam', 'xem', 'phao hoa', 'chup', 'cung', 'voi'))),
-    has('took (?:too many|a (?:whole )?bottle of|all (?:my|the)|a lot of) (?:pills|tablets|medicine)', 'overdos(?:e|ed|ing)', 'cut too deep', 'wont stop bleeding', 'bleeding a lot', 'not breathing', 'wont wake up', 'unconscious', 'passed out', '(?:on|standing on) the (?:roof|ledge|bridge)'),
+    has('took (?:too many|a (?:whole )?bottle of|all (?:my|the)|a lot of) (?:pills|tablets|medicine)', 'overdos(?:e|ed|ing)', 'cut too deep', '(?:on|standing on) the (?:roof|ledge|bridge)'),
   )],
   ['said', 'serious', has(
     'muon (?:di )?chet', 'muon die', '(?:khong|chang|cha|het) (?:con )?(?:muon|thiet) song', 'khong muon ton tai', 'chan song', 'chan doi',

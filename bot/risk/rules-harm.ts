@@ -66,19 +66,30 @@ const CONFINE = alt(
   `troi ${alt('tay', 'chan', ME)}`, `giam ${alt(ME)}`, 'giam long',
 );
 
+/** An adult at home or a teacher hitting ("bố đánh em", "my dad hits me"). */
+const ADULT_HITS = any(
+  seq(5, HOME_ADULT, HIT),
+  seq(2, 'bi', `${HOME_ADULT} (?:[^ ]+ )?${HIT}`),
+  all(has(HOME_ADULT), has(`${HIT} ${ME}`, `bi ${HIT}`, INJURY)),
+  all(has(HOME_EN), seq(3, HIT_EN, alt('me', 'us', 'her', 'him', 'my', 'mom', 'me and')), not(has('beat (?:me|us) (?:in|at)'))),
+  all(has(HOME_EN), has('bruises?', 'burns?', 'black eye', 'scars?')),
+  has('(?:gets?|got|been|getting) (?:beaten|hit|hurt|abused) by', 'beats? (?:me|us|her) up', 'domestic violence at home', 'hits me', 'beats me'),
+);
+
+/** Being beaten, by anyone ("bị đánh", "đánh đập", "bạo hành"), or the marks of it hidden. */
+const BEATEN = any(
+  has(`bi (?:[^ ]+ )?${HIT}`, `${HIT} (?:[^ ]+ )?${ME}(?! (?:nhau|be))`, 'danh dap', 'bao luc gia dinh', 'bi bao luc', 'zbaohanh', 'bi bao hanh', 'bao hanh (?:em|con|tre)', 'tra tan', 'hanh ha'),
+  all(has(INJURY), has(HOME_ADULT, 'khap nguoi', 'toan (?:nguoi|vet|than)', 'giau', 'ao dai tay', 'all over', 'hide'), not(has('tap', 'ngã', 'nga', 'bong da', 'da bong', 'zfootball', 'football', 'te', 'vap', 'ong dot', 'muoi', 'fell', 'fall', 'sport'))),
+);
+
+/** A wound that needs a doctor: bleeding, a broken bone, out cold. Said with a beating, 115 comes first. */
+const WOUND = alt('chay (?:nhieu )?mau', 'mat mau', 'zgay (?:[^ ]+ )?(?:tay|chan|xuong|mui|rang|suon)', 'gay (?:tay|chan|xuong|mui|rang|suon)', 'bat tinh', 'ngat xiu', 'bleeding', 'bled', 'broken (?:arm|leg|bone|nose|rib)s?', 'unconscious', 'passed out', 'knocked out');
+
 export const VIOLENCE_RULES: Rule[] = rules('violence', [
-  ['adult_hits', 'serious', any(
-    seq(5, HOME_ADULT, HIT),
-    seq(2, 'bi', `${HOME_ADULT} (?:[^ ]+ )?${HIT}`),
-    all(has(HOME_ADULT), has(`${HIT} ${ME}`, `bi ${HIT}`, INJURY)),
-    all(has(HOME_EN), seq(3, HIT_EN, alt('me', 'us', 'her', 'him', 'my', 'mom', 'me and')), not(has('beat (?:me|us) (?:in|at)'))),
-    all(has(HOME_EN), has('bruises?', 'burns?', 'black eye', 'scars?')),
-    has('(?:gets?|got|been|getting) (?:beaten|hit|hurt|abused) by', 'beats? (?:me|us|her) up', 'domestic violence at home', 'hits me', 'beats me'),
-  )],
-  ['beaten', 'serious', any(
-    has(`bi (?:[^ ]+ )?${HIT}`, `${HIT} (?:[^ ]+ )?${ME}(?! (?:nhau|be))`, 'danh dap', 'bao luc gia dinh', 'bi bao luc', 'zbaohanh', 'bi bao hanh', 'bao hanh (?:em|con|tre)', 'tra tan', 'hanh ha'),
-    all(has(INJURY), has(HOME_ADULT, 'khap nguoi', 'toan (?:nguoi|vet|than)', 'giau', 'ao dai tay', 'all over', 'hide'), not(has('tap', 'ngã', 'nga', 'bong da', 'da bong', 'zfootball', 'football', 'te', 'vap', 'ong dot', 'muoi', 'fell', 'fall', 'sport'))),
-  )],
+  ['adult_hits', 'serious', ADULT_HITS],
+  ['beaten', 'serious', BEATEN],
+  // Hurt by a beating, not a threat of one ("bố dọa đánh em gãy chân"): the ambulance number leads in crisis mode.
+  ['injured', 'serious', all(has(WOUND), any(ADULT_HITS, BEATEN), not(has('doa', 'se', 'neu', 'threaten\\w*', 'will', 'if')))],
   // Locked in, chained or tied up by someone at home: isolation is violence (Law on Children art. 4).
   ['confined', 'serious', any(
     seq(5, HOME_ADULT, CONFINE),

@@ -57,7 +57,8 @@ describe('Risk severity and crisis mode (Telegram)', () => {
 
     const next = await child.says('em đang trốn trong phòng, em sợ lắm');
 
-    expect(texts(next)).toEqual([vi('crisis.still_here'), vi('crisis.call_113', { provinceLine: provinceLine(vi) })]);
+    // Hiding told in crisis mode: the line for hiding (stay hidden), the number unchanged.
+    expect(texts(next)).toEqual([vi('crisis_fixes.first.hiding'), vi('crisis.call_113', { provinceLine: provinceLine(vi) })]);
     const [c] = await casesOf(child);
     expect(c).toMatchObject({ priority: 'urgent', severity: 'danger_now' });
     expect((await bot.messagesOf(c!._id)).map((m) => m.text)).toEqual(['bố em đang cầm dao đòi giết mẹ', 'em đang trốn trong phòng, em sợ lắm']);

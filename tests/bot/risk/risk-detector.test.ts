@@ -241,3 +241,42 @@ describe('detectRisk reads confinement by family as violence', () => {
     expect(detectRisk(text).categories).not.toContain('violence');
   });
 });
+
+/** Bleeding, a broken bone or fainting is an injury (115 first), not self-harm, unless self-harm words say so. */
+describe('detectRisk reads an injury as an injury', () => {
+  it.each([
+    ['em bi chay mau nhieu lam', 'danger_now.injured'],
+    ['em đang chảy máu', 'danger_now.injured'],
+    ['em dang chay mau', 'danger_now.injured'],
+    ['bạn em bất tỉnh rồi, gọi không dậy', 'danger_now.injured'],
+    ['my friend is bleeding a lot and wont wake up', 'danger_now.injured'],
+    ['bố đánh em chảy máu', 'violence.injured'],
+    ['bo danh em gay tay', 'violence.injured'],
+    ['mẹ kế đánh em gãy tay', 'violence.injured'],
+    ['my dad hit me and im bleeding', 'violence.injured'],
+  ])('"%s" fires %s and says nothing of self-harm', (text, rule) => {
+    const r = detectRisk(text);
+    expect(r.hits.map((h) => h.rule)).toContain(rule);
+    expect(r.categories).not.toContain('self_harm');
+  });
+
+  it.each(['bố dọa đánh em gãy chân', 'em bị chảy máu cam, giờ hết rồi', 'em ngã xe đạp bị trầy chân'])('no injury rule fires for %j', (text) => {
+    expect(detectRisk(text).hits.map((h) => h.rule)).not.toEqual(expect.arrayContaining([expect.stringMatching(/\.injured$/)]));
+  });
+
+  it('keeps self-harm and violence both when a beaten child says they do not want to live', () => {
+    const r = detectRisk('e bi bo duong danh hoai, e k muon song nua');
+    expect(r.categories).toEqual(expect.arrayContaining(['self_harm', 'violence']));
+  });
+});
+
+/** A child who says they are hiding is told how to stay hidden (crisis mode's "hiding" line). */
+describe('detectRisk hears a child hiding', () => {
+  it.each(['bố đang đánh mẹ, em trốn trong tủ', 'bo dang danh me, e tron trong tu', 'em đang trốn', 'em đang trốn dưới gầm giường', 'I am hiding'])('%j is hiding in fear', (text) => {
+    expect(detectRisk(text).hits.map((h) => h.rule)).toContain('danger_now.hiding_in_fear');
+  });
+
+  it.each(['em trốn trong tủ khi chơi trốn tìm', 'em đang trộn bột làm bánh', 'dang tron bot lam banh', 'em đang trốn học', 'em chơi trốn tìm với em trai'])('%j is not hiding', (text) => {
+    expect(detectRisk(text).hits.map((h) => h.rule)).not.toContain('danger_now.hiding_in_fear');
+  });
+});
