@@ -20,7 +20,8 @@ import { Worker } from 'node:worker_threads';
  * That count is read after each commit from the log's shared-memory index (`<file>-shm`: the
  * last valid frame and the frames already copied, in the header SQLite documents in wal.c) —
  * not from the log file's size, which stays as large as it once grew while the log is reused.
- * The worker starts the first time it is needed (a test's small database never starts one).
+ * The worker starts with the connection (its start, tens of ms of a core, belongs to start-up,
+ * not to the request whose commit first needs it).
  * If it cannot start or fails, or the index is not in the form expected, the service's
  * connection goes back to SQLite's own automatic checkpoints; if the frames waiting still pass
  * {@link WAL_HARD_LIMIT_FRAMES} (a checkpoint held back), the service's connection checkpoints.
@@ -80,6 +81,11 @@ export class WalCheckpointer {
     private readonly onProblem: (message: string) => void = () => undefined,
   ) {
     db.pragma('wal_autocheckpoint = 0');
+    try {
+      this.worker = this.start();
+    } catch (err) {
+      this.fallBack(`the checkpoint thread could not start (${(err as Error).message})`);
+    }
   }
 
   /** How many checkpoints the worker has completed (for tests). */
