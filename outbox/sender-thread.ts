@@ -65,6 +65,8 @@ export class ThreadedSender implements OutboxSender {
     const id = ++this.lastId;
     return new Promise((resolve) => {
       this.waiting.set(id, resolve);
+      // Held while a send is under way (a process with nothing else to do waits for it), let go when none is.
+      worker.ref();
       worker.postMessage({ id, address, message });
     });
   }
@@ -73,6 +75,8 @@ export class ThreadedSender implements OutboxSender {
   async stopThread(): Promise<void> {
     const worker = this.worker;
     this.worker = null;
+    // Held while it ends: an unreferenced thread would let an idle process exit under this wait.
+    worker?.ref();
     await worker?.terminate();
     this.failWaiting();
   }
@@ -83,6 +87,7 @@ export class ThreadedSender implements OutboxSender {
     worker.on('message', ({ id, result }: { id: number; result: DeliveryResult }) => {
       const resolve = this.waiting.get(id);
       this.waiting.delete(id);
+      if (this.waiting.size === 0) worker.unref();
       resolve?.(result);
     });
     const ended = () => {
@@ -94,7 +99,7 @@ export class ThreadedSender implements OutboxSender {
       ended();
     });
     worker.on('exit', ended);
-    // Never what keeps the process alive: stopping the app closes it.
+    // Idle, never what keeps the process alive: stopping the app closes it.
     worker.unref();
     this.worker = worker;
     return worker;

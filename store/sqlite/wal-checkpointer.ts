@@ -112,6 +112,9 @@ export class WalCheckpointer {
     this.worker = null;
     if (!worker) return;
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    // Held from here: an unreferenced thread would let a process with nothing else to do exit
+    // (code 13) while this waits, before the service's connection's last checkpoint and close.
+    worker.ref();
     worker.postMessage('close');
     await exited;
   }

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'libsql';
@@ -52,6 +52,30 @@ describe("the embedded engine's write-ahead log", () => {
     await until(() => database.checkpointsInThread >= 1, 'the thread reported its checkpoint');
     expect(database.checkpointsInThread).toBeLessThanOrEqual(8);
   });
+
+  it('closes all the way in a process with nothing else to do: its last checkpoint runs and the log is emptied', () => {
+    const file = path.join(tempDir('htx-wal-close-'), 'test.sqlite');
+    // Waiting on a thread that does not hold the process open, such a script used to exit (code 13) mid-close.
+    const run = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '-e',
+        `
+        import { SqliteDatabase } from ${JSON.stringify(path.resolve('store/sqlite/sqlite-database.ts'))};
+        const database = SqliteDatabase.open(${JSON.stringify(file)});
+        database.db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)');
+        for (let i = 0; i < 50; i++) await database.write(() => database.db.prepare('INSERT INTO t (v) VALUES (?)').run('x'));
+        await database.close();
+        console.log('closed');
+        `,
+      ],
+      { cwd: process.cwd(), encoding: 'utf8', timeout: 60_000 },
+    );
+    expect({ status: run.status, said: run.stdout.trim() }).toEqual({ status: 0, said: 'closed' });
+    expect(fs.existsSync(`${file}-wal`) ? fs.statSync(`${file}-wal`).size : 0).toBe(0);
+  }, 60_000);
 
   it('loses no commit when the process is killed while the thread checkpoints, and the file stays sound', async () => {
     const dir = tempDir('htx-wal-crash-');

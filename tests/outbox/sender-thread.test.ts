@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ThreadedSender } from '../../outbox/sender-thread.js';
@@ -40,4 +42,24 @@ describe('a sender on a thread of its own', () => {
     expect(errorOf(after)).toMatch(/^L chat y thread /);
     expect(threadOf(after)).not.toBe(threadOf(before));
   });
+
+  it('stops all the way in a process with nothing else to do', () => {
+    const run = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '-e',
+        `
+        import { ThreadedSender } from ${JSON.stringify(path.resolve('outbox/sender-thread.ts'))};
+        const sender = new ThreadedSender(${JSON.stringify(spec)});
+        await sender.send('chat', { text: 'x' });
+        await sender.stopThread();
+        console.log('stopped');
+        `,
+      ],
+      { cwd: process.cwd(), encoding: 'utf8', timeout: 60_000 },
+    );
+    expect({ status: run.status, said: run.stdout.trim() }).toEqual({ status: 0, said: 'stopped' });
+  }, 60_000);
 });
