@@ -161,7 +161,7 @@ export async function onCrisisMessage(
     // Staff read in the trail that the child said so, and how (a press leaves no words in the case).
     await deps.cases.record('child', null, 'case.crisis_safe', crisis.caseId, { via: msg.payload === undefined ? 'words' : 'option' });
     // The code is how the child comes back to read the answer, on every channel.
-    turn.replies.push(turn.r.text(`${turn.t('crisis.safe')}\n\n${codeText(turn, found.code)}`));
+    turn.replies.push(turn.r.text(safeText(turn, found.code)));
     reask(deps, turn);
     return true;
   }
@@ -198,6 +198,11 @@ async function answerText(deps: EngineDeps, turn: Turn, answer: CrisisAnswer | n
 export async function onSafeAfterCrisis(deps: EngineDeps, turn: Turn) {
   const id = turn.conv.caseId ?? turn.contact.openCaseId;
   const open = id ? await deps.cases.findById(id) : null;
-  turn.replies.push(turn.r.text(open ? `${turn.t('crisis.safe')}\n\n${codeText(turn, open.code)}` : turn.t('crisis.safe')));
+  turn.replies.push(turn.r.text(safeText(turn, open?.code ?? null)));
   reask(deps, turn);
+}
+
+/** The glad word when the child is safe, with the case code to come back with (when there is a case). */
+function safeText(turn: Turn, code: string | null): string {
+  return code ? `${turn.t('crisis.safe')}\n\n${codeText(turn, code)}` : turn.t('crisis.safe');
 }
