@@ -4,14 +4,13 @@ import type { Flooded } from '../flood.guard.js';
 import { heldPrompt } from './prompts.js';
 import { replyCaseId } from './reply-mode.js';
 import type { Draft } from './questions.js';
-import { rememberFrom } from './remembered.js';
 import { inFlow, type EngineDeps, type Turn } from './turn.js';
 import { firstSteps, reporterRoleOf, startDraftVoice } from './voice.js';
 
 // Draft entries that are no intake field: the kind, who is writing, what the child sent,
 // bookkeeping, what the session remembered and the answer to "still the same?", and the province
 // and commune (which go in together as `area`).
-const DRAFT_TO_CASE_SKIP = new Set(['kind', 'writer', 'story', 'storyAsked', 'attachments', 'savedStory', 'savedAttachments', 'known', 'same', 'province', 'commune']);
+const DRAFT_TO_CASE_SKIP = new Set(['kind', 'writer', 'story', 'storyAsked', 'attachments', 'savedStory', 'savedAttachments', 'province', 'commune']);
 
 /** Keeps text in the current flow's draft (and so in its case), or holds it when idle. */
 export function keepText(turn: Turn, text: string | undefined) {
@@ -94,8 +93,7 @@ async function keepQuietly(deps: EngineDeps, turn: Turn, text: string) {
 /** Starts a flow's draft from whatever the child wrote or sent before choosing it. */
 export function startDraft(turn: Turn, kind: CaseKind) {
   const heldFiles = turn.conv.draft.kind ? [] : (turn.conv.draft.attachments ?? []);
-  const known = turn.conv.known ?? null;
-  turn.conv.draft = { kind, story: [...turn.conv.heldText], attachments: [...heldFiles], ...(known ? { known } : {}) };
+  turn.conv.draft = { kind, story: [...turn.conv.heldText], attachments: [...heldFiles] };
   turn.conv.heldText = [];
   turn.conv.caseId = null;
   startDraftVoice(turn);
@@ -169,7 +167,6 @@ export async function finish(deps: EngineDeps, turn: Turn) {
   // An adult who reported a child's harm, or asked for advice, learns what to do meanwhile.
   if (turn.voice === 'adult' && draft.kind !== 'opinion') turn.replies.push(turn.r.text(firstSteps(turn, draft.kind === 'advice' ? 'after_advice' : 'after_report')));
   turn.replies.push(turn.r.menu());
-  conv.known = rememberFrom(draft) ?? conv.known ?? null;
   conv.step = 'idle';
   conv.draft = {};
   conv.caseId = null;
