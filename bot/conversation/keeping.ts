@@ -158,14 +158,17 @@ export async function flushToCase(deps: EngineDeps, turn: Turn) {
 export async function finish(deps: EngineDeps, turn: Turn) {
   const { conv, t } = turn;
   const draft = conv.draft;
-  const { code, urgent } = await fileDraft(deps, turn);
+  const { code, urgent, harmType } = await fileDraft(deps, turn);
   // Honest words: "told right away" only when an alert channel reaches someone now.
   const alerted = urgent && (await deps.cases.staffReach()).length > 0;
   const next = t(`bot.receipt_next.${urgent ? (alerted ? 'urgent_alerted' : 'urgent') : (draft.kind ?? 'report')}`);
   turn.replies.push(turn.r.text(t('bot.receipt', { code, next, anywhere: anywhere(turn, deps.settings().channels ?? ['web']) })));
   if (draft.contactWish === 'none') turn.replies.push(turn.r.text(t('bot.receipt_no_reply')));
-  // An adult who reported a child's harm, or asked for advice, learns what to do meanwhile.
-  if (turn.voice === 'adult' && draft.kind !== 'opinion') turn.replies.push(turn.r.text(firstSteps(turn, draft.kind === 'advice' ? 'after_advice' : 'after_report')));
+  // An adult who reported a child's harm, or asked for advice, learns what to do meanwhile: for a
+  // report, the steps that fit its harm (the one chosen, else the one its risk words point to).
+  const chosen = draft.harmType && draft.harmType !== 'other' ? draft.harmType : null;
+  const harm = draft.kind === 'report' ? (chosen ?? harmType) : null;
+  if (turn.voice === 'adult' && draft.kind !== 'opinion') turn.replies.push(turn.r.text(firstSteps(turn, draft.kind === 'advice' ? 'after_advice' : 'after_report', { harm })));
   turn.replies.push(turn.r.menu());
   conv.step = 'idle';
   conv.draft = {};
@@ -187,17 +190,17 @@ function anywhere(turn: Turn, channels: readonly Channel[]): string {
 }
 
 /** Puts the draft in its case: the one danger opened during the flow, or a new one. */
-async function fileDraft(deps: EngineDeps, turn: Turn): Promise<{ code: string; urgent: boolean }> {
+async function fileDraft(deps: EngineDeps, turn: Turn): Promise<{ code: string; urgent: boolean; harmType: string | null }> {
   const { conv, contact } = turn;
   const existing = conv.caseId ? await deps.cases.findById(conv.caseId) : null;
   if (existing) {
     await flushToCase(deps, turn);
     contact.openCaseId = existing._id;
-    return { code: existing.code, urgent: existing.priority === 'urgent' };
+    return { code: existing.code, urgent: existing.priority === 'urgent', harmType: existing.harmType ?? null };
   }
   // No case yet (or it was removed meanwhile): everything the draft holds goes into a new one.
   conv.caseId = null;
   const created = await openCaseFromDraft(deps, turn, null);
   contact.openCaseId = created._id;
-  return { code: created.code, urgent: created.priority === 'urgent' };
+  return { code: created.code, urgent: created.priority === 'urgent', harmType: created.harmType ?? null };
 }
