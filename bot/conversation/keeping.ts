@@ -61,7 +61,7 @@ export async function keepAttachments(deps: EngineDeps, turn: Turn, attachments:
   }
   const openCase = replyCaseId(turn) ?? (await openCaseOf(deps, turn.contact))?._id;
   if (openCase) {
-    await deps.cases.addChildMessage(openCase, { text: '', attachments });
+    await deps.cases.addChildMessage(openCase, { text: '', attachments, channel: turn.contact.channel });
     return;
   }
   // No flow and no case yet: hold the files with any held text until the child says what it is.
@@ -85,7 +85,7 @@ async function keepQuietly(deps: EngineDeps, turn: Turn, text: string) {
   if (inFlow(turn) || conv.caseId) return keepText(turn, text);
   const openCase = conv.step === 'held' ? null : (replyCaseId(turn) ?? (await openCaseOf(deps, turn.contact))?._id);
   turn.textKept = true;
-  if (openCase) return void (await deps.cases.addChildMessage(openCase, { text, attachments: [] }));
+  if (openCase) return void (await deps.cases.addChildMessage(openCase, { text, attachments: [], channel: turn.contact.channel }));
   conv.heldText = [...conv.heldText, text];
   if (conv.step === 'idle' || conv.step === 'start') conv.step = 'held';
 }
@@ -145,10 +145,10 @@ export async function flushToCase(deps: EngineDeps, turn: Turn) {
   const story = draft.story ?? [];
   const files = draftAttachments(draft);
   for (let i = draft.savedStory ?? 0; i < story.length; i++) {
-    await deps.cases.addChildMessage(conv.caseId, { text: story[i]!, attachments: [], asked: draft.storyAsked?.[i] ?? null });
+    await deps.cases.addChildMessage(conv.caseId, { text: story[i]!, attachments: [], asked: draft.storyAsked?.[i] ?? null, channel: turn.contact.channel });
   }
   const newFiles = files.slice(draft.savedAttachments ?? 0);
-  if (newFiles.length) await deps.cases.addChildMessage(conv.caseId, { text: '', attachments: newFiles });
+  if (newFiles.length) await deps.cases.addChildMessage(conv.caseId, { text: '', attachments: newFiles, channel: turn.contact.channel });
   draft.savedStory = story.length;
   draft.savedAttachments = files.length;
   await deps.cases.updateIntake(conv.caseId, intakeFields(draft));

@@ -3,17 +3,12 @@
  * HTTP on the real app: canned replies in the writer's voice and language.
  */
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type App } from '../../app/app.js';
-import { loadConfig } from '../../app/config.js';
+import type { App } from '../../app/app.js';
 import { tr } from '../../locales/i18n.js';
 import { CaseModel, ContactModel, type Case } from '../../models/index.js';
 import { AdminClient } from '../helpers/admin-client.js';
-import { engineEnv } from '../helpers/engines.js';
-import { eventually } from '../helpers/telegram-child.js';
+import { caseCodeIn, eventually, TelegramHarness } from '../helpers/telegram-child.js';
 
 const vi = tr('vi');
 const en = tr('en');
@@ -22,22 +17,25 @@ const ADMIN = { email: 'admin@example.test', password: 'correct horse battery' }
 /** Nunjucks' escaping of an attribute value, so the page's HTML can be searched for a text. */
 const attr = (s: string) => s.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll("'", '&#39;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 
+/** The case page's HTML of what the sender wrote and what was sent, by their words. */
+const lineOf = (html: string, words: string) => {
+  const at = html.indexOf(words);
+  return at < 0 ? '' : html.slice(html.lastIndexOf('<li class="msg', at), at);
+};
+
 describe('The back office for parents and English-speaking children (HTTP)', () => {
+  // One app with Telegram (its fake Bot API) and the web chat, and an admin signed in.
+  let bot: TelegramHarness;
   let app: App;
-  let dataDir: string;
   let admin: AdminClient;
 
   beforeAll(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'htx-parents-fixes-'));
-    const config = loadConfig({ ...engineEnv(), PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, STAFF_2FA: 'optional' });
-    app = await startApp(config, { processEvery: 50, outboxEvery: '1 second' });
+    bot = await TelegramHarness.start({ env: { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, STAFF_2FA: 'optional' } });
+    app = bot.app;
     admin = new AdminClient(app.url);
     expect((await admin.signIn(ADMIN.email, ADMIN.password)).status).toBe(303);
   });
-  afterAll(async () => {
-    await app?.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => bot?.close());
 
   /** Sends what someone types in the web chat. */
   const chat = (session: string, text: string) =>
@@ -120,6 +118,35 @@ describe('The back office for parents and English-speaking children (HTTP)', () 
       expect(settings).toContain('[người lớn] [vi] Hẹn gọi lại');
       expect(settings).toContain('[trẻ em] [en] Write again');
       await admin.postForm('/admin/settings/canned', { canned: '' });
+    });
+  });
+
+  describe('the channel of each message', () => {
+    it('shows on the case page which channel each message came through or was sent on, by its name only', async () => {
+      const child = bot.child();
+      await child.says('/start');
+      await child.says('Em muốn kể chuyện ở lớp em, mấy hôm nay em buồn');
+      await child.presses(vi('bot.menu.report'));
+      const code = caseCodeIn(await child.skipsToTheEnd());
+      const c = await bot.caseByCode(code);
+      // The same child opens the case from the web chat by its code and writes more there.
+      const session = crypto.randomBytes(32).toString('base64url');
+      await chat(session, '/start');
+      await chat(session, code);
+      await chat(session, 'Hôm nay các bạn ấy lại chặn em ở cổng trường');
+      await eventually(async () => (await bot.messagesOf(c._id)).some((m) => m.text.includes('cổng trường')), 10_000, () => 'the web words were not stored');
+      expect((await admin.postForm(`/admin/cases/${c._id}/reply`, { text: 'Em đã kể với cô chủ nhiệm chưa?' })).status).toBe(303);
+
+      const page = (await admin.get(`/admin/cases/${c._id}`)).html;
+      const telegram = vi('admin.cases.channels.telegram');
+      const web = vi('admin.cases.channels.web');
+      expect(lineOf(page, 'chuyện ở lớp em')).toContain(vi('admin.message_channel.child', { channel: telegram }));
+      expect(lineOf(page, 'cổng trường')).toContain(vi('admin.message_channel.child', { channel: web }));
+      expect(lineOf(page, 'cô chủ nhiệm chưa?')).toContain(vi('admin.message_channel.counsellor', { channel: telegram }));
+      // Never an id on the platform: not the Telegram chat, not the web chat's session.
+      expect(page).not.toContain(String(child.chatId));
+      expect(page).not.toContain(session);
+      expect(page).not.toContain(app.cipher.pseudonym('web', session));
     });
   });
 });
