@@ -16,13 +16,14 @@ export const CONTACT_BLOCKED = 'contact_blocked';
 const writtenByAdult = (c: Pick<Case, 'reporterRole'>) => !!c.reporterRole && c.reporterRole !== 'child';
 
 /**
- * The counsellor's words as the child reads them, with how to answer: just by writing. An adult
+ * The counsellor's words as the child reads them, with how to answer (just by writing) and 111. An adult
  * who wrote about a child (a parent, a teacher) is spoken to as one (`_adult`).
  */
 function answerText(lang: Lang, c: Case, text: string): string {
   const t = tr(lang);
   const voice = writtenByAdult(c) ? { context: 'adult' } : {};
-  return `${t('bot.counsellor_reply', { code: c.code, text, ...voice })}\n\n${t('followup.reply_hint', { code: c.code, ...voice })}`;
+  // Every path offers 111, on every channel: the number is in the text, where the apps make it tappable.
+  return `${t('bot.counsellor_reply', { code: c.code, text, ...voice })}\n\n${t('followup.reply_hint', { code: c.code, ...voice })}\n${t('convo_fixes.reply_111', voice)}`;
 }
 
 /**

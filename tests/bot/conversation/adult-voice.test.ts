@@ -207,7 +207,7 @@ describe('Who is writing decides the voice (Telegram)', () => {
     const parent = bot.child();
     const answer = await parent.says('Con gái tôi đang bị bố nó đánh ngay bây giờ');
     expect(texts(answer)[0]).toBe(`${viA('crisis_fixes.with_you')}\n${viA('crisis_fixes.first.hit_now')}`);
-    expect(buttonsOf(answer.at(-1)).map((b) => b.text)).toEqual([vi('crisis.button_113'), viA('crisis.button_safe')]);
+    expect(buttonsOf(answer[1]).map((b) => b.text)).toEqual([vi('crisis.button_113'), viA('crisis.button_safe')]);
     const safe = texts(await parent.says('cháu an toàn rồi'))[0]!;
     expect(safe).toBe(`${viA('crisis.safe')}\n\n${viA('crisis_fixes.your_code', { code: caseCodeIn(parent.received) })}`);
   });

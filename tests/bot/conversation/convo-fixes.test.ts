@@ -1,0 +1,133 @@
+/**
+ * Conversation defects an outside walk-through found (a child and a parent, on Telegram, Zalo and
+ * the web chat), each over the platform's local fake API: the crisis messages together before
+ * the greeting, a past story after "not in danger now", "rồi" before any question, typed numbers
+ * only where numbers are shown, a 12-year-old's typos, a short answer to "help!", the bot's own
+ * voice, and 111 with the counsellor's answer on every channel.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../../../app/app.js';
+import { ChildReplies } from '../../../cases/child-reply.js';
+import { resources, tr } from '../../../locales/i18n.js';
+import { CaseModel, ContactModel, type Case, type Channel } from '../../../models/index.js';
+import { buttonsOf, PROVINCE_HOTLINE, TelegramHarness, texts } from '../../helpers/telegram-child.js';
+import { ZaloHarness } from '../../helpers/zalo-child.js';
+import { eventually, newId, newSession, type Entry } from '../../helpers/web-chat.js';
+
+const vi = tr('vi');
+const greetingIn = (t: typeof vi) => t('bot.greeting', { provinceLine: t('bot.province_line', { number: PROVINCE_HOTLINE }) });
+const DANGER_NOW = 'bố em đang đánh em';
+/** The message with the number to call first, as crisis mode sends it. */
+const CALL_113 = vi('crisis.call_113', { provinceLine: vi('bot.province_line', { number: PROVINCE_HOTLINE }) });
+
+/** The cases a chat has opened, oldest first. */
+async function casesOf(app: App, channel: Channel, chatId: string | number): Promise<Case[]> {
+  const contact = await app.store.collection(ContactModel).findOne({ channel, pseudonym: app.cipher.pseudonym(channel, String(chatId)) });
+  return app.store.collection(CaseModel).find({ contactId: contact!._id }, { sort: { createdAt: 1 } });
+}
+
+/** A counsellor answering a case, as the back office's reply box does. */
+const answer = (app: App, c: Case, words: string) => new ChildReplies(app.store, app.outbox, app.cases, app.logger).send('staff-test', c, words, 'reply');
+
+let telegram: TelegramHarness;
+let zalo: ZaloHarness;
+beforeAll(async () => {
+  [telegram, zalo] = await Promise.all([TelegramHarness.start(), ZaloHarness.start({ webhook: true })]);
+});
+afterAll(async () => {
+  await Promise.all([telegram?.close(), zalo?.close()]);
+});
+
+describe('A first message of danger now', () => {
+  it('gets the crisis advice and the number to call together on Telegram, the greeting only after them', async () => {
+    const answer = await telegram.child().says(DANGER_NOW);
+
+    const said = texts(answer);
+    expect(said[0]).toContain(vi('crisis_fixes.first.hit_now'));
+    expect(said[1]).toBe(CALL_113);
+    expect(buttonsOf(answer[1]).map((b) => b.text)).toEqual([vi('crisis.button_113'), vi('crisis.button_safe')]);
+    expect(said.slice(2)).toEqual([greetingIn(vi)]);
+  });
+
+  it('gets them together on Zalo too', async () => {
+    const said = await zalo.child().says(DANGER_NOW);
+
+    expect(said[0]).toContain(vi('crisis_fixes.first.hit_now'));
+    expect(said[1]).toContain(CALL_113);
+    expect(said.slice(2)).toEqual([greetingIn(vi)]);
+  });
+
+  it('gets them together in the web chat too', async () => {
+    const session = newSession();
+    const headers = { 'content-type': 'application/json', 'x-chat-session': session };
+    const res = await fetch(`${telegram.app.url}/chat/api/messages`, { method: 'POST', headers, body: JSON.stringify({ id: newId(), text: DANGER_NOW }) });
+    expect(res.status).toBeLessThan(300);
+    const read = async () => ((await (await fetch(`${telegram.app.url}/chat/api/messages`, { headers })).json()) as { messages: Entry[] }).messages;
+    const entries = await eventually(read, (all) => all.filter((e) => e.from === 'bot').length >= 3);
+
+    const said = entries.filter((e) => e.from === 'bot').map((e) => e.text);
+    expect(said[0]).toContain(vi('crisis_fixes.first.hit_now'));
+    expect(said[1]).toBe(CALL_113);
+    expect(said.slice(2)).toEqual([greetingIn(vi)]);
+  });
+});
+
+describe("The counsellor's answer", () => {
+  it('ends with 111 on Zalo', async () => {
+    const child = zalo.child();
+    await child.says('chào');
+    await child.says('bố em hay đánh em, em không biết làm sao');
+    const [c] = await casesOf(zalo.app, 'zalo', child.chatId);
+    const before = child.received.length;
+
+    await answer(zalo.app, c!, 'Em ơi, anh chị đã đọc thư của em.');
+    await eventually(async () => child.received.slice(before), (got) => got.length > 0);
+
+    const delivered = child.received.at(-1)!.text;
+    expect(delivered).toContain('Em ơi, anh chị đã đọc thư của em.');
+    expect(delivered).toContain(vi('convo_fixes.reply_111'));
+  });
+
+  it('ends with 111 on Telegram, and in the adult voice for a parent', async () => {
+    const parent = telegram.child();
+    await parent.says('con gái tôi 9 tuổi bị bố dượng đánh, tôi nên làm gì');
+    const [c] = await casesOf(telegram.app, 'telegram', parent.chatId);
+    const before = parent.received.length;
+
+    await answer(telegram.app, c!, 'Chị nên đưa cháu đi khám.');
+    await eventually(async () => parent.received.slice(before), (got) => got.length > 0);
+
+    expect(parent.received.at(-1)!.text).toContain(vi('convo_fixes.reply_111_adult'));
+  });
+});
+
+describe("The bot's own voice", () => {
+  /** "anh chị" that is not the counsellors: in a line where they were not named before it. */
+  const selfAsAnhChi = (line: string) => {
+    const first = line.search(/(?<!\p{L})anh chị(?!\p{L})/iu);
+    return first >= 0 && !/^anh chị tư vấn/i.test(line.slice(first));
+  };
+
+  it('asks for photos as "mình", who keeps them', async () => {
+    const child = telegram.child();
+    await child.says('/start');
+    await child.presses(vi('bot.menu.report'));
+
+    const media = texts(await child.skipsToTheEnd()).find((t) => t.includes('bằng chứng'));
+
+    expect(media).toContain('Mình sẽ giữ lại làm bằng chứng');
+    expect(selfAsAnhChi(media!)).toBe(false);
+  });
+
+  it('never calls itself "anh chị" in a line to a child (the counsellors are "anh chị tư vấn")', () => {
+    const lines: [string, string][] = [];
+    const walk = (node: unknown, path: string) => {
+      if (typeof node === 'string') lines.push([path, node]);
+      else if (node && typeof node === 'object') for (const [k, v] of Object.entries(node)) walk(v, path ? `${path}.${k}` : k);
+    };
+    walk(resources.vi, '');
+    const toChild = lines.filter(([path]) => !/^(admin|backoffice|auth|reports|staff|notifications|email)\b/.test(path) && !path.endsWith('_adult'));
+
+    expect(toChild.filter(([, line]) => selfAsAnhChi(line)).map(([path]) => path)).toEqual([]);
+  });
+});
