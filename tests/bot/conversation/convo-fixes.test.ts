@@ -131,3 +131,28 @@ describe("The bot's own voice", () => {
     expect(toChild.filter(([, line]) => selfAsAnhChi(line)).map(([path]) => path)).toEqual([]);
   });
 });
+
+describe('"rồi" in crisis mode', () => {
+  it('is no "I am safe" before the bot asked whether the child is safe: it asks, and then "rồi" answers it (Telegram)', async () => {
+    const child = telegram.child();
+    await child.says(DANGER_NOW);
+
+    const first = texts(await child.says('rồi'));
+
+    expect(first.join('\n')).not.toContain(vi('crisis.safe'));
+    expect(first).toEqual([vi('crisis.still_here'), CALL_113]);
+    const [c] = await casesOf(telegram.app, 'telegram', child.chatId);
+
+    const second = texts(await child.says('rồi'));
+
+    expect(second[0]).toBe(`${vi('crisis.safe')}\n\n${vi('crisis_fixes.your_code', { code: c!.code })}`);
+  });
+
+  it('is no "I am safe" on Zalo either, while clear words are at once', async () => {
+    const child = zalo.child();
+    await child.says(DANGER_NOW);
+
+    expect((await child.says('r')).join('\n')).not.toContain(vi('crisis.safe'));
+    expect((await child.says('em an toàn rồi'))[0]).toContain(vi('crisis.safe'));
+  });
+});
