@@ -59,7 +59,7 @@ export const OutboxModel = defineModel<OutboxItem>(
   },
   (s) => {
     s.index({ status: 1, nextAttemptAt: 1 });
-    s.index({ recipientKey: 1, seq: 1 });
+    s.index({ recipientKey: 1, status: 1, seq: 1 });
     s.index({ dedupeKey: 1 }, { unique: true, sparse: true });
   },
 );

@@ -82,6 +82,7 @@ export class EmbeddedStore implements Store {
   }
 
   async close() {
+    if (this.closed) return;
     this.closed = true;
     await this.database.close();
   }

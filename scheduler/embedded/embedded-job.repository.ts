@@ -69,6 +69,7 @@ export class EmbeddedJobRepository implements JobRepository {
   /** True when the repository opened its database itself (and so closes it). */
   readonly ownsDatabase: boolean;
   private readonly table: JsonTable<StoredJob>;
+  private disconnected = false;
 
   constructor(options: EmbeddedJobRepositoryOptions = {}) {
     this.ownsDatabase = !options.database;
@@ -81,7 +82,9 @@ export class EmbeddedJobRepository implements JobRepository {
 
   /** Closes the database if the repository opened it; the jobs stay on disk. */
   async disconnect(): Promise<void> {
-    if (this.ownsDatabase) await this.database.close();
+    if (!this.ownsDatabase || this.disconnected) return;
+    this.disconnected = true;
+    await this.database.close();
   }
 
   async getJobById(id: string): Promise<JobParameters | null> {

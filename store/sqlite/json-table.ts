@@ -63,14 +63,22 @@ export class JsonTable<D extends Doc = Doc> {
   /** The full-text index of the search field, if there is one. */
   readonly words: WordIndex | null;
 
-  /** Creates the table and its indexes (if missing), and its word index (built anew when of an earlier form). */
+  /**
+   * Creates the table and its indexes (if missing), drops the indexes its schema no longer
+   * names (each costs every write), and makes its word index (built anew when of an earlier form).
+   */
   create(): this {
     const db = this.database.db;
     db.exec(`CREATE TABLE IF NOT EXISTS "${this.name}" (_id TEXT NOT NULL PRIMARY KEY, doc BLOB NOT NULL)`);
+    const named = new Set<string>();
     for (const index of this.indexes) {
       const sql = this.indexSql(index);
-      if (sql) db.exec(sql);
+      if (!sql) continue;
+      db.exec(sql);
+      named.add(this.indexName(index));
     }
+    const existing = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL`).all(this.name) as { name: string }[];
+    for (const { name } of existing) if (!named.has(name)) db.exec(`DROP INDEX "${name}"`);
     this.words?.create();
     this.tally?.create();
     return this;
@@ -86,6 +94,10 @@ export class JsonTable<D extends Doc = Doc> {
     this.words?.purgeErased();
   }
 
+  private indexName(index: IndexSpec): string {
+    return `${this.name}__${index.fields.map(([p, d]) => `${p.replace(/\./g, '_')}${d === -1 ? '_desc' : ''}`).join('__')}`;
+  }
+
   private indexSql(index: IndexSpec): string | null {
     const terms: string[] = [];
     for (const [path, dir] of index.fields) {
@@ -94,7 +106,7 @@ export class JsonTable<D extends Doc = Doc> {
       if (!type) return null;
       terms.push(`${fieldExpr(path, type)}${dir === -1 ? ' DESC' : ''}`);
     }
-    const indexName = `${this.name}__${index.fields.map(([p, d]) => `${p.replace(/\./g, '_')}${d === -1 ? '_desc' : ''}`).join('__')}`;
+    const indexName = this.indexName(index);
     const partial = index.unique && index.sparse ? ` WHERE ${terms.map((t) => `${t.replace(/ DESC$/, '')} IS NOT NULL`).join(' AND ')}` : '';
     return `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS "${indexName}" ON "${this.name}" (${terms.join(', ')})${partial}`;
   }

@@ -50,7 +50,34 @@ class Tx {
   readonly done = new Promise<void>((resolve) => (this.ended = resolve));
 }
 
+/**
+ * The writes of one turn of the event loop, committed together at its end (group commit): one
+ * commit writes each page they changed once, where a commit each would write the hot pages (a
+ * table's last leaf, its indexes' leaves) again and again. No caller hears of its write before
+ * the commit that holds it.
+ */
+class Batch {
+  /** Writes and transactions running in it now; it commits once none is. */
+  running = 0;
+  /** Its turn of the event loop has ended: commit as soon as nothing runs. */
+  due = false;
+  readonly committed: (() => void)[] = [];
+  readonly rolledBack: (() => void)[] = [];
+  settle!: (err?: unknown) => void;
+  readonly done = new Promise<void>((resolve, reject) => (this.settle = (err) => (err === undefined ? resolve() : reject(err))));
+  constructor() {
+    this.done.catch(() => undefined);
+  }
+}
+
 type Db = InstanceType<typeof Database>;
+
+/**
+ * The database files open in this process, each with its one connection, shared by whoever
+ * opens the file again: two connections of one process would wait on each other's batch for
+ * the write lock, on the one thread that must commit it.
+ */
+const openFiles = new Map<string, SqliteDatabase>();
 
 /**
  * One SQLite database (WAL) shared by the store and agenda's jobs, and the one gate every
@@ -68,8 +95,12 @@ export class SqliteDatabase {
   private readonly context = new AsyncLocalStorage<Tx>();
   private writes: Promise<unknown> = Promise.resolve();
   private open: Tx | null = null;
+  /** The batch of writes not yet committed, if any. */
+  private batch: Batch | null = null;
   /** Checkpoints the write-ahead log off the service's thread (none in memory). */
   private readonly checkpointer: WalCheckpointer | null;
+  /** How many opened it and have not closed it yet. */
+  private users = 1;
 
   private constructor(
     readonly file: string,
@@ -88,8 +119,14 @@ export class SqliteDatabase {
    * integrity check that refuses a damaged file by name — unless `checked` says the file passed
    * it already (integrity-check.ts, run in a worker thread at start). The log is checkpointed
    * in a worker thread (wal-checkpointer.ts); `log` hears when that thread cannot do it.
+   * A file this process has open already gives its connection again.
    */
   static open(file: string, options: { checked?: boolean; log?: (message: string) => void } = {}): SqliteDatabase {
+    const known = file === ':memory:' ? undefined : openFiles.get(path.resolve(file));
+    if (known) {
+      known.users++;
+      return known;
+    }
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
     let db: Db;
     try {
@@ -109,7 +146,9 @@ export class SqliteDatabase {
     db.pragma('synchronous = NORMAL');
     db.pragma('secure_delete = ON');
     db.pragma('foreign_keys = OFF');
-    return new SqliteDatabase(file, db, options.log ?? (() => undefined));
+    const database = new SqliteDatabase(file, db, options.log ?? (() => undefined));
+    if (file !== ':memory:') openFiles.set(path.resolve(file), database);
+    return database;
   }
 
   /** How many checkpoints the write-ahead log's own thread has completed (for tests and measurements). */
@@ -129,54 +168,119 @@ export class SqliteDatabase {
     return fn();
   }
 
-  /** Runs a write after the writes queued before it (in the caller's transaction, if any). */
+  /**
+   * Runs a write after the writes queued before it (in the caller's transaction, if any).
+   * Outside a transaction it runs in this turn's batch and settles once the batch has
+   * committed; a write that fails says so at once.
+   */
   write<R>(fn: () => R | Promise<R>): Promise<R> {
     const tx = this.current();
-    const run = async () => {
+    if (tx) {
+      const result = tx.chain.then(fn);
+      tx.chain = result.catch(() => undefined);
+      return result;
+    }
+    const ran = this.writes.then(async () => {
       // A transaction opened after this write was queued is waited for too.
-      if (!tx) while (this.open) await this.open.done;
-      const value = await fn();
-      if (!tx) this.checkpointer?.afterCommit();
+      while (this.open) await this.open.done;
+      const batch = this.join();
+      try {
+        return { batch, value: await fn() };
+      } finally {
+        this.leave(batch);
+      }
+    });
+    this.writes = ran.catch(() => undefined);
+    return ran.then(async ({ batch, value }) => {
+      await batch.done;
       return value;
-    };
-    const result = (tx ? tx.chain : this.writes).then(run);
-    if (tx) tx.chain = result.catch(() => undefined);
-    else this.writes = result.catch(() => undefined);
-    return result;
+    });
   }
 
   /**
    * Runs `fn` in one transaction: everything it writes commits together, or nothing does when
-   * it throws. Nested calls join the transaction already open.
+   * it throws. Nested calls join the transaction already open. It is a savepoint in this
+   * turn's batch, and settles once the batch has committed.
    */
   transaction<R>(fn: () => Promise<R>): Promise<R> {
     if (this.current()) return fn();
-    const result = this.writes.then(async () => {
+    const ran = this.writes.then(async () => {
       while (this.open) await this.open.done;
+      const batch = this.join();
       const tx = new Tx();
       this.open = tx;
-      this.db.exec('BEGIN IMMEDIATE');
-      let value: R;
       try {
-        value = await this.context.run(tx, fn);
+        this.db.exec('SAVEPOINT tx');
+        const value = await this.context.run(tx, fn);
         await tx.chain;
-        this.db.exec('COMMIT');
-        this.checkpointer?.afterCommit();
+        this.db.exec('RELEASE tx');
+        batch.committed.push(...tx.committed);
+        batch.rolledBack.push(...tx.rolledBack);
+        return { batch, value };
       } catch (err) {
         await tx.chain;
-        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        if (this.db.inTransaction) this.db.exec('ROLLBACK TO tx; RELEASE tx');
         for (const undo of tx.rolledBack) undo();
         throw err;
       } finally {
         this.open = null;
         tx.ended();
+        this.leave(batch);
       }
-      // Outside the transaction's context: what these start is no part of it.
-      for (const after of tx.committed) after();
+    });
+    this.writes = ran.catch(() => undefined);
+    return ran.then(async ({ batch, value }) => {
+      await batch.done;
       return value;
     });
-    this.writes = result.catch(() => undefined);
-    return result;
+  }
+
+  /** The batch open now, or a new one (BEGIN IMMEDIATE) due at the end of this turn of the event loop. */
+  private join(): Batch {
+    let batch = this.batch;
+    // SQLite rolled the batch back under a statement (a full disk, an I/O error): its writers hear so.
+    if (batch && !this.db.inTransaction) {
+      this.commit(batch);
+      batch = null;
+    }
+    if (!batch) {
+      this.db.exec('BEGIN IMMEDIATE');
+      batch = this.batch = new Batch();
+      const opened = batch;
+      setImmediate(() => {
+        opened.due = true;
+        if (opened.running === 0) this.commit(opened);
+      });
+    }
+    batch.running++;
+    return batch;
+  }
+
+  private leave(batch: Batch): void {
+    batch.running--;
+    if (batch.running === 0 && batch.due) this.commit(batch);
+  }
+
+  /**
+   * Commits the batch and tells its writers; if the commit fails (or SQLite rolled the whole
+   * transaction back under a statement: a full disk, an I/O error), every writer in it hears
+   * the error and nothing of it stays.
+   */
+  private commit(batch: Batch): void {
+    if (this.batch !== batch) return;
+    this.batch = null;
+    try {
+      if (!this.db.inTransaction) throw new Error('The batch of writes was rolled back by the database before its commit');
+      this.db.exec('COMMIT');
+    } catch (err) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      for (const undo of batch.rolledBack) undo();
+      batch.settle(err);
+      return;
+    }
+    this.checkpointer?.afterCommit();
+    for (const after of batch.committed) after();
+    batch.settle();
   }
 
   /**
@@ -184,7 +288,7 @@ export class SqliteDatabase {
    * join it) rolls back. For what a statement did outside the data, such as creating a table.
    */
   onRollback(fn: () => void): void {
-    if (this.db.inTransaction) this.open?.rolledBack.push(fn);
+    if (this.db.inTransaction) (this.open ?? this.batch)?.rolledBack.push(fn);
   }
 
   /** Runs `fn` once the caller's transaction has committed (never if it rolls back), or at once outside one. */
@@ -224,10 +328,16 @@ export class SqliteDatabase {
     }
   }
 
-  /** Waits for queued writes, then closes the file (the WAL is folded back into it). */
+  /**
+   * Waits for queued writes, then closes the file (the WAL is folded back into it) — or, while
+   * others in this process still use it, only waits for the writes to be committed.
+   */
   async close(): Promise<void> {
     await this.writes;
     while (this.open) await this.open.done;
+    if (--this.users > 0) return this.batch?.done.catch(() => undefined);
+    if (openFiles.get(path.resolve(this.file)) === this) openFiles.delete(path.resolve(this.file));
+    if (this.batch) this.commit(this.batch);
     await this.checkpointer?.close();
     if (!this.db.open) return;
     // Fold the write-ahead log into the file and empty it: no old page (erased words) stays in it.

@@ -459,7 +459,8 @@ describe('back-office cases and settings, through the routes (the real app, in-p
     expect(page).toContain(`id="reply-title">${vi('admin.cases.reply.title_adult')}<`);
     expect(page).toContain(words);
     // And the parent was answered as an adult.
-    const said = (await transcript(session)).filter((e) => e.from === 'bot').map((e) => e.text);
+    const botSaid = async () => (await transcript(session)).filter((e) => e.from === 'bot').map((e) => e.text);
+    const said = await eventually(botSaid, (texts) => texts.includes(vi('bot.urgent_detected_adult')));
     expect(said).toContain(vi('bot.urgent_detected_adult'));
   });
 

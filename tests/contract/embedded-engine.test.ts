@@ -49,6 +49,29 @@ describe('the embedded engine on SQLite', () => {
 
     const due = store.explain(OutboxModel, { status: 'pending', nextAttemptAt: { $lte: new Date() } }, { sort: { nextAttemptAt: 1 } });
     expect(due.plan.join(' | ')).toMatch(/USING INDEX outbox__status__nextAttemptAt/);
+
+    // A chat's next message to send: found by its status, not by walking the chat's whole history.
+    const head = store.explain(OutboxModel, { recipientKey: 'telegram:p1', status: { $in: ['pending', 'sending'] } }, { sort: { seq: 1 } });
+    expect(head.mode).toBe('exact');
+    expect(head.plan.join(' | ')).toMatch(/USING INDEX outbox__recipientKey__status__seq \(<expr>=\? AND <expr>=\?\)/);
+  });
+
+  it('drops an index its schema no longer names when it opens the file, and keeps the ones it names', async () => {
+    const own = tempDir('htx-sqlite-stale-');
+    const first = new EmbeddedStore(own);
+    await first.collection(OutboxModel).insertOne({ channel: 'telegram', addressEnc: 'x', recipientKey: 'telegram:p1', payload: { text: 'a' } });
+    await first.close();
+    const raw = new Database(path.join(own, DATABASE_FILE));
+    raw.exec(`CREATE INDEX "outbox__recipientKey__seq" ON "outbox" (json_extract(doc, '$.recipientKey'), json_extract(doc, '$.seq'))`);
+    raw.close();
+    const second = new EmbeddedStore(own);
+    await second.collection(OutboxModel).count({});
+    const indexes = (second as unknown as { database: { db: Database.Database } }).database.db
+      .prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'outbox' AND sql IS NOT NULL ORDER BY name`)
+      .all()
+      .map((r) => (r as { name: string }).name);
+    await second.close();
+    expect(indexes).toEqual(['outbox__dedupeKey', 'outbox__recipientKey__status__seq', 'outbox__status__nextAttemptAt']);
   });
 
   it('walks an index range for a field that is set ($ne: null), not past every case without it', async () => {
@@ -246,6 +269,33 @@ describe('the embedded engine on SQLite', () => {
       expect(order[0]).toBe('released');
       expect(await counters().findOne({ _id: 'd' })).not.toBeNull();
       expect(await counters().findOne({ _id: 'c' })).toBeNull();
+    });
+
+    it('tells each writer of a turn of the event loop only once its write is in the file, where another connection reads it', async () => {
+      const other = new Database(path.join(dir, DATABASE_FILE), { readonly: true });
+      const inFile = (id: string) => other.prepare(`SELECT count(*) AS n FROM tx_counters WHERE _id = ?`).get(id) as { n: number };
+      const seen: number[] = [];
+      await Promise.all(
+        Array.from({ length: 12 }, (_, i) => counters().insertOne({ _id: `g${i}`, n: i }).then(() => seen.push(inFile(`g${i}`).n))),
+      );
+      other.close();
+      expect(seen).toEqual(Array(12).fill(1));
+    });
+
+    it('keeps the writes of the same turn of the event loop when one of them fails or a transaction beside them rolls back', async () => {
+      const results = await Promise.allSettled([
+        counters().insertOne({ _id: 'h1', n: 1 }),
+        counters().insertOne({ _id: 'a', n: 9 }),
+        store.transaction(async () => {
+          await counters().insertOne({ _id: 'h2', n: 2 });
+          throw new Error('turn failed');
+        }),
+        counters().insertOne({ _id: 'h3', n: 3 }),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
+      expect(isDuplicateKey((results[1] as PromiseRejectedResult).reason)).toBe(true);
+      expect((await counters().find({ _id: { $in: ['h1', 'h2', 'h3'] } }, { sort: { _id: 1 } })).map((c) => c._id)).toEqual(['h1', 'h3']);
+      expect((await counters().findOne({ _id: 'a' }))?.n).toBe(2);
     });
 
     it('runs a nested transaction inside the open one', async () => {
