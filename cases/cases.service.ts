@@ -253,7 +253,8 @@ export class CaseService {
    * stays urgent. Other severities are left as they are.
    */
   async lowerDangerNow(caseId: string): Promise<Case | null> {
-    const updated = await this.cases.findOneAndUpdate({ _id: caseId, severity: 'danger_now' }, { $set: { severity: 'serious' } });
+    // "In danger now" is no longer a reason either: the case page shows one answer, not two.
+    const updated = await this.cases.findOneAndUpdate({ _id: caseId, severity: 'danger_now' }, { $set: { severity: 'serious' }, $pull: { urgentReasons: 'danger_now' } });
     if (updated) await this.record('child', null, 'case.danger_lowered', caseId, { severity: 'serious' });
     return updated;
   }

@@ -22,7 +22,7 @@ export interface Conversation {
   /** When the bot last gave its full answer to a message it could not read (at most hourly). */
   unreadableAnsweredAt?: Date | null;
   /** Crisis mode after a message of danger happening now (bot/conversation/crisis.ts), or null. */
-  crisis?: { caseId: string; call: '113' | '115' | '111'; kind: 'self_harm' | 'harm'; situation?: string; since: Date } | null;
+  crisis?: { caseId: string; call: '113' | '115' | '111'; kind: 'self_harm' | 'harm'; situation?: string; askedSafe?: boolean; since: Date } | null;
   /**
    * Reply mode (bot/conversation/reply-mode.ts): the case read by its code whose thread the
    * child's next messages go to, and when the child last wrote in it (it ends after a silence).
