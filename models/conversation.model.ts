@@ -22,18 +22,12 @@ export interface Conversation {
   /** When the bot last gave its full answer to a message it could not read (at most hourly). */
   unreadableAnsweredAt?: Date | null;
   /** Crisis mode after a message of danger happening now (bot/conversation/crisis.ts), or null. */
-  crisis?: { caseId: string; call: '113' | '115' | '111'; kind: 'self_harm' | 'harm'; situation?: string; since: Date } | null;
+  crisis?: { caseId: string; call: '113' | '115' | '111'; kind: 'self_harm' | 'harm'; situation?: string; askedSafe?: boolean; since: Date } | null;
   /**
    * Reply mode (bot/conversation/reply-mode.ts): the case read by its code whose thread the
    * child's next messages go to, and when the child last wrote in it (it ends after a silence).
    */
   reply?: { caseId: string; code: string; lastAt: Date } | null;
-  /**
-   * What the session's last case told of its writer and child (age band, gender, place, who is
-   * writing), offered again for the next case (bot/conversation/remembered.ts). Deleted with the
-   * conversation by forget-me, "Xong & xoá" and quick exit.
-   */
-  known?: { about: 'self' | 'other_child'; reporterRole?: string | null; ageBand?: string | null; gender?: string | null; province?: string | null; commune?: string | null } | null;
   /**
    * Who is writing (bot/conversation/voice.ts): a child, or an adult about a child, and the
    * adult's role when known. Chosen, or read from their words; it sets the bot's voice.
@@ -62,7 +56,6 @@ export const ConversationModel = defineModel<Conversation>(
     unreadableAnsweredAt: { type: Date, default: null },
     crisis: { type: Schema.Types.Mixed, default: null },
     reply: { type: Schema.Types.Mixed, default: null },
-    known: { type: Schema.Types.Mixed, default: null },
     writer: { type: Schema.Types.Mixed, default: null },
     followUp: { type: String, default: null },
   },

@@ -47,10 +47,21 @@ const CANNOT_CALL = [
   /\bhet (?:tien|pin)\b/, /\bcan t call\b/, /\bcannot call\b/, /\bno phone\b/, /\b(?:took|taken|take) my phone\b/, /\bdon t have a phone\b/,
 ];
 
+/**
+ * A bare yes ("rồi", "r", "dạ rồi", "em rồi") says the child is safe only as the answer to crisis
+ * mode's question "Em đã ở chỗ an toàn chưa?": right after the first crisis message it may mean
+ * "ok", "I read it" or "I called" — never "I am safe" (the question is asked then).
+ */
+const BARE_YES = new Set(['roi', 'em roi', 'minh roi', 'chau roi', 'con roi']);
+
 const NOT_YET = [/^(?:em |minh |chau |con )?(?:van )?(?:chua|khong|no|nope|not yet)(?: \S+){0,12}$/, /\b(?:chua|khong) (?:duoc )?(?:an toan|o cho an toan)\b/, /\bvan (?:dang )?(?:nguy hiem|o day|bi nhot)\b/, /\bnot (?:yet|safe)\b/];
 
-/** How a message typed in crisis mode answers crisis mode's question, or `null` for other words. */
-export function readCrisisAnswer(text: string | undefined): CrisisAnswer | null {
+/**
+ * How a message typed in crisis mode answers crisis mode's question, or `null` for other words.
+ * `askedSafe`: the bot's last crisis message asked "Em đã ở chỗ an toàn chưa?", so a bare "rồi"
+ * answers it; otherwise a bare "rồi" answers nothing (`null`).
+ */
+export function readCrisisAnswer(text: string | undefined, askedSafe = false): CrisisAnswer | null {
   if (!text) return null;
   const words = canonical(text);
   const said = words.join(' ');
@@ -58,6 +69,7 @@ export function readCrisisAnswer(text: string | undefined): CrisisAnswer | null 
   if (/^\d+$/.test(said.replace(/ /g, ''))) return 'digits';
   if (CANNOT_CALL.some((re) => re.test(said))) return 'cannot_call';
   // "Không sao rồi" is safe, "không, …" is not: the whole answer first.
+  if (BARE_YES.has(said)) return askedSafe ? 'safe' : null;
   if (SAFE.has(said)) return 'safe';
   return NOT_YET.some((re) => re.test(said)) ? 'not_yet' : null;
 }

@@ -22,6 +22,8 @@ export interface CrisisState {
   kind: 'self_harm' | 'harm';
   /** The situation whose first line the child last read (absent in crisis modes begun before it was kept). */
   situation?: string;
+  /** True when the bot's last crisis message asked "Em đã ở chỗ an toàn chưa?" (a bare "rồi" answers it). */
+  askedSafe?: boolean;
   since: Date;
 }
 
@@ -123,9 +125,9 @@ export async function endAnsweredCrisis(deps: EngineDeps, turn: Turn): Promise<b
  * ("em an toàn rồi", "rồi", "I'm safe"; `crisis-input.ts`). Never a typed digit, nor a typed
  * option read loosely: ending crisis mode needs the child to say it.
  */
-export function saysSafe(text: string | undefined, payload: string | undefined): boolean {
+export function saysSafe(text: string | undefined, payload: string | undefined, askedSafe = false): boolean {
   if (payload !== undefined) return payload === encodeChoice({ type: 'command', command: 'safe' });
-  return readCrisisAnswer(text) === 'safe';
+  return readCrisisAnswer(text, askedSafe) === 'safe';
 }
 
 /**
@@ -152,11 +154,14 @@ export async function onCrisisMessage(
     return false;
   }
   if (msg.text || msg.attachments.length) {
-    await deps.cases.addCrisisMessage(crisis.caseId, { text: msg.text ?? '', attachments: msg.attachments });
+    await deps.cases.addCrisisMessage(crisis.caseId, { text: msg.text ?? '', attachments: msg.attachments, channel: turn.contact.channel });
     turn.textKept = true;
   }
   const raised = msg.risk ? await deps.cases.raiseRisk(crisis.caseId, msg.risk) : null;
-  if (saysSafe(msg.text, msg.payload)) {
+  // A bare "rồi" is "I am safe" only as the answer to the question asked just before; each answer asks anew.
+  const askedSafe = crisis.askedSafe === true;
+  crisis.askedSafe = false;
+  if (saysSafe(msg.text, msg.payload, askedSafe)) {
     turn.conv.crisis = null;
     // Staff read in the trail that the child said so, and how (a press leaves no words in the case).
     await deps.cases.record('child', null, 'case.crisis_safe', crisis.caseId, { via: msg.payload === undefined ? 'words' : 'option' });
@@ -172,8 +177,10 @@ export async function onCrisisMessage(
   }
   // More told ("em đang chảy máu", "em trốn trong tủ"): its first line, the number moved to fit.
   const update = msg.risk ? crisisUpdate(turn, crisis, msg.risk, raised) : null;
-  const answer = msg.payload === undefined ? readCrisisAnswer(msg.text) : null;
-  turn.replies.push(turn.r.text(update ?? (await answerText(deps, turn, answer, crisis))), callMessage(turn, crisis));
+  const answer = msg.payload === undefined ? readCrisisAnswer(msg.text, askedSafe) : null;
+  const said = update ?? (await answerText(deps, turn, answer, crisis));
+  crisis.askedSafe = said === turn.t('crisis.still_here');
+  turn.replies.push(turn.r.text(said), callMessage(turn, crisis));
   return true;
 }
 

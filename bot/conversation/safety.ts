@@ -8,6 +8,7 @@ import { caseSignal, enterCrisis } from './crisis.js';
 import { codeText, type CrisisOpening } from './crisis-words.js';
 import { draftAttachments, keepText, openCaseFromDraft, openCaseOf, startDraft } from './keeping.js';
 import { replyCaseId } from './reply-mode.js';
+import { asPast, saidNotInDanger, toldAsPast } from './told-as-past.js';
 import { inFlow, type EngineDeps, type Turn } from './turn.js';
 import { writerFields } from './voice.js';
 
@@ -30,6 +31,10 @@ export async function raiseRisk(deps: EngineDeps, turn: Turn, signal: RiskSignal
   // Reply mode's case first: the words are the child's answer there, and its counsellor is alerted.
   const replyId = replyCaseId(turn);
   const openCase = replyId ? await deps.cases.findById(replyId) : !inFlow(turn) && contact.openCaseId ? await openCaseOf(deps, contact) : null;
+  // A past story after "not in danger now" is what happened, not danger now (told-as-past.ts).
+  if (saidNotInDanger(turn, openCase) && toldAsPast(signal, text)) signal = asPast(signal);
+  // Danger now after "not in danger now": the answer no longer holds, and the case says so.
+  if (signal.severity === 'danger_now') await nowInDanger(deps, turn, openCase);
   let caseId: string;
   let openedCode: string | null = null;
   // The case as raised: what it recorded before counts too ("bố đánh em chảy máu", then "in danger now: yes" → 115).
@@ -39,7 +44,7 @@ export async function raiseRisk(deps: EngineDeps, turn: Turn, signal: RiskSignal
     caseId = conv.caseId;
     raised = await deps.cases.raiseRisk(caseId, signal);
   } else if (openCase) {
-    if (text) await deps.cases.addChildMessage(openCase._id, { text, attachments: [] });
+    if (text) await deps.cases.addChildMessage(openCase._id, { text, attachments: [], channel: turn.contact.channel });
     turn.textKept = true;
     caseId = openCase._id;
     raised = await deps.cases.raiseRisk(caseId, signal);
@@ -64,6 +69,15 @@ export async function raiseRisk(deps: EngineDeps, turn: Turn, signal: RiskSignal
   turn.riskAnswered = true;
   // Outside crisis mode, the child is asked for more: their words, or the questions, for this case.
   if (openedCode && !conv.crisis && !turn.contact.blocked) turn.replies.push(followUpOffer(turn, openedCode));
+}
+
+/** The case's "in danger now" follows danger now said after the child had answered "no". */
+async function nowInDanger(deps: EngineDeps, turn: Turn, openCase: Case | null) {
+  if (inFlow(turn)) {
+    if (turn.conv.draft.dangerNow === false) turn.conv.draft.dangerNow = true;
+  } else if (openCase?.dangerNow === false) {
+    await deps.cases.updateIntake(openCase._id, { dangerNow: true });
+  }
 }
 
 /**
@@ -104,7 +118,7 @@ export async function takeFollowUp(deps: EngineDeps, turn: Turn): Promise<string
 function riskReplies(turn: Turn, signal: RiskSignal, whole: RiskSignal, caseId: string, opening: CrisisOpening) {
   const { alerted, told } = opening;
   if (signal.severity === 'danger_now') return enterCrisis(turn, whole, caseId, opening);
-  if (signal.reasons.every((r) => r === 'distress')) return void turn.replies.push(turn.r.text(turn.t('risk.distress')), turn.r.emergency());
+  if (signal.reasons.length && signal.reasons.every((r) => r === 'distress')) return void turn.replies.push(turn.r.text(turn.t('risk.distress')), turn.r.emergency());
   if (signal.severity === 'concern') return void turn.replies.push(turn.r.text(turn.t('risk.concern')));
   const selfHarm = signal.reasons.includes('self_harm') && !signal.reasons.some((r) => ['violence', 'sexual_abuse', 'trafficking'].includes(r));
   // "Told the counsellors right away" only when an alert reached someone (honest words).

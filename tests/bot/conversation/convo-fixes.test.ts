@@ -131,3 +131,91 @@ describe("The bot's own voice", () => {
     expect(toChild.filter(([, line]) => selfAsAnhChi(line)).map(([path]) => path)).toEqual([]);
   });
 });
+
+describe('"rồi" in crisis mode', () => {
+  it('is no "I am safe" before the bot asked whether the child is safe: it asks, and then "rồi" answers it (Telegram)', async () => {
+    const child = telegram.child();
+    await child.says(DANGER_NOW);
+
+    const first = texts(await child.says('rồi'));
+
+    expect(first.join('\n')).not.toContain(vi('crisis.safe'));
+    expect(first).toEqual([vi('crisis.still_here'), CALL_113]);
+    const [c] = await casesOf(telegram.app, 'telegram', child.chatId);
+
+    const second = texts(await child.says('rồi'));
+
+    expect(second[0]).toBe(`${vi('crisis.safe')}\n\n${vi('crisis_fixes.your_code', { code: c!.code })}`);
+  });
+
+  it('is no "I am safe" on Zalo either, while clear words are at once', async () => {
+    const child = zalo.child();
+    await child.says(DANGER_NOW);
+
+    expect((await child.says('r')).join('\n')).not.toContain(vi('crisis.safe'));
+    expect((await child.says('em an toàn rồi'))[0]).toContain(vi('crisis.safe'));
+  });
+});
+
+describe('A story of the past after "not in danger now"', () => {
+  const PAST_THREAT = 'hôm qua bố cầm dao dọa giết em';
+  const saysNotInDangerNow = async () => {
+    const child = telegram.child();
+    await child.says('/start');
+    await child.presses(vi('bot.menu.report'));
+    await child.presses(vi('bot.opt.danger.no'));
+    return child;
+  };
+  const inCrisis = (answer: Awaited<ReturnType<ReturnType<TelegramHarness['child']>['says']>>) =>
+    answer.some((m) => buttonsOf(m).some((b) => b.text === vi('crisis.button_safe')));
+
+  it('is kept as the story with 111 shown, and opens no crisis mode over the child\'s answer', async () => {
+    const child = await saysNotInDangerNow();
+
+    const answer = await child.says(PAST_THREAT);
+
+    expect(inCrisis(answer)).toBe(false);
+    expect(texts(answer).join('\n')).toMatch(/(?<!\d)111(?!\d)/);
+    expect(answer.at(-1)!.text).toBe(vi('bot.q.about'));
+    const [c] = await casesOf(telegram.app, 'telegram', child.chatId);
+    expect(c).toMatchObject({ priority: 'urgent', severity: 'serious', dangerNow: false });
+    expect(c!.urgentReasons).not.toContain('danger_now');
+    expect((await telegram.messagesOf(c!._id)).map((m) => m.text)).toContain(PAST_THREAT);
+  });
+
+  it.each([['bố em đang đánh em'], ['cứu em']])('still takes danger said as now (%j) into crisis mode at once, and the case says in danger now', async (words) => {
+    const child = await saysNotInDangerNow();
+
+    const answer = await child.says(words);
+
+    expect(inCrisis(answer)).toBe(true);
+    const [c] = await casesOf(telegram.app, 'telegram', child.chatId);
+    expect(c).toMatchObject({ severity: 'danger_now', dangerNow: true });
+  });
+
+  it('leaves the case one answer when the child in crisis later answers "not in danger now"', async () => {
+    const child = telegram.child();
+    await child.says(DANGER_NOW);
+    await child.says('em an toàn rồi');
+    await child.presses(vi('bot.menu.report'));
+
+    await child.presses(vi('bot.opt.danger.no'));
+
+    const [c] = await casesOf(telegram.app, 'telegram', child.chatId);
+    expect(c).toMatchObject({ severity: 'serious', dangerNow: false });
+    expect(c!.urgentReasons).toEqual(['violence']);
+  });
+
+  it('is kept as the story on Zalo too', async () => {
+    const child = zalo.child();
+    await child.says('chào');
+    await child.says('1');
+    await child.says(vi('bot.opt.danger.no'));
+
+    const answer = await child.says(PAST_THREAT);
+
+    expect(answer.join('\n')).not.toContain(vi('crisis.button_safe'));
+    const [c] = await casesOf(zalo.app, 'zalo', child.chatId);
+    expect(c).toMatchObject({ severity: 'serious', dangerNow: false });
+  });
+});

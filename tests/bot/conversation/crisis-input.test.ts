@@ -1,7 +1,7 @@
 /**
  * What a child types in crisis mode, over the local fake Telegram and Zalo Bot APIs (as a
  * black-box walk-through found it): a bare digit never ends crisis mode, "chưa" gets the next
- * step and "rồi" is safe, a child who cannot call is told who can call for them, "I am safe"
+ * step and "rồi" answering "Em đã ở chỗ an toàn chưa?" is safe, a child who cannot call is told who can call for them, "I am safe"
  * shows in the case's trail, and "113" / "115" typed anywhere answer with how to call them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -133,9 +133,16 @@ describe('Crisis mode on Zalo', () => {
     }
   });
 
-  it.each(['rồi', 'r', 'dạ rồi ạ', 'an toàn', "I'm safe"])('takes %j as safe: the glad word, the code, and the trail says the child wrote it', async (words) => {
+  it.each([
+    ['an toàn', false],
+    ["I'm safe", false],
+    ['rồi', true],
+    ['r', true],
+    ['dạ rồi ạ', true],
+  ])('takes %j as safe (a bare "rồi" as the answer to "Em đã ở chỗ an toàn chưa?"): the glad word, the code, and the trail says the child wrote it', async (words, afterTheQuestion) => {
     const [child] = await inCrisis();
     const c = await onlyCaseOf(bot.app, 'zalo', child.chatId);
+    if (afterTheQuestion) expect((await child.says('alo'))[0]).toBe(vi('crisis.still_here'));
 
     const answer = (await child.says(words)).join('\n');
 
