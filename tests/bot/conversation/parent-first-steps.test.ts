@@ -55,6 +55,17 @@ describe('First steps that fit the harm a parent reported (Telegram)', () => {
     expect(steps.replaceAll('trẻ em', '')).not.toMatch(/(?<!\p{L})em(?!\p{L})/u);
   });
 
+  it('answers "Tôi nên làm gì?" typed in a report with the steps for the harm chosen, then asks the question again', async () => {
+    const parent = bot.child();
+    await parent.says('/start');
+    await toHarm(parent);
+    const next = texts(await parent.presses(vi('bot.opt.harm.online')));
+
+    const answer = texts(await parent.says('Tôi nên làm gì?'));
+
+    expect(answer).toEqual([`${viA('voice.first_steps_intro.asked')}\n\n${viA('voice.first_steps_harm.online')}`, ...next]);
+  });
+
   it('gives the steps for bullying when the parent skipped the harm but their words tell it', async () => {
     const parent = bot.child();
     await parent.says('/start');
