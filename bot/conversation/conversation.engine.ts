@@ -99,7 +99,7 @@ export class ConversationEngine {
     }
     // A counsellor's answer ended crisis mode: its options are no longer what the child has in front of them.
     const crisisAnswered = await endAnsweredCrisis(this.deps, turn);
-    const reading = this.readingOf(turn, msg.payload, text, crisisAnswered);
+    const reading = this.readingOf(turn, msg, text, crisisAnswered);
     const early = reading?.choice ?? null;
     const intent = early?.type === 'command' && isGlobalIntent(early.command) ? early.command : null;
     const asksForNumbers = intent === 'emergency' || (early?.type === 'menu' && early.item === 'emergency');
@@ -156,9 +156,11 @@ export class ConversationEngine {
    * a command typed anywhere ("menu", "/start", "111"), else an option on offer typed as its
    * number, words or a synonym (`readTyped`): only the options the child has in front of them
    * now. At a flow's question the answer may open a longer message ("không, nhưng…"): the
-   * reading then says `more`, and the whole message is kept.
+   * reading then says `more`, and the whole message is kept. An option's number counts only where
+   * the channel shows it (`numberedOptions`, Zalo); on buttons a typed "3" is no choice.
    */
-  private readingOf(turn: Turn, payload: string | undefined, text: string | undefined, crisisAnswered: boolean): TypedReading | null {
+  private readingOf(turn: Turn, msg: InboundMessage, text: string | undefined, crisisAnswered: boolean): TypedReading | null {
+    const payload = msg.payload;
     if (payload !== undefined) return { choice: decodeChoice(payload) ?? FALLBACK_CHOICE, more: false };
     const intent = typedIntent(text);
     if (intent) return { choice: { type: 'command', command: intent }, more: false };
@@ -168,7 +170,8 @@ export class ConversationEngine {
     // In crisis mode the options on offer are its own ("1. ✅ Em đã an toàn"), not the step's; just
     // after a counsellor's answer ended it, none (the answer shows no options): a number is words then.
     const offered = turn.conv.crisis ? crisisOptions(turn) : crisisAnswered ? [] : offeredOptions(this.deps, turn);
-    return readTyped(text, offered, { prefix: question, clauses: isStep(step), synonyms: step !== 'reply' });
+    const shown = msg.numberedOptions ? offered : offered.map(({ key: _number, ...unnumbered }) => unnumbered);
+    return readTyped(text, shown, { prefix: question, clauses: isStep(step), synonyms: step !== 'reply' });
   }
 
   /**

@@ -219,3 +219,30 @@ describe('A story of the past after "not in danger now"', () => {
     expect(c).toMatchObject({ severity: 'serious', dangerNow: false });
   });
 });
+
+describe('A typed number', () => {
+  it('chooses nothing on Telegram, where the options are buttons without numbers: "3" at "who?" is asked again', async () => {
+    const child = telegram.child();
+    await child.says('/start');
+    await child.presses(vi('bot.menu.report'));
+    await child.presses(vi('bot.opt.danger.no'));
+
+    const answer = await child.says('3');
+
+    expect(texts(answer)).toEqual([vi('bot.not_understood'), vi('bot.q.about')]);
+    expect(buttonsOf(answer.at(-1)).map((b) => b.text)).not.toContain(expect.stringMatching(/^\d/));
+    // Still a child's conversation: the next question a child is asked, not the adult's.
+    expect(texts(await child.presses(vi('bot.opt.about.self'))).at(-1)).toBe(vi('bot.q.age_self'));
+  });
+
+  it('chooses the option shown with that number on Zalo: "3" at "who?" is the adult', async () => {
+    const child = zalo.child();
+    await child.says('chào');
+    await child.says('1');
+    await child.says('2');
+
+    const answer = await child.says('3');
+
+    expect(answer.at(-1)).toMatch(new RegExp(`^${vi('bot.q.role_adult').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`));
+  });
+});
