@@ -10,7 +10,7 @@ import { answerStep } from './flow-steps.js';
 import { endChat, onForgetAnswer } from './forget.js';
 import { onFirstMessage, onHeld, onIdle } from './idle.js';
 import { decodeChoice, FALLBACK_CHOICE, readTyped, type Choice, type TypedReading } from './choices.js';
-import { isChatter, isGlobalIntent, typedIntent } from './intents.js';
+import { isChatter, isGlobalIntent, looseIntent, typedIntent } from './intents.js';
 import { flushToCase, keepAlso, keepAttachments, keepFlooded, keepText } from './keeping.js';
 import { ask, offeredOptions, reask } from './prompts.js';
 import { isStep, type StepId } from './questions.js';
@@ -162,7 +162,8 @@ export class ConversationEngine {
   private readingOf(turn: Turn, msg: InboundMessage, text: string | undefined, crisisAnswered: boolean): TypedReading | null {
     const payload = msg.payload;
     if (payload !== undefined) return { choice: decodeChoice(payload) ?? FALLBACK_CHOICE, more: false };
-    const intent = typedIntent(text);
+    // A command typed loosely ("menuu", "quên em đi") counts outside crisis mode only: a slip never ends it.
+    const intent = typedIntent(text) ?? (turn.conv.crisis ? null : looseIntent(text));
     if (intent) return { choice: { type: 'command', command: intent }, more: false };
     if (!text) return null;
     const step = turn.conv.step;

@@ -246,3 +246,35 @@ describe('A typed number', () => {
     expect(answer.at(-1)).toMatch(new RegExp(`^${vi('bot.q.role_adult').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`));
   });
 });
+
+describe("A 12-year-old's spelling", () => {
+  it('reads "quên em đi" as "forget me", asks first, and "cóa" as yes', async () => {
+    const child = telegram.child();
+    await child.says('chào');
+
+    expect(texts(await child.says('quên em đi'))).toEqual([vi('bot.forget_confirm')]);
+    expect(texts(await child.says('cóa'))).toEqual([vi('bot.forgotten')]);
+  });
+
+  it('reads "menuu" as the menu, and "cóa" as yes at "in danger now?"', async () => {
+    const child = telegram.child();
+    await child.says('chào');
+
+    expect(texts(await child.says('menuu'))).toEqual([vi('bot.menu_prompt')]);
+    await child.presses(vi('bot.menu.report'));
+    const danger = await child.says('cóa');
+    expect(danger.some((m) => buttonsOf(m).some((b) => b.text === vi('crisis.button_safe')))).toBe(true);
+  });
+
+  it('never ends crisis mode: "menuu" and "quên em đi" there are words for the counsellors', async () => {
+    const child = telegram.child();
+    await child.says(DANGER_NOW);
+
+    for (const words of ['menuu', 'quên em đi']) {
+      const answer = await child.says(words);
+      expect(texts(answer)).toEqual([vi('crisis.still_here'), CALL_113]);
+    }
+    const [c] = await casesOf(telegram.app, 'telegram', child.chatId);
+    expect((await telegram.messagesOf(c!._id)).map((m) => m.text)).toEqual(expect.arrayContaining(['menuu', 'quên em đi']));
+  });
+});
