@@ -138,7 +138,11 @@ export class ConversationEngine {
     const choice = msg.payload === undefined && turn.textKept && !intent && !answers ? null : early;
     const code = text && !choice ? codeAskedFor(text) : null;
     if (choice && reading?.more && text) keepAlso(turn, text);
-    if (intent) await onIntent(this.deps, turn, intent, text, msg.lang);
+    // "help!" answered as a cry for help already (the question, 111, the offer): not the command list
+    // too; only the question the child is at again, when the answer ends with nothing to choose.
+    if (intent === 'help' && turn.riskAnswered) {
+      if (!turn.replies.at(-1)?.options?.length) reask(this.deps, turn);
+    } else if (intent) await onIntent(this.deps, turn, intent, text, msg.lang);
     else if (code) await showCase(this.deps, turn, code);
     else if (choice?.type === 'command' && choice.command === 'safe') await onSafeAfterCrisis(this.deps, turn);
     else await this.onStep(turn, text, choice, msg.attachments.length > 0);

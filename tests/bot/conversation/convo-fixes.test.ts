@@ -85,7 +85,7 @@ describe("The counsellor's answer", () => {
 
     const delivered = child.received.at(-1)!.text;
     expect(delivered).toContain('Em ơi, anh chị đã đọc thư của em.');
-    expect(delivered).toContain(vi('convo_fixes.reply_111'));
+    expect(delivered).toContain(vi('convo_fixes.call_111'));
   });
 
   it('ends with 111 on Telegram, and in the adult voice for a parent', async () => {
@@ -97,7 +97,7 @@ describe("The counsellor's answer", () => {
     await answer(telegram.app, c!, 'Chị nên đưa cháu đi khám.');
     await eventually(async () => parent.received.slice(before), (got) => got.length > 0);
 
-    expect(parent.received.at(-1)!.text).toContain(vi('convo_fixes.reply_111_adult'));
+    expect(parent.received.at(-1)!.text).toContain(vi('convo_fixes.call_111_adult'));
   });
 });
 
@@ -276,5 +276,43 @@ describe("A 12-year-old's spelling", () => {
     }
     const [c] = await casesOf(telegram.app, 'telegram', child.chatId);
     expect((await telegram.messagesOf(c!._id)).map((m) => m.text)).toEqual(expect.arrayContaining(['menuu', 'quên em đi']));
+  });
+});
+
+describe('"help!" in English', () => {
+  const en = tr('en');
+
+  it('gets one short answer with 111 and what to do next, not five messages', async () => {
+    const child = telegram.child();
+    await child.says('hi');
+
+    const answer = await child.says('help!');
+
+    expect(texts(answer)[0]).toBe(`${en('risk.distress')}\n${en('convo_fixes.call_111')}`);
+    expect(answer).toHaveLength(2);
+    expect(answer[1]!.text).toContain(en('fixes.follow_up.offer'));
+    expect(buttonsOf(answer[1]).map((b) => b.text)).toEqual([en('fixes.follow_up.answer'), en('bot.button.menu'), en('bot.button.sos')]);
+  });
+
+  it('as a first message, gets the greeting too, and still no list of commands', async () => {
+    const answer = texts(await telegram.child().says('help!'));
+
+    expect(answer).toEqual([
+      en('channels_fixes.lang_from_text'),
+      `${en('risk.distress')}\n${en('convo_fixes.call_111')}`,
+      greetingIn(en),
+      expect.stringContaining(en('fixes.follow_up.offer')),
+    ]);
+  });
+
+  it('in the middle of a question, gets the answer and the question again', async () => {
+    const child = telegram.child();
+    await child.says('/start');
+    await child.presses(vi('bot.menu.report'));
+    await child.presses(vi('bot.opt.danger.no'));
+
+    const answer = texts(await child.says('help!'));
+
+    expect(answer).toEqual([en('channels_fixes.lang_from_text'), `${en('risk.distress')}\n${en('convo_fixes.call_111')}`, en('bot.q.about')]);
   });
 });
