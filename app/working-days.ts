@@ -93,8 +93,27 @@ function withCompensatoryDays(days: Holiday[]): Holiday[] {
   return out.filter((d) => !isWeekend(d.date)).sort((a, b) => a.date.localeCompare(b.date));
 }
 
-/** The shipped holiday list, 2025–2030: the statutory days plus the moves decided so far. */
+let shipped: HolidayCalendar | null = null;
+
+/**
+ * The shipped holiday list, 2025–2030: the statutory days plus the moves decided so far.
+ * Computed once (the lunar dates cost a case page 3–4 % of its time when built on every
+ * settings read) and frozen, so that no caller can change it for the others.
+ */
 export function defaultHolidayCalendar(): HolidayCalendar {
+  shipped ??= deepFreeze(buildShippedCalendar());
+  return shipped;
+}
+
+function deepFreeze(calendar: HolidayCalendar): HolidayCalendar {
+  for (const list of [calendar.daysOff, calendar.workingDays]) {
+    list.forEach((d) => Object.freeze(d));
+    Object.freeze(list);
+  }
+  return Object.freeze(calendar);
+}
+
+function buildShippedCalendar(): HolidayCalendar {
   const daysOff: Holiday[] = [];
   const workingDays: Holiday[] = [];
   for (const year of Object.keys(LUNAR_HOLIDAYS).map(Number)) {

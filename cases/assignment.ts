@@ -51,10 +51,11 @@ export async function suggestAssignees(store: Store, c: Case): Promise<AssigneeS
     .map((s) => ({ staffId: s._id, name: s.name, matchedExpertise: wanted.filter((e) => s.expertise.includes(e)), openCases: 0 }))
     .filter((s) => wanted.length === 0 || s.matchedExpertise.length > 0);
   if (candidates.length === 0) return [];
-  const open = await store
-    .collection(CaseModel)
-    .find({ assigneeId: { $in: candidates.map((s) => s.staffId) }, status: { $in: [...OPEN_STATUSES] } });
-  for (const s of candidates) s.openCases = open.filter((o) => o.assigneeId === s.staffId).length;
+  // Counted, not read: a count by assignee and status is a few rows of the engine's tally (an
+  // index range on MongoDB), where reading the open cases brought back every document.
+  const cases = store.collection(CaseModel);
+  const counts = await Promise.all(candidates.map((s) => cases.count({ assigneeId: s.staffId, status: { $in: [...OPEN_STATUSES] } })));
+  candidates.forEach((s, i) => (s.openCases = counts[i]!));
   return candidates.sort(
     (a, b) => b.matchedExpertise.length - a.matchedExpertise.length || a.openCases - b.openCases || a.name.localeCompare(b.name, 'vi'),
   );

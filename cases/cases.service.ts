@@ -64,6 +64,8 @@ export interface ChildMessageInput {
   text: string;
   attachments: Attachment[];
   asked?: string | null | undefined;
+  /** The channel it came through (a child may write to a case from another channel by its code); the case's when not given. */
+  channel?: Channel | undefined;
 }
 
 /** A risk found in what the child wrote or answered: how serious, why, which rules fired. */
@@ -168,9 +170,11 @@ export class CaseService {
   }
 
   /** Stores what the child sent; the files it carries are tied to the case (or queued to be fetched). */
-  private async insertChildMessage(caseId: string, channel: Channel | undefined, input: ChildMessageInput): Promise<Message> {
+  private async insertChildMessage(caseId: string, caseChannel: Channel | undefined, input: ChildMessageInput): Promise<Message> {
     const { text, attachments, asked } = input;
-    const message = await this.messages.insertOne({ caseId, author: 'child', text, attachments, asked: asked ?? null });
+    // The files are fetched by the channel they came through, which is the message's own.
+    const channel = input.channel ?? caseChannel;
+    const message = await this.messages.insertOne({ caseId, author: 'child', text, attachments, asked: asked ?? null, channel: channel ?? null });
     if (attachments.length) await this.evidence.attach(caseId, channel, message);
     return message;
   }
@@ -291,7 +295,7 @@ export class CaseService {
    * A message the child sent in crisis mode: appended to the urgent case and sent to staff as
    * an alert update (the case code only, never the words).
    */
-  async addCrisisMessage(caseId: string, input: { text: string; attachments: Attachment[] }): Promise<Message> {
+  async addCrisisMessage(caseId: string, input: ChildMessageInput): Promise<Message> {
     const message = await this.addChildMessage(caseId, input);
     const c = await this.cases.findOne({ _id: caseId });
     await this.record('child', null, 'case.crisis_update', caseId, {});

@@ -50,6 +50,8 @@ export class ChildReplies {
       author: 'counsellor',
       staffId,
       text,
+      // The channel it goes out on (its name is shown to staff), none when it cannot be sent.
+      channel: contact && addressEnc ? contact.channel : null,
       delivery: addressEnc ? 'pending' : 'undelivered',
       deliveryError: addressEnc ? null : contact?.blocked ? CONTACT_BLOCKED : CONTACT_FORGOTTEN,
     });

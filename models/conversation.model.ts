@@ -29,12 +29,6 @@ export interface Conversation {
    */
   reply?: { caseId: string; code: string; lastAt: Date } | null;
   /**
-   * What the session's last case told of its writer and child (age band, gender, place, who is
-   * writing), offered again for the next case (bot/conversation/remembered.ts). Deleted with the
-   * conversation by forget-me, "Xong & xoá" and quick exit.
-   */
-  known?: { about: 'self' | 'other_child'; reporterRole?: string | null; ageBand?: string | null; gender?: string | null; province?: string | null; commune?: string | null } | null;
-  /**
    * Who is writing (bot/conversation/voice.ts): a child, or an adult about a child, and the
    * adult's role when known. Chosen, or read from their words; it sets the bot's voice.
    */
@@ -62,7 +56,6 @@ export const ConversationModel = defineModel<Conversation>(
     unreadableAnsweredAt: { type: Date, default: null },
     crisis: { type: Schema.Types.Mixed, default: null },
     reply: { type: Schema.Types.Mixed, default: null },
-    known: { type: Schema.Types.Mixed, default: null },
     writer: { type: Schema.Types.Mixed, default: null },
     followUp: { type: String, default: null },
   },

@@ -1,6 +1,6 @@
 import { nextSeq } from './ids.js';
 import { defineModel, sub } from './define.js';
-import { ATTACHMENT_KINDS, DELIVERY_STATUSES, MESSAGE_AUTHORS, type AttachmentKind, type DeliveryStatus, type MessageAuthor } from './domain.js';
+import { ATTACHMENT_KINDS, CHANNELS, DELIVERY_STATUSES, MESSAGE_AUTHORS, type AttachmentKind, type Channel, type DeliveryStatus, type MessageAuthor } from './domain.js';
 
 export interface Attachment {
   kind: AttachmentKind;
@@ -27,6 +27,12 @@ export interface Message {
    * (its step id, e.g. `age`, `story`), so that the counsellor sees what the words answer.
    */
   asked?: string | null;
+  /**
+   * The chat channel the message came through (the child's words) or was sent on (a
+   * counsellor's answer): its name only, for staff to see; null for notes, system lines, an
+   * answer nobody could be sent, and messages stored before channels were recorded.
+   */
+  channel?: Channel | null;
   /** For messages sent to the child: where delivery stands, from the outbox. */
   delivery?: DeliveryStatus | null;
   outboxId?: string | null;
@@ -48,6 +54,7 @@ export const MessageModel = defineModel<Message>(
     staffId: { type: String, default: null },
     text: { type: String, default: '', maxlength: 10_000 },
     asked: { type: String, default: null, maxlength: 40 },
+    channel: { type: String, enum: [...CHANNELS, null], default: null },
     attachments: {
       type: [sub({ kind: { type: String, enum: ATTACHMENT_KINDS, required: true }, ref: { type: String, required: true }, mime: { type: String, default: null } })],
       default: [],

@@ -24,10 +24,19 @@ export interface AreaSetting {
   communes: string[];
 }
 
-/** A reply counsellors can pick in the reply box (e.g. the standard referral to 111), then edit. */
+/** Whom a canned reply is written to: a child (as "em"), or an adult writing about a child (as "anh/chị"). */
+export const CANNED_REPLY_AUDIENCES = ['child', 'adult'] as const;
+export type CannedReplyAudience = (typeof CANNED_REPLY_AUDIENCES)[number];
+
+/**
+ * A reply counsellors can pick in the reply box (e.g. the standard referral to 111), then edit.
+ * `audience` and `lang` say whom it fits (offered only for such a case); none fits every case.
+ */
 export interface CannedReply {
   title: string;
   text: string;
+  audience?: CannedReplyAudience | null;
+  lang?: 'vi' | 'en' | null;
 }
 export const CANNED_REPLY_LIMITS = { count: 30, title: 80, text: 3_500 } as const;
 
@@ -170,6 +179,8 @@ export const SettingsModel = defineModel<Settings>(
         sub({
           title: { type: String, trim: true, required: true, minlength: 1, maxlength: CANNED_REPLY_LIMITS.title },
           text: { type: String, trim: true, required: true, minlength: 1, maxlength: CANNED_REPLY_LIMITS.text },
+          audience: { type: String, enum: [...CANNED_REPLY_AUDIENCES, null], default: null },
+          lang: { type: String, enum: ['vi', 'en', null], default: null },
         }),
       ],
       default: [],

@@ -18,20 +18,24 @@ const THREAD_FAILED: DeliveryResult = { ok: false, permanent: false, error: 'sen
 
 // A script, not a module file: the build has nothing to copy, and under the tests (TypeScript
 // sources) the sender's module is loaded through tsx, which the compiled service never needs.
+// Sends come in batches (one message per turn of the event loop), and results go back the same way.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 (async () => {
   const { moduleUrl, exportName, options, parentUrl } = workerData;
   const mod = moduleUrl.endsWith('.ts') ? await (await import('tsx/esm/api')).tsImport(moduleUrl, parentUrl) : await import(moduleUrl);
   const sender = new mod[exportName](options);
-  parentPort.on('message', async ({ id, address, message }) => {
-    let result;
-    try {
-      result = await sender.send(address, message);
-    } catch (err) {
-      result = { ok: false, permanent: false, error: err instanceof Error ? err.message : 'send_failed' };
+  let results = [];
+  const report = (id, result) => {
+    if (results.push({ id, result }) === 1) process.nextTick(() => { parentPort.postMessage(results); results = []; });
+  };
+  parentPort.on('message', (batch) => {
+    for (const { id, address, message } of batch) {
+      Promise.resolve()
+        .then(() => sender.send(address, message))
+        .catch((err) => ({ ok: false, permanent: false, error: err instanceof Error ? err.message : 'send_failed' }))
+        .then((result) => report(id, result));
     }
-    parentPort.postMessage({ id, result });
   });
 })();
 `;
@@ -49,8 +53,7 @@ const { parentPort, workerData } = require('node:worker_threads');
  */
 export class ThreadedSender implements OutboxSender {
   readonly channel: OutboxChannel;
-  private worker: Worker | null = null;
-  private readonly waiting = new Map<number, (result: DeliveryResult) => void>();
+  private thread: SenderThread | null = null;
   private lastId = 0;
 
   constructor(
@@ -61,51 +64,82 @@ export class ThreadedSender implements OutboxSender {
   }
 
   send(address: string, message: OutboundMessage): Promise<DeliveryResult> {
-    const worker = this.worker ?? this.start();
+    const thread = this.thread ?? this.start();
     const id = ++this.lastId;
-    return new Promise((resolve) => {
-      this.waiting.set(id, resolve);
-      // Held while a send is under way (a process with nothing else to do waits for it), let go when none is.
-      worker.ref();
-      worker.postMessage({ id, address, message });
-    });
+    return new Promise((resolve) => thread.send({ id, address, message }, resolve));
   }
 
   /** Ends the thread (after the outbox has stopped delivering); a send still held reports a retryable failure. */
   async stopThread(): Promise<void> {
-    const worker = this.worker;
-    this.worker = null;
-    // Held while it ends: an unreferenced thread would let an idle process exit under this wait.
-    worker?.ref();
-    await worker?.terminate();
-    this.failWaiting();
+    const thread = this.thread;
+    this.thread = null;
+    await thread?.end();
   }
 
-  private start(): Worker {
+  private start(): SenderThread {
     const { moduleUrl, exportName, options } = this.spec;
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { moduleUrl, exportName, options, parentUrl: import.meta.url } });
-    worker.on('message', ({ id, result }: { id: number; result: DeliveryResult }) => {
-      const resolve = this.waiting.get(id);
-      this.waiting.delete(id);
-      if (this.waiting.size === 0) worker.unref();
-      resolve?.(result);
-    });
+    const thread = new SenderThread(worker);
     const ended = () => {
-      if (this.worker === worker) this.worker = null;
-      this.failWaiting();
+      if (this.thread === thread) this.thread = null;
+      thread.failWaiting();
     };
     worker.on('error', (err) => {
       this.onStopped(err);
       ended();
     });
     worker.on('exit', ended);
+    this.thread = thread;
+    return thread;
+  }
+}
+
+/** One thread and the sends it holds: a send is only ever answered by the thread it was given to. */
+class SenderThread {
+  private readonly waiting = new Map<number, (result: DeliveryResult) => void>();
+  /** Sends asked for until the promises settle down, posted to the thread together. */
+  private outgoing: { id: number; address: string; message: OutboundMessage }[] = [];
+  private ended = false;
+
+  constructor(private readonly worker: Worker) {
+    worker.on('message', (results: { id: number; result: DeliveryResult }[]) => {
+      for (const { id, result } of results) {
+        const resolve = this.waiting.get(id);
+        this.waiting.delete(id);
+        resolve?.(result);
+      }
+      if (this.waiting.size === 0) worker.unref();
+    });
     // Idle, never what keeps the process alive: stopping the app closes it.
     worker.unref();
-    this.worker = worker;
-    return worker;
   }
 
-  private failWaiting() {
+  send(send: { id: number; address: string; message: OutboundMessage }, resolve: (result: DeliveryResult) => void): void {
+    if (this.ended) return resolve(THREAD_FAILED);
+    this.waiting.set(send.id, resolve);
+    // Held while a send is under way (a process with nothing else to do waits for it), let go when none is.
+    this.worker.ref();
+    // One message to the thread for every send asked for until the promises settle down: a
+    // message costs the same whether it carries one send or twenty.
+    if (this.outgoing.push(send) === 1) process.nextTick(() => this.post());
+  }
+
+  private post(): void {
+    const batch = this.outgoing;
+    this.outgoing = [];
+    if (!this.ended) this.worker.postMessage(batch);
+  }
+
+  /** Ends the thread; the sends it still held report a retryable failure. */
+  async end(): Promise<void> {
+    // Held while it ends: an unreferenced thread would let an idle process exit under this wait.
+    this.worker.ref();
+    await this.worker.terminate();
+    this.failWaiting();
+  }
+
+  failWaiting(): void {
+    this.ended = true;
     const waiting = [...this.waiting.values()];
     this.waiting.clear();
     for (const resolve of waiting) resolve(THREAD_FAILED);

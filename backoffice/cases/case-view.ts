@@ -134,6 +134,8 @@ export function messageView(m: Message, names: Record<string, string>, t: TFunct
     // The sender by the role they gave: a parent's words are not labelled as a child's.
     authorKey: m.author === 'child' ? senderKey(context.case?.reporterRole) : `admin.cases.authors.${m.author}`,
     authorName: m.staffId ? (names[m.staffId] ?? t('admin.audit.someone')) : null,
+    // The channel's name only (Telegram, Zalo, the web chat), never an id on it.
+    channel: m.channel ? t(`admin.cases.channels.${m.channel}`) : null,
     at: m.createdAt,
     text: m.text,
     // The question the child was answering, folded beside the words (none for older messages).

@@ -9,7 +9,7 @@ import { readWorkSettings } from '../../cases/work-settings.js';
 import { CASE_STATUSES, StaffModel, type CaseStatus, type Staff } from '../../models/index.js';
 import { ctx, type BackofficeDeps } from '../context.js';
 import { render } from '../render.js';
-import { shippedCannedReplies } from '../settings/canned-replies.form.js';
+import { offeredCannedReplies } from '../settings/canned-replies.form.js';
 import { auditRoutes } from './audit.routes.js';
 import {
   auditView,
@@ -117,6 +117,7 @@ export function caseRoutes(deps: BackofficeDeps): Router {
     const province = settings.areas.find((a) => a.name === c.area?.province);
     const failed = extra.failed;
     const errorsOf = (form: string) => (failed?.form === form ? failed.errors : {});
+    const reader = { audience: ADULT_ROLES.includes(c.reporterRole ?? '') ? ('adult' as const) : ('child' as const), lang: detail.contact.lang };
     const valuesOf = (form: string, fallback: Record<string, unknown> = {}) => (failed?.form === form ? failed.values : fallback);
     render(
       req,
@@ -153,8 +154,10 @@ export function caseRoutes(deps: BackofficeDeps): Router {
         forwardedDays: settings.sla.forwardedOpinionDays,
         replyMax: REPLY_MAX,
         // The person who wrote: an adult (parent, relative, teacher, another adult) is answered as one.
-        writerIsAdult: ADULT_ROLES.includes(c.reporterRole ?? ''),
-        cannedReplies: settings.cannedReplies.length ? settings.cannedReplies : shippedCannedReplies(t),
+        writerIsAdult: reader.audience === 'adult',
+        // Canned replies in the writer's voice and language: a parent's, an English-speaking child's.
+        cannedReplies: offeredCannedReplies(settings.cannedReplies, reader, t),
+        cannedFor: t('admin.canned.offered_for', { who: t(`admin.canned.tags.${reader.audience}`), lang: t(`admin.canned.tags.lang_${reader.lang}`) }),
         problem: extra.problem ?? null,
         failed: failed ?? null,
         errors: { reply: errorsOf('reply'), note: errorsOf('note'), triage: errorsOf('triage'), assign: errorsOf('assign'), referral: errorsOf('referral') },

@@ -53,7 +53,7 @@ export function settingsRoutes(deps: BackofficeDeps): Router {
       holidays: holidaysToForm(saved?.holidays ?? defaultHolidayCalendar()),
       // Until an admin saves a list, the shipped one is shown to start from.
       areas: { areas: formatAreaText(saved?.areas.length ? saved.areas : defaultAreas.provinces.map((p) => ({ ...p, communes: [] }))) },
-      canned: { canned: formatCannedText(work.cannedReplies.length ? work.cannedReplies : shippedCannedReplies(ctx(req).t)) },
+      canned: { canned: formatCannedText(work.cannedReplies.length ? work.cannedReplies : shippedCannedReplies(ctx(req).t), ctx(req).t) },
     };
     const values = failed ? { ...current, [failed.section]: failed.values } : current;
     render(

@@ -13,7 +13,7 @@ import { decodeChoice, FALLBACK_CHOICE, readTyped, type Choice, type TypedReadin
 import { isChatter, isGlobalIntent, looseIntent, typedIntent } from './intents.js';
 import { flushToCase, keepAlso, keepAttachments, keepFlooded, keepText } from './keeping.js';
 import { ask, offeredOptions, reask } from './prompts.js';
-import { isStep, type StepId } from './questions.js';
+import { isStep, nextStep, type StepId } from './questions.js';
 import { dialledNumber } from './crisis-input.js';
 import { howToCallText } from './crisis-words.js';
 import { crisisOptions, endAnsweredCrisis, onCrisisMessage, onSafeAfterCrisis } from './crisis.js';
@@ -74,6 +74,8 @@ export class ConversationEngine {
         { upsert: true },
       ))) as Turn['conv'];
     const contactAsLoaded = languageAndCase(contact);
+    // Saved at the retired "still the same as last time?" question: the flow goes on from there.
+    if (conv.step === 'same') conv.step = nextStep(conv.draft, conv.draft.kind === 'opinion' ? null : 'about') ?? 'idle';
     const turn = newTurn(this.deps, contact, conv);
     turn.first = conv.step === 'start';
     expireReply(turn);
@@ -248,7 +250,7 @@ export class ConversationEngine {
     if (conv.caseId) await flushToCase(this.deps, turn);
     await this.conversations.updateOne(
       { _id: conv._id },
-      { $set: { step: conv.step, draft: conv.draft, heldText: conv.heldText, caseId: conv.caseId ?? null, codeFailures: conv.codeFailures, codeFailuresSince: conv.codeFailuresSince ?? null, crisis: conv.crisis ?? null, reply: conv.reply ?? null, writer: conv.writer ?? null, known: conv.known ?? null, followUp: conv.followUp ?? null } },
+      { $set: { step: conv.step, draft: conv.draft, heldText: conv.heldText, caseId: conv.caseId ?? null, codeFailures: conv.codeFailures, codeFailuresSince: conv.codeFailuresSince ?? null, crisis: conv.crisis ?? null, reply: conv.reply ?? null, writer: conv.writer ?? null, followUp: conv.followUp ?? null } },
     );
     const changed = languageAndCase(contact);
     // Most turns change none; writing them anyway was one store write per turn for nothing.

@@ -154,7 +154,7 @@ export async function onCrisisMessage(
     return false;
   }
   if (msg.text || msg.attachments.length) {
-    await deps.cases.addCrisisMessage(crisis.caseId, { text: msg.text ?? '', attachments: msg.attachments });
+    await deps.cases.addCrisisMessage(crisis.caseId, { text: msg.text ?? '', attachments: msg.attachments, channel: turn.contact.channel });
     turn.textKept = true;
   }
   const raised = msg.risk ? await deps.cases.raiseRisk(crisis.caseId, msg.risk) : null;

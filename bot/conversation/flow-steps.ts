@@ -7,7 +7,6 @@ import type { Choice } from './choices.js';
 import { readContactDetails } from './contact-details.js';
 import { ask } from './prompts.js';
 import { CHOICES, nextStep, type StepId } from './questions.js';
-import { takeKnown } from './remembered.js';
 import { answerForms, synonymsOf } from './understand.js';
 import { raiseRisk, takeFollowUp } from './safety.js';
 import { setAnswer, writerAnswer } from './voice.js';
@@ -72,7 +71,6 @@ async function answerChoice(deps: EngineDeps, turn: Turn, step: StepId, text: st
     }
   } else {
     setAnswer(deps, turn, step, CHOICES[step]!.field, value);
-    if (step === 'same' && value === 'yes') takeKnown(draft);
     const harm = step === 'harm' ? HARM_SEVERITY[value] : undefined;
     if (harm) await raiseRisk(deps, turn, { severity: harm, reasons: [value], rules: [ANSWER_RULES.harmType] }, undefined);
   }

@@ -70,7 +70,7 @@ export async function onIdle(deps: EngineDeps, turn: Turn, text: string | undefi
   if (turn.textKept) return;
   const openCase = await openCaseOf(deps, turn.contact);
   if (openCase && (text || hadAttachments)) {
-    if (text) await deps.cases.addChildMessage(openCase._id, { text, attachments: [] });
+    if (text) await deps.cases.addChildMessage(openCase._id, { text, attachments: [], channel: turn.contact.channel });
     turn.replies.push(turn.r.menu(turn.t('bot.appended', { code: openCase.code }) + '\n\n' + turn.t('bot.menu_prompt')));
     return;
   }

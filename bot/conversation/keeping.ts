@@ -4,14 +4,13 @@ import type { Flooded } from '../flood.guard.js';
 import { heldPrompt } from './prompts.js';
 import { replyCaseId } from './reply-mode.js';
 import type { Draft } from './questions.js';
-import { rememberFrom } from './remembered.js';
 import { inFlow, type EngineDeps, type Turn } from './turn.js';
 import { firstSteps, reporterRoleOf, startDraftVoice } from './voice.js';
 
 // Draft entries that are no intake field: the kind, who is writing, what the child sent,
 // bookkeeping, what the session remembered and the answer to "still the same?", and the province
 // and commune (which go in together as `area`).
-const DRAFT_TO_CASE_SKIP = new Set(['kind', 'writer', 'story', 'storyAsked', 'attachments', 'savedStory', 'savedAttachments', 'known', 'same', 'province', 'commune']);
+const DRAFT_TO_CASE_SKIP = new Set(['kind', 'writer', 'story', 'storyAsked', 'attachments', 'savedStory', 'savedAttachments', 'province', 'commune']);
 
 /** Keeps text in the current flow's draft (and so in its case), or holds it when idle. */
 export function keepText(turn: Turn, text: string | undefined) {
@@ -62,7 +61,7 @@ export async function keepAttachments(deps: EngineDeps, turn: Turn, attachments:
   }
   const openCase = replyCaseId(turn) ?? (await openCaseOf(deps, turn.contact))?._id;
   if (openCase) {
-    await deps.cases.addChildMessage(openCase, { text: '', attachments });
+    await deps.cases.addChildMessage(openCase, { text: '', attachments, channel: turn.contact.channel });
     return;
   }
   // No flow and no case yet: hold the files with any held text until the child says what it is.
@@ -86,7 +85,7 @@ async function keepQuietly(deps: EngineDeps, turn: Turn, text: string) {
   if (inFlow(turn) || conv.caseId) return keepText(turn, text);
   const openCase = conv.step === 'held' ? null : (replyCaseId(turn) ?? (await openCaseOf(deps, turn.contact))?._id);
   turn.textKept = true;
-  if (openCase) return void (await deps.cases.addChildMessage(openCase, { text, attachments: [] }));
+  if (openCase) return void (await deps.cases.addChildMessage(openCase, { text, attachments: [], channel: turn.contact.channel }));
   conv.heldText = [...conv.heldText, text];
   if (conv.step === 'idle' || conv.step === 'start') conv.step = 'held';
 }
@@ -94,8 +93,7 @@ async function keepQuietly(deps: EngineDeps, turn: Turn, text: string) {
 /** Starts a flow's draft from whatever the child wrote or sent before choosing it. */
 export function startDraft(turn: Turn, kind: CaseKind) {
   const heldFiles = turn.conv.draft.kind ? [] : (turn.conv.draft.attachments ?? []);
-  const known = turn.conv.known ?? null;
-  turn.conv.draft = { kind, story: [...turn.conv.heldText], attachments: [...heldFiles], ...(known ? { known } : {}) };
+  turn.conv.draft = { kind, story: [...turn.conv.heldText], attachments: [...heldFiles] };
   turn.conv.heldText = [];
   turn.conv.caseId = null;
   startDraftVoice(turn);
@@ -147,10 +145,10 @@ export async function flushToCase(deps: EngineDeps, turn: Turn) {
   const story = draft.story ?? [];
   const files = draftAttachments(draft);
   for (let i = draft.savedStory ?? 0; i < story.length; i++) {
-    await deps.cases.addChildMessage(conv.caseId, { text: story[i]!, attachments: [], asked: draft.storyAsked?.[i] ?? null });
+    await deps.cases.addChildMessage(conv.caseId, { text: story[i]!, attachments: [], asked: draft.storyAsked?.[i] ?? null, channel: turn.contact.channel });
   }
   const newFiles = files.slice(draft.savedAttachments ?? 0);
-  if (newFiles.length) await deps.cases.addChildMessage(conv.caseId, { text: '', attachments: newFiles });
+  if (newFiles.length) await deps.cases.addChildMessage(conv.caseId, { text: '', attachments: newFiles, channel: turn.contact.channel });
   draft.savedStory = story.length;
   draft.savedAttachments = files.length;
   await deps.cases.updateIntake(conv.caseId, intakeFields(draft));
@@ -160,16 +158,18 @@ export async function flushToCase(deps: EngineDeps, turn: Turn) {
 export async function finish(deps: EngineDeps, turn: Turn) {
   const { conv, t } = turn;
   const draft = conv.draft;
-  const { code, urgent } = await fileDraft(deps, turn);
+  const { code, urgent, harmType } = await fileDraft(deps, turn);
   // Honest words: "told right away" only when an alert channel reaches someone now.
   const alerted = urgent && (await deps.cases.staffReach()).length > 0;
   const next = t(`bot.receipt_next.${urgent ? (alerted ? 'urgent_alerted' : 'urgent') : (draft.kind ?? 'report')}`);
   turn.replies.push(turn.r.text(t('bot.receipt', { code, next, anywhere: anywhere(turn, deps.settings().channels ?? ['web']) })));
   if (draft.contactWish === 'none') turn.replies.push(turn.r.text(t('bot.receipt_no_reply')));
-  // An adult who reported a child's harm, or asked for advice, learns what to do meanwhile.
-  if (turn.voice === 'adult' && draft.kind !== 'opinion') turn.replies.push(turn.r.text(firstSteps(turn, draft.kind === 'advice' ? 'after_advice' : 'after_report')));
+  // An adult who reported a child's harm, or asked for advice, learns what to do meanwhile: for a
+  // report, the steps that fit its harm (the one chosen, else the one its risk words point to).
+  const chosen = draft.harmType && draft.harmType !== 'other' ? draft.harmType : null;
+  const harm = draft.kind === 'report' ? (chosen ?? harmType) : null;
+  if (turn.voice === 'adult' && draft.kind !== 'opinion') turn.replies.push(turn.r.text(firstSteps(turn, draft.kind === 'advice' ? 'after_advice' : 'after_report', { harm })));
   turn.replies.push(turn.r.menu());
-  conv.known = rememberFrom(draft) ?? conv.known ?? null;
   conv.step = 'idle';
   conv.draft = {};
   conv.caseId = null;
@@ -190,17 +190,17 @@ function anywhere(turn: Turn, channels: readonly Channel[]): string {
 }
 
 /** Puts the draft in its case: the one danger opened during the flow, or a new one. */
-async function fileDraft(deps: EngineDeps, turn: Turn): Promise<{ code: string; urgent: boolean }> {
+async function fileDraft(deps: EngineDeps, turn: Turn): Promise<{ code: string; urgent: boolean; harmType: string | null }> {
   const { conv, contact } = turn;
   const existing = conv.caseId ? await deps.cases.findById(conv.caseId) : null;
   if (existing) {
     await flushToCase(deps, turn);
     contact.openCaseId = existing._id;
-    return { code: existing.code, urgent: existing.priority === 'urgent' };
+    return { code: existing.code, urgent: existing.priority === 'urgent', harmType: existing.harmType ?? null };
   }
   // No case yet (or it was removed meanwhile): everything the draft holds goes into a new one.
   conv.caseId = null;
   const created = await openCaseFromDraft(deps, turn, null);
   contact.openCaseId = created._id;
-  return { code: created.code, urgent: created.priority === 'urgent' };
+  return { code: created.code, urgent: created.priority === 'urgent', harmType: created.harmType ?? null };
 }

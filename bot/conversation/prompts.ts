@@ -2,7 +2,6 @@ import { areaId, shortAreaName } from '../../cases/area-directory.js';
 import type { OutboundMessage, OutboundOption } from '../channels/channel.js';
 import { FORGET_ANSWERS, option } from './choices.js';
 import { CHOICES, isStep, type StepId } from './questions.js';
-import { knownSummary } from './remembered.js';
 import { replyPrompt } from './reply-mode.js';
 import type { EngineDeps, Turn } from './turn.js';
 import { offeredValues } from './voice.js';
@@ -23,8 +22,7 @@ export function ask(deps: EngineDeps, turn: Turn, step: StepId): void {
     const options = offeredValues(turn, step, choice.values).map((value) => option({ type: 'answer', question: step, value }, t(`${choice.labels}.${value}`)));
     // A typed number is an age there ("5" is five years old, not the fifth option): no numbers.
     const numbers = step !== 'age';
-    const text = step === 'same' ? t(key, { summary: knownSummary(turn, draft) }) : t(key);
-    return void turn.replies.push(r.question(text, options, { numberedChoices: numbers, numberedExtras: numbers }));
+    return void turn.replies.push(r.question(t(key), options, { numberedChoices: numbers, numberedExtras: numbers }));
   }
   switch (step) {
     case 'province':

@@ -8,9 +8,7 @@ import {
   REPORTER_ROLES,
   TOPICS,
   type CaseKind,
-  type Conversation,
 } from '../../models/index.js';
-import { isRemembered, offersKnown } from './remembered.js';
 
 /** The answers a flow collects. `story` and `attachments` gather everything the child sends. */
 export interface Draft {
@@ -29,22 +27,14 @@ export interface Draft {
   adviceArea?: string | null;
   contactWish?: string | null;
   contactDetails?: string | null;
-  /** What this session's last case told of its writer and child (see remembered.ts), offered again. */
-  known?: Known | null;
-  /** The answer to "still the same as last time?": `yes` fills in the known answers. */
-  same?: string | null;
   story?: string[];
   /** For each entry of `story`, the question it was written at (a step id), or null. */
   storyAsked?: (string | null)[];
   attachments?: { kind: string; ref: string; mime?: string | null }[];
 }
 
-/** The answers a case remembers for the next one in the same session (see remembered.ts). */
-export type Known = NonNullable<Conversation['known']>;
-
 export type StepId =
   | 'danger'
-  | 'same'
   | 'about'
   | 'role'
   | 'age'
@@ -64,13 +54,13 @@ export type StepId =
  * The guided questions of each kind, in order; every one can be skipped. "In danger now" comes
  * first in a report, because the answer changes what happens next. Asking for advice, the child
  * writes after one question (what it is about): the questions about them come after their words.
- * `same` offers the answers of the session's last case ("still 11–13, a girl, in Hà Nội?")
- * instead of asking them again; it is asked only when there are some (remembered.ts).
+ * Nothing is carried over from an earlier case in the same chat: a phone may be shared, and a
+ * new report must not show whoever holds it the earlier one's age, gender or place.
  */
 export const FLOWS: Record<CaseKind, StepId[]> = {
-  report: ['danger', 'about', 'same', 'role', 'age', 'gender', 'province', 'commune', 'harm', 'story', 'story_more', 'media', 'contact', 'contact_details'],
-  opinion: ['same', 'role', 'age', 'gender', 'province', 'commune', 'topic', 'story', 'story_more', 'contact', 'contact_details'],
-  advice: ['advice_area', 'story', 'story_more', 'danger', 'about', 'same', 'role', 'age', 'gender', 'province', 'commune', 'contact', 'contact_details'],
+  report: ['danger', 'about', 'role', 'age', 'gender', 'province', 'commune', 'harm', 'story', 'story_more', 'media', 'contact', 'contact_details'],
+  opinion: ['role', 'age', 'gender', 'province', 'commune', 'topic', 'story', 'story_more', 'contact', 'contact_details'],
+  advice: ['advice_area', 'story', 'story_more', 'danger', 'about', 'role', 'age', 'gender', 'province', 'commune', 'contact', 'contact_details'],
 };
 
 /**
@@ -89,7 +79,6 @@ export interface ChoiceQuestion {
 
 export const CHOICES: Partial<Record<StepId, ChoiceQuestion>> = {
   danger: { field: 'dangerNow', values: ['yes', 'no', 'unsure'], labels: 'bot.opt.danger' },
-  same: { field: 'same', values: ['yes', 'no'], labels: 'bot.opt.same' },
   about: { field: 'about', values: ABOUT_ANSWERS, labels: 'bot.opt.about' },
   role: { field: 'reporterRole', values: REPORTER_ROLES, labels: 'bot.opt.role' },
   age: { field: 'ageBand', values: AGE_BANDS, labels: 'bot.opt.age' },
@@ -102,10 +91,7 @@ export const CHOICES: Partial<Record<StepId, ChoiceQuestion>> = {
 
 /** Whether a step is asked, given the answers so far. */
 export function isAsked(step: StepId, draft: Draft): boolean {
-  if (isRemembered(step, draft)) return false;
   switch (step) {
-    case 'same':
-      return offersKnown(draft);
     case 'about':
       // Known already when the words said it ("con gái tôi…"): an adult writing about a child.
       return draft.about === undefined;

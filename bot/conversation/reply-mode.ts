@@ -88,7 +88,7 @@ export async function onReply(deps: EngineDeps, turn: Turn, text: string | undef
     return hold(turn, text);
   }
   if (text && !turn.textKept) {
-    await deps.cases.addChildMessage(found._id, { text, attachments: [] });
+    await deps.cases.addChildMessage(found._id, { text, attachments: [], channel: turn.contact.channel });
     turn.textKept = true;
   }
   if (!text && !hadAttachments) return void turn.replies.push(replyPrompt(turn, 'reply.prompt'));

@@ -44,7 +44,7 @@ export async function raiseRisk(deps: EngineDeps, turn: Turn, signal: RiskSignal
     caseId = conv.caseId;
     raised = await deps.cases.raiseRisk(caseId, signal);
   } else if (openCase) {
-    if (text) await deps.cases.addChildMessage(openCase._id, { text, attachments: [] });
+    if (text) await deps.cases.addChildMessage(openCase._id, { text, attachments: [], channel: turn.contact.channel });
     turn.textKept = true;
     caseId = openCase._id;
     raised = await deps.cases.raiseRisk(caseId, signal);

@@ -127,22 +127,32 @@ export function reporterRoleOf(draft: Draft): string | undefined {
   return undefined;
 }
 
+/** Harm types whose first steps for an adult are their own (`voice.first_steps_harm.<type>_adult`). */
+const HARM_STEPS: ReadonlySet<string> = new Set(['violence', 'bullying', 'sexual_abuse', 'online', 'neglect', 'exploitation', 'trafficking']);
+
 /**
- * First steps: for an adult, what to do for the child now (keep the child away from the person,
- * don't confront them, keep evidence, a doctor when hurt, listen and believe, 111 or 113); for
- * a child, how to stay safe and whom to tell. Every version names 111.
+ * First steps: for an adult, what to do for the child now, fitting the harm reported when it is
+ * known (bullying at school: the form teacher and the school, not "don't wash the clothes";
+ * online harm: keep screenshots, don't pay; neglect: the commune's People's Committee…), else
+ * the general ones (keep the child away from the person, keep evidence, a doctor when hurt,
+ * listen and believe); for a child, how to stay safe and whom to tell. Every version names 111.
  */
-export function firstSteps(turn: Turn, lead: 'asked' | 'after_report' | 'after_advice', t = turn.t): string {
-  return `${t(`voice.first_steps_intro.${lead}`)}\n\n${t('voice.first_steps')}`;
+export function firstSteps(turn: Turn, lead: 'asked' | 'after_report' | 'after_advice', how: { t?: Turn['t']; adult?: boolean; harm?: string | null } = {}): string {
+  const t = how.t ?? turn.t;
+  const adult = how.adult ?? turn.voice === 'adult';
+  const steps = adult && how.harm && HARM_STEPS.has(how.harm) ? t(`voice.first_steps_harm.${how.harm}_adult`) : t('voice.first_steps');
+  return `${t(`voice.first_steps_intro.${lead}`)}\n\n${steps}`;
 }
 
 /**
  * The first steps for someone asking what to do: in their voice — or, when nobody has said who
- * is writing yet, an adult's when the question is an adult's ("Tôi nên làm gì?").
+ * is writing yet, an adult's when the question is an adult's ("Tôi nên làm gì?") — fitting the
+ * harm the report in progress names.
  */
 function stepsFor(turn: Turn, text: string | undefined): string {
   const adultAsks = !turn.conv.writer && !!text && asksAsAdult(text);
-  return firstSteps(turn, 'asked', adultAsks ? voicedT(turn.lang, 'adult') : turn.t);
+  const harm = inFlow(turn) ? turn.conv.draft.harmType : null;
+  return firstSteps(turn, 'asked', adultAsks ? { t: voicedT(turn.lang, 'adult'), adult: true, harm } : { harm });
 }
 
 /**

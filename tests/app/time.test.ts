@@ -70,6 +70,14 @@ describe('working days', () => {
     expect([...years]).toEqual(['2025', '2026', '2027', '2028', '2029', '2030']);
   });
 
+  it('give every reader the same shipped list, which no reader can change for the others', () => {
+    const list = defaultHolidayCalendar();
+    expect(defaultHolidayCalendar()).toBe(list);
+    expect(() => list.daysOff.push({ date: '2026-11-06', name: 'x' })).toThrow(TypeError);
+    expect(() => Object.assign(list.daysOff[0]!, { date: '2026-11-06' })).toThrow(TypeError);
+    expect(new WorkingDays().isWorkingDay('2026-11-06')).toBe(true);
+  });
+
   it('follow the list an admin typed, and point at a bad line', () => {
     const typed = parseHolidayLines('2026-11-06 Ngày nghỉ của tỉnh\n\nnot a date');
     expect(typed.badLines).toEqual([3]);

@@ -298,7 +298,8 @@ describe.skipIf(!hasChromium)(chromiumSuiteTitle('web chat in Chromium on a phon
     const steps = page.locator('#messages > li.msg-bot', { hasText: viVoice.voice.first_steps_intro.after_report_adult });
     await steps.waitFor();
     await asked(page, adult.menu_prompt_adult);
-    for (const words of ['tránh xa người đó', 'Đừng đối chất', 'bằng chứng', 'đi khám', '111', '113']) expect(await steps.textContent()).toContain(words);
+    // The steps for the harm reported (violence): away from the person, photos of injuries, a doctor, 111 and 113.
+    for (const words of ['tránh xa người', 'Đừng đối chất', 'Chụp ảnh vết thương', 'đi khám', '111', '113']) expect(await steps.textContent()).toContain(words);
     // 111 and 113 in the first steps can be tapped to call.
     expect(await steps.locator('a[href="tel:111"]').count()).toBe(1);
     expect(await steps.locator('a[href="tel:113"]').count()).toBe(1);

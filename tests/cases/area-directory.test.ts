@@ -37,6 +37,30 @@ describe('a province typed by a child, matched to the area list', () => {
     ['ha nam', 'Ninh Bình'],
     ['Bình Dương', HCM],
     ['Kon Tum', 'Quảng Ngãi'],
+    // Main cities and towns, with or without diacritics, reach their province.
+    ['buon ma thuot', 'Đắk Lắk'],
+    ['Buôn Ma Thuột', 'Đắk Lắk'],
+    ['buonmethuot', 'Đắk Lắk'],
+    ['BMT', 'Đắk Lắk'],
+    ['tuy hoa', 'Đắk Lắk'],
+    ['bien hoa', 'Đồng Nai'],
+    ['thu dau mot', HCM],
+    ['thu duc', HCM],
+    ['ha long', 'Quảng Ninh'],
+    ['vinh', 'Nghệ An'],
+    ['quy nhon', 'Gia Lai'],
+    ['pleiku', 'Gia Lai'],
+    ['phan thiet', 'Lâm Đồng'],
+    ['da lat', 'Lâm Đồng'],
+    ['nha trang', 'Khánh Hòa'],
+    ['hoi an', 'Đà Nẵng'],
+    ['viet tri', 'Phú Thọ'],
+    ['my tho', 'Đồng Tháp'],
+    ['long xuyen', 'An Giang'],
+    ['rach gia', 'An Giang'],
+    ['dong hoi', 'Quảng Trị'],
+    ['sa pa', 'Lào Cai'],
+    ['ha dong', HN],
   ])('"%s" is %s', (typed, name) => {
     expect(areas.matchProvince(typed)).toBe(name);
   });
@@ -51,6 +75,8 @@ describe('a province typed by a child, matched to the area list', () => {
     ['"thành phố" alone', 'thành phố'],
     ['"tỉnh" alone', 'tỉnh'],
     ['a number', '12'],
+    ['a town\'s name inside a story', 'em bị đánh ở biên hòa'],
+    ['"đi ăn" (go and eat), which folds like Dĩ An', 'đi ăn'],
     ['nothing', '  '],
   ])('%s ("%s") is no province', (_why, typed) => {
     expect(areas.matchProvince(typed)).toBeNull();

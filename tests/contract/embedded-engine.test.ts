@@ -141,6 +141,8 @@ describe('the embedded engine on SQLite', () => {
         .catch(() => undefined);
       expect(await countedBy(reader)).toEqual(await expectedCounts(reader));
       expect(reader.explainCount(CaseModel, { $and: [{}, { status: 'new' }] }).join(' | ')).toMatch(/cases__tally__/);
+      // A counsellor's open cases, as the assignee suggestions count them.
+      expect(reader.explainCount(CaseModel, { assigneeId: 'staff-1', status: { $in: ['new', 'in_progress'] } }).join(' | ')).toMatch(/cases__tally__/);
       // Any other condition is counted from the cases themselves.
       expect(reader.explainCount(CaseModel, { status: 'new', kind: 'report' }).join(' | ')).not.toMatch(/tally/);
       expect(await reader.collection(CaseModel).count({ status: 'new', kind: 'report' })).toBe((await expectedCounts(reader))[0]!.all);

@@ -43,6 +43,18 @@ describe('a sender on a thread of its own', () => {
     expect(threadOf(after)).not.toBe(threadOf(before));
   });
 
+  it('answers a send asked for while the thread stops from a new thread, and only the stopped thread\'s sends fail', async () => {
+    sender = new ThreadedSender(spec);
+    const before = await sender.send('chat', { text: 'x' });
+    const held = sender.send('chat', { text: 'held' });
+    const stopping = sender.stopThread();
+    const after = sender.send('chat', { text: 'after' });
+    await stopping;
+    expect(await held).toEqual({ ok: false, permanent: false, error: 'sender_thread_failed' });
+    expect(errorOf(await after)).toMatch(/^L chat after thread /);
+    expect(threadOf(await after)).not.toBe(threadOf(before));
+  });
+
   it('stops all the way in a process with nothing else to do', () => {
     const run = spawnSync(
       process.execPath,

@@ -171,15 +171,15 @@ function renderPage({ lang, base, version, quickExitUrl }: PageInput): string {
 <script src="${base}/app.js?v=${version}" defer></script>
 </head>
 <body>
-<button type="button" id="quick-exit" class="quick-exit" aria-describedby="quick-exit-hint">${s('quick_exit')} ✕</button>
-<p id="quick-exit-hint" class="visually-hidden">${s('quick_exit_hint')}. ${s('quick_exit_keys')}</p>
 <header class="top">
+  <button type="button" id="quick-exit" class="quick-exit" aria-describedby="quick-exit-hint">${s('quick_exit')} ✕</button>
+  <p id="quick-exit-hint" class="visually-hidden">${s('quick_exit_hint')}. ${s('quick_exit_keys')}</p>
   <h1>${s('heading')}</h1>
   <p class="subtitle">${s('subtitle')}</p>
   <p class="actions">
     <a class="call" href="tel:111">☎ ${s('call_111')}</a>
     <button type="button" id="end-chat" class="end-chat" aria-describedby="end-hint" aria-expanded="false" aria-controls="end-confirm">${s('end')}</button>
-    <a class="lang" id="lang-switch" href="${base}?lang=${other}" hreflang="${other}" lang="${other}" aria-label="${s('lang_switch_label')}">${s('lang_switch')}</a>
+    <a class="lang" id="lang-switch" href="${base}?lang=${other}" hreflang="${other}"><span lang="${other}">${s('lang_switch')}</span><span class="visually-hidden"> (${s('lang_switch_label')})</span></a>
   </p>
   <div id="end-confirm" class="end-confirm" hidden>
     <p id="end-hint">${s('end_confirm')}</p>
@@ -187,15 +187,15 @@ function renderPage({ lang, base, version, quickExitUrl }: PageInput): string {
     <button type="button" id="end-no" class="end-no">${s('end_no')}</button>
   </div>
 </header>
-<noscript><p class="noscript">${s('noscript')} <a href="tel:111">☎ 111</a></p></noscript>
 <main>
+  <noscript><p class="noscript">${s('noscript')} <a href="tel:111">☎ 111</a></p></noscript>
   <p id="clear-note" class="clear-note">${escapeHtml(t('webchat.clear_note', { minutes: WEB_CHAT_IDLE_MINUTES }))}</p>
   <p id="ended-note" class="clear-note" role="status" hidden></p>
   <div role="log" aria-live="polite" aria-label="${s('messages_label')}">
     <ol id="messages" class="messages"></ol>
   </div>
 </main>
-<div class="bottom">
+<section class="bottom" aria-label="${s('composer_label')}">
   <p id="offline" class="offline" role="status" hidden>${s('offline')}</p>
   <p id="upload-error" class="upload-error" role="alert" hidden></p>
   <form id="composer" class="composer" autocomplete="off">
@@ -206,7 +206,7 @@ function renderPage({ lang, base, version, quickExitUrl }: PageInput): string {
     <textarea id="text" name="text" rows="1" maxlength="4000" placeholder="${s('placeholder')}" enterkeyhint="send"></textarea>
     <button type="submit" id="send">${s('send')}</button>
   </form>
-</div>
+</section>
 </body>
 </html>
 `;

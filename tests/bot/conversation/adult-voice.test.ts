@@ -66,7 +66,7 @@ describe('Who is writing decides the voice (Telegram)', () => {
 
     it('ends with first steps: keep the child away, do not confront, keep evidence, a doctor, 111 and 113', () => {
       const steps = seen.at(-2)!.text;
-      for (const words of ['tránh xa người đó', 'Đừng đối chất', 'bằng chứng', 'Đừng giặt', 'đi khám', 'tin cháu', '111', '113']) expect(steps).toContain(words);
+      for (const words of ['tránh xa người', 'Đừng đối chất', 'bằng chứng', 'đi khám', 'tin cháu', '111', '113']) expect(steps).toContain(words);
       // The menu after it still offers the emergency numbers.
       expect(buttonsOf(seen.at(-1)).map((b) => b.text)).toContain(vi('bot.menu.emergency'));
     });

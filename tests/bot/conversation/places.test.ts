@@ -58,6 +58,19 @@ describe('Where the child is: the province and the commune (Telegram)', () => {
     expect((await caseOf(child)).area).toEqual({ province: HCM, commune: 'Phường Bến Nghé' });
   });
 
+  it.each([
+    ['buon ma thuot', 'Đắk Lắk'],
+    ['em ở buôn mê thuột ạ', 'Đắk Lắk'],
+    ['bien hoa', 'Đồng Nai'],
+    ['ha long', 'Quảng Ninh'],
+    ['tp vinh', 'Nghệ An'],
+  ])('takes a city typed without diacritics ("%s") as its province, %s', async (typed, province) => {
+    const child = await atProvince();
+    expect(texts(await child.says(typed))).toEqual([vi('bot.q.commune')]);
+    await child.presses(vi('bot.button.skip'));
+    expect((await caseOf(child)).area).toEqual({ province, commune: null });
+  });
+
   it('never stores a place the list does not know as the province: the words are kept and the question asked again', async () => {
     const child = await atProvince();
     expect(texts(await child.says('quận Ba Đình'))).toEqual([vi('places.province_unknown'), vi('bot.q.province')]);

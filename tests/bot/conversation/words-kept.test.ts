@@ -30,22 +30,15 @@ beforeAll(async () => {
 });
 afterAll(() => bot?.close());
 
-/**
- * Starts a flow of `kind` and answers (or skips) its questions until it waits at `target`. A
- * first case with answers comes first when the target is "still the same as last time?".
- */
+/** Starts a flow of `kind` and answers (or skips) its questions until it waits at `target`. */
 async function walkTo(child: EngineChild, kind: CaseKind, target: StepId) {
   await child.says('/start');
-  if (target === 'same') {
-    await child.presses(vi(`bot.menu.${kind}`));
-    await answerUntil(child, null, { about: vi('bot.opt.about.self'), age: vi('bot.opt.age.11_13') });
-  }
   await child.presses(vi(`bot.menu.${kind}`));
   await answerUntil(child, target, {
     contact: target === 'contact_details' ? vi('bot.opt.contact.phone') : undefined,
     // The commune is asked only once a province is known.
     province: target === 'commune' ? 'Hà Nội' : undefined,
-    about: target === 'role' ? vi('bot.opt.about.adult') : target === 'same' ? vi('bot.opt.about.self') : undefined,
+    about: target === 'role' ? vi('bot.opt.about.adult') : undefined,
   });
 }
 
