@@ -134,7 +134,7 @@ export class InboundService {
       const flooded = await this.floodOf(update, msg, created);
       const turn = async () => {
         const replies = await this.engine.handle(contact, msg, flooded);
-        await this.reply(update, chatId, replies);
+        await this.reply(update, chatId, replies, contact.addressEnc);
         // The words now live in the case or the conversation; the dedupe record keeps no copy.
         await this.updates.updateOne({ _id: updateId }, { $set: { status: 'done', lockedUntil: null, event: { handled: true } } });
       };
@@ -180,8 +180,9 @@ export class InboundService {
     return { update, msg: JSON.parse(this.cipher.decrypt(event.sealed)) as InboundMessage };
   }
 
-  private async reply(update: InboundUpdate, chatId: string, replies: OutboundMessage[]) {
-    const addressEnc = this.cipher.encrypt(chatId);
+  /** `sealedAddress`: the chat id as the contact keeps it sealed, if it does (one encryption less per turn). */
+  private async reply(update: InboundUpdate, chatId: string, replies: OutboundMessage[], sealedAddress?: string | null) {
+    const addressEnc = sealedAddress ?? this.cipher.encrypt(chatId);
     await this.outbox.enqueue(
       replies.map((message, i) => ({
         channel: update.channel,
