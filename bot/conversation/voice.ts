@@ -57,13 +57,18 @@ function fillDraft(draft: Draft, role: AdultRole | null | undefined, childGender
 }
 
 /**
- * A new flow's draft from who is writing: for a known adult it is about a child, in their role;
- * the words held before the flow (now its story) may tell the child's gender too.
+ * A new flow's draft from who is writing: for an adult it is about a child, in their role; the
+ * words held before the flow (now its story) may tell the child's gender too. Only when this
+ * flow's own words say an adult is writing ("con gái tôi…"), or it asks the questions of the case
+ * those words opened just now: a phone may be shared, and a report filed earlier by a parent does
+ * not make the next one a parent's (who is writing is asked again).
  */
 export function startDraftVoice(turn: Turn) {
   const { conv } = turn;
   if (conv.writer?.voice !== 'adult') return;
-  const gender = (conv.draft.story ?? []).map(recogniseWriter).find((h) => h?.childGender)?.childGender;
+  const hints = (conv.draft.story ?? []).map(recogniseWriter);
+  if (!conv.followUp && !hints.some(Boolean)) return;
+  const gender = hints.find((h) => h?.childGender)?.childGender;
   fillDraft(conv.draft, conv.writer.role, gender, '');
 }
 

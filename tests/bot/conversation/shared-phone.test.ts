@@ -77,6 +77,22 @@ describe('A second report on a shared phone (Telegram)', () => {
     expect(words).toContain('còn một chuyện nữa là em hay bị mất ngủ');
   });
 
+  it('asks who is writing again after a parent\'s report, so a child\'s report on the same phone is not filed as the parent\'s', async () => {
+    const phone = bot.child();
+    await phone.says('/start');
+    await phone.says('Con gái tôi 9 tuổi dạo này đi học về hay khóc');
+    await phone.presses(vi('bot.menu.report'));
+    const parents = await bot.caseByCode(caseCodeIn(await phone.skipsToTheEnd()));
+    expect(parents.reporterRole).toBe('parent');
+
+    // Someone else picks up the phone and reports.
+    await phone.presses(vi('bot.menu.report'));
+    expect(texts(await phone.presses(vi('bot.opt.danger.no')))).toEqual([vi('bot.q.about')]);
+    expect(texts(await phone.presses(vi('bot.opt.about.self')))).toEqual([vi('bot.q.age_self')]);
+    const second = await bot.caseByCode(caseCodeIn(await phone.skipsToTheEnd()));
+    expect(second).toMatchObject({ about: 'self', reporterRole: 'child', gender: null, ageBand: null });
+  });
+
   it('asks again on the web chat engine too, after an opinion', async () => {
     const child = new EngineChild(bot.app);
     await child.says('/start');
