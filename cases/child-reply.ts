@@ -23,7 +23,7 @@ function answerText(lang: Lang, c: Case, text: string): string {
   const t = tr(lang);
   const voice = writtenByAdult(c) ? { context: 'adult' } : {};
   // Every path offers 111, on every channel: the number is in the text, where the apps make it tappable.
-  return `${t('bot.counsellor_reply', { code: c.code, text, ...voice })}\n\n${t('followup.reply_hint', { code: c.code, ...voice })}\n${t('convo_fixes.reply_111', voice)}`;
+  return `${t('bot.counsellor_reply', { code: c.code, text, ...voice })}\n\n${t('followup.reply_hint', { code: c.code, ...voice })}\n${t('convo_fixes.call_111', voice)}`;
 }
 
 /**

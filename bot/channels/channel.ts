@@ -18,6 +18,12 @@ export interface InboundMessage {
   attachments: Attachment[];
   /** The platform withheld the content (Zalo's special users, including children). */
   unsupported?: boolean | undefined;
+  /**
+   * The channel shows options as numbered lines ("1. Với em"), so a typed number chooses one (Zalo,
+   * where nothing can be pressed). Where options are buttons without numbers (Telegram, the web
+   * chat), a typed number is the child's words: the child never saw it next to an option.
+   */
+  numberedOptions?: boolean | undefined;
   /** The language the child's page or app is in, when the channel knows it (the web chat does). */
   lang?: 'vi' | 'en' | undefined;
   /**

@@ -10,7 +10,7 @@ import { answerStep } from './flow-steps.js';
 import { endChat, onForgetAnswer } from './forget.js';
 import { onFirstMessage, onHeld, onIdle } from './idle.js';
 import { decodeChoice, FALLBACK_CHOICE, readTyped, type Choice, type TypedReading } from './choices.js';
-import { isChatter, isGlobalIntent, typedIntent } from './intents.js';
+import { isChatter, isGlobalIntent, looseIntent, typedIntent } from './intents.js';
 import { flushToCase, keepAlso, keepAttachments, keepFlooded, keepText } from './keeping.js';
 import { ask, offeredOptions, reask } from './prompts.js';
 import { isStep, nextStep, type StepId } from './questions.js';
@@ -101,7 +101,7 @@ export class ConversationEngine {
     }
     // A counsellor's answer ended crisis mode: its options are no longer what the child has in front of them.
     const crisisAnswered = await endAnsweredCrisis(this.deps, turn);
-    const reading = this.readingOf(turn, msg.payload, text, crisisAnswered);
+    const reading = this.readingOf(turn, msg, text, crisisAnswered);
     const early = reading?.choice ?? null;
     const intent = early?.type === 'command' && isGlobalIntent(early.command) ? early.command : null;
     const asksForNumbers = intent === 'emergency' || (early?.type === 'menu' && early.item === 'emergency');
@@ -140,7 +140,11 @@ export class ConversationEngine {
     const choice = msg.payload === undefined && turn.textKept && !intent && !answers ? null : early;
     const code = text && !choice ? codeAskedFor(text) : null;
     if (choice && reading?.more && text) keepAlso(turn, text);
-    if (intent) await onIntent(this.deps, turn, intent, text, msg.lang);
+    // "help!" answered as a cry for help already (the question, 111, the offer): not the command list
+    // too; only the question the child is at again, when the answer ends with nothing to choose.
+    if (intent === 'help' && turn.riskAnswered) {
+      if (!turn.replies.at(-1)?.options?.length) reask(this.deps, turn);
+    } else if (intent) await onIntent(this.deps, turn, intent, text, msg.lang);
     else if (code) await showCase(this.deps, turn, code);
     else if (choice?.type === 'command' && choice.command === 'safe') await onSafeAfterCrisis(this.deps, turn);
     else await this.onStep(turn, text, choice, msg.attachments.length > 0);
@@ -158,11 +162,14 @@ export class ConversationEngine {
    * a command typed anywhere ("menu", "/start", "111"), else an option on offer typed as its
    * number, words or a synonym (`readTyped`): only the options the child has in front of them
    * now. At a flow's question the answer may open a longer message ("không, nhưng…"): the
-   * reading then says `more`, and the whole message is kept.
+   * reading then says `more`, and the whole message is kept. An option's number counts only where
+   * the channel shows it (`numberedOptions`, Zalo); on buttons a typed "3" is no choice.
    */
-  private readingOf(turn: Turn, payload: string | undefined, text: string | undefined, crisisAnswered: boolean): TypedReading | null {
+  private readingOf(turn: Turn, msg: InboundMessage, text: string | undefined, crisisAnswered: boolean): TypedReading | null {
+    const payload = msg.payload;
     if (payload !== undefined) return { choice: decodeChoice(payload) ?? FALLBACK_CHOICE, more: false };
-    const intent = typedIntent(text);
+    // A command typed loosely ("menuu", "quên em đi") counts outside crisis mode only: a slip never ends it.
+    const intent = typedIntent(text) ?? (turn.conv.crisis ? null : looseIntent(text));
     if (intent) return { choice: { type: 'command', command: intent }, more: false };
     if (!text) return null;
     const step = turn.conv.step;
@@ -170,7 +177,8 @@ export class ConversationEngine {
     // In crisis mode the options on offer are its own ("1. ✅ Em đã an toàn"), not the step's; just
     // after a counsellor's answer ended it, none (the answer shows no options): a number is words then.
     const offered = turn.conv.crisis ? crisisOptions(turn) : crisisAnswered ? [] : offeredOptions(this.deps, turn);
-    return readTyped(text, offered, { prefix: question, clauses: isStep(step), synonyms: step !== 'reply' });
+    const shown = msg.numberedOptions ? offered : offered.map(({ key: _number, ...unnumbered }) => unnumbered);
+    return readTyped(text, shown, { prefix: question, clauses: isStep(step), synonyms: step !== 'reply' });
   }
 
   /**

@@ -26,6 +26,33 @@ for (const [intent, words] of Object.entries(TYPED) as [GlobalIntent, string[]][
   for (const w of words) BY_TEXT.set(w.startsWith('/') ? w : normalizeText(w), intent);
 }
 
+/**
+ * What a 12-year-old types for some commands beyond the words above: a key held too long
+ * ("menuu", "helpp", "englishh": letters repeated) and "forget me" said their way ("quên em đi").
+ * Read only outside crisis mode (`looseIntent`): there the menu or "forget me" would end it, and
+ * a slip of the finger never does.
+ */
+const LOOSE: Record<string, GlobalIntent> = Object.fromEntries(
+  [
+    ...[...BY_TEXT].filter(([w]) => !w.startsWith('/')).map(([w, intent]) => [collapsed(w), intent] as const),
+    ...['quen em di', 'quen toi di', 'quen minh di', 'hay quen em di', 'xoa em di', 'xoa het cho em', 'xoa het di', 'forget me please', 'delete me'].map(
+      (w) => [w, 'forget'] as const,
+    ),
+  ],
+);
+
+/** Runs of one letter as one letter ("menuu" → "menu"); digits stay as they are ("111"). */
+function collapsed(folded: string): string {
+  return folded.replace(/(\p{L})\1+/gu, '$1');
+}
+
+/** A command typed loosely (see {@link LOOSE}), for outside crisis mode only. */
+export function looseIntent(text: string | undefined): GlobalIntent | null {
+  if (!text) return null;
+  const n = normalizeText(text);
+  return LOOSE[n] ?? LOOSE[collapsed(n)] ?? null;
+}
+
 /** The global intent typed words or a slash command ask for, if any. */
 export function typedIntent(text: string | undefined): GlobalIntent | null {
   if (!text) return null;

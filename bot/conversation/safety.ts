@@ -118,7 +118,8 @@ export async function takeFollowUp(deps: EngineDeps, turn: Turn): Promise<string
 function riskReplies(turn: Turn, signal: RiskSignal, whole: RiskSignal, caseId: string, opening: CrisisOpening) {
   const { alerted, told } = opening;
   if (signal.severity === 'danger_now') return enterCrisis(turn, whole, caseId, opening);
-  if (signal.reasons.length && signal.reasons.every((r) => r === 'distress')) return void turn.replies.push(turn.r.text(turn.t('risk.distress')), turn.r.emergency());
+  // A lone cry ("help!", "sợ quá"): one short message, the question and 111 (the offer after it says what next).
+  if (signal.reasons.length && signal.reasons.every((r) => r === 'distress')) return void turn.replies.push(turn.r.text(`${turn.t('risk.distress')}\n${turn.t('convo_fixes.call_111')}`));
   if (signal.severity === 'concern') return void turn.replies.push(turn.r.text(turn.t('risk.concern')));
   const selfHarm = signal.reasons.includes('self_harm') && !signal.reasons.some((r) => ['violence', 'sexual_abuse', 'trafficking'].includes(r));
   // "Told the counsellors right away" only when an alert reached someone (honest words).

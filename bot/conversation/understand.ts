@@ -68,8 +68,16 @@ function stripTrail(words: string[]): string[] {
 }
 
 /**
+ * Words a 12-year-old spells their own way, made the word they mean (folded). Only ways of
+ * saying yes: a spelling never turns an answer into "no" (nor ends crisis mode, which reads its
+ * own words, `crisis-input.ts`).
+ */
+const SPELLINGS: Record<string, string> = { coa: 'co', coo: 'co', cooo: 'co', uhm: 'u', um: 'u', uk: 'u', uki: 'u', oki: 'ok', okie: 'ok', okela: 'ok', vg: 'vang' };
+
+/**
  * The folded forms an answer is read from, most literal first: the message itself, then without
- * its trailing particles ("với em ạ" → "voi em"), its leading ones ("dạ không" → "khong"), and both.
+ * its trailing particles ("với em ạ" → "voi em"), its leading ones ("dạ không" → "khong"), and both;
+ * then each with a child's spellings made whole ("cóa" → "co").
  * A particle is only stripped when something is left ("em" stays "em").
  */
 export function answerForms(text: string): string[] {
@@ -78,7 +86,9 @@ export function answerForms(text: string): string[] {
   const words = n.split(' ');
   const trail = stripTrail(words);
   const both = stripTrail(stripLead(words));
-  return [...new Set([n, trail.join(' '), stripLead(words).join(' '), both.join(' ')])];
+  const forms = [n, trail.join(' '), stripLead(words).join(' '), both.join(' ')];
+  const spelled = forms.map((f) => f.split(' ').map((w) => SPELLINGS[w] ?? w).join(' '));
+  return [...new Set([...forms, ...spelled])];
 }
 
 /** True when some words say something beyond politeness ("ạ", "nhé", "cảm ơn"). */

@@ -45,7 +45,7 @@ describe('Reliability on Telegram (long polling)', () => {
       await child.presses(vi('bot.menu.advice'));
 
       await bot.stopApp();
-      const update = bot.fake.userSendsText(child.chatId, '4');
+      const update = bot.fake.userSendsText(child.chatId, 'học tập');
       const before = child.received.length;
       await bot.startApp();
       await bot.quiet(child.chatId, [update.update_id]);

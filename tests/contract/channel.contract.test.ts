@@ -60,14 +60,16 @@ describe.each(CHANNELS)('the channel contract, on %s', (name) => {
     codes.set(name, code!);
   });
 
-  it('takes a whole report by typed numbers and words, without diacritics', async () => {
+  it('takes a whole report by typed words without diacritics, and numbers where the channel shows them (Zalo)', async () => {
     const child = driver(name).child();
+    // Telegram and the web chat show buttons without numbers: there a typed number is words.
+    const pick = (number: string, words: string) => (name === 'zalo' ? number : words);
     await child.says('chào');
-    expect(joined(await child.says('1'))).toContain(vi('bot.q.danger'));
+    expect(joined(await child.says(pick('1', 'bao cao')))).toContain(vi('bot.q.danger'));
     expect(joined(await child.says('khong'))).toContain(vi('bot.q.about'));
     expect(joined(await child.says(normalizeText(vi('bot.opt.about.self'))))).toContain(vi('bot.q.age_self'));
     const seen: string[] = [];
-    for (const text of ['12', 'bo qua', 'ha noi', 'bo qua', String(HARM_TYPES.indexOf('bullying') + 1), 'Em bị bạn trêu chọc.', 'xong', 'xong', '1']) {
+    for (const text of ['12', 'bo qua', 'ha noi', 'bo qua', pick(String(HARM_TYPES.indexOf('bullying') + 1), 'bat nat'), 'Em bị bạn trêu chọc.', 'xong', 'xong', pick('1', 'nhan tin')]) {
       const answer = await child.says(text);
       seen.push(`> ${text}`, ...answer);
     }

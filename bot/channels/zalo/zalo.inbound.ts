@@ -54,7 +54,8 @@ export function toInboundMessage(update: ZaloUpdate, sealRef: (url: string) => s
   if (!m.chat) return ignore('no_chat');
   if (m.chat.chat_type && m.chat.chat_type !== 'PRIVATE') return ignore('group_chat');
   if (m.from?.is_bot) return ignore('from_a_bot');
-  const base = { channel: 'zalo' as const, updateId: updateIdOf(update, m.message_id), chatId: m.chat.id, attachments: [] };
+  // Options reach a Zalo chat as numbered lines (zalo.sender.ts): a typed number chooses one.
+  const base = { channel: 'zalo' as const, updateId: updateIdOf(update, m.message_id), chatId: m.chat.id, attachments: [], numberedOptions: true };
   switch (update.event_name) {
     case 'message.text.received':
       return m.text !== undefined ? { ...base, text: m.text } : ignore('no_text');

@@ -85,7 +85,7 @@ describe("The counsellor's answer", () => {
 
     const delivered = child.received.at(-1)!.text;
     expect(delivered).toContain('Em ơi, anh chị đã đọc thư của em.');
-    expect(delivered).toContain(vi('convo_fixes.reply_111'));
+    expect(delivered).toContain(vi('convo_fixes.call_111'));
   });
 
   it('ends with 111 on Telegram, and in the adult voice for a parent', async () => {
@@ -97,7 +97,7 @@ describe("The counsellor's answer", () => {
     await answer(telegram.app, c!, 'Chị nên đưa cháu đi khám.');
     await eventually(async () => parent.received.slice(before), (got) => got.length > 0);
 
-    expect(parent.received.at(-1)!.text).toContain(vi('convo_fixes.reply_111_adult'));
+    expect(parent.received.at(-1)!.text).toContain(vi('convo_fixes.call_111_adult'));
   });
 });
 
@@ -217,5 +217,102 @@ describe('A story of the past after "not in danger now"', () => {
     expect(answer.join('\n')).not.toContain(vi('crisis.button_safe'));
     const [c] = await casesOf(zalo.app, 'zalo', child.chatId);
     expect(c).toMatchObject({ severity: 'serious', dangerNow: false });
+  });
+});
+
+describe('A typed number', () => {
+  it('chooses nothing on Telegram, where the options are buttons without numbers: "3" at "who?" is asked again', async () => {
+    const child = telegram.child();
+    await child.says('/start');
+    await child.presses(vi('bot.menu.report'));
+    await child.presses(vi('bot.opt.danger.no'));
+
+    const answer = await child.says('3');
+
+    expect(texts(answer)).toEqual([vi('bot.not_understood'), vi('bot.q.about')]);
+    expect(buttonsOf(answer.at(-1)).map((b) => b.text)).not.toContain(expect.stringMatching(/^\d/));
+    // Still a child's conversation: the next question a child is asked, not the adult's.
+    expect(texts(await child.presses(vi('bot.opt.about.self'))).at(-1)).toBe(vi('bot.q.age_self'));
+  });
+
+  it('chooses the option shown with that number on Zalo: "3" at "who?" is the adult', async () => {
+    const child = zalo.child();
+    await child.says('chào');
+    await child.says('1');
+    await child.says('2');
+
+    const answer = await child.says('3');
+
+    expect(answer.at(-1)).toMatch(new RegExp(`^${vi('bot.q.role_adult').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`));
+  });
+});
+
+describe("A 12-year-old's spelling", () => {
+  it('reads "quên em đi" as "forget me", asks first, and "cóa" as yes', async () => {
+    const child = telegram.child();
+    await child.says('chào');
+
+    expect(texts(await child.says('quên em đi'))).toEqual([vi('bot.forget_confirm')]);
+    expect(texts(await child.says('cóa'))).toEqual([vi('bot.forgotten')]);
+  });
+
+  it('reads "menuu" as the menu, and "cóa" as yes at "in danger now?"', async () => {
+    const child = telegram.child();
+    await child.says('chào');
+
+    expect(texts(await child.says('menuu'))).toEqual([vi('bot.menu_prompt')]);
+    await child.presses(vi('bot.menu.report'));
+    const danger = await child.says('cóa');
+    expect(danger.some((m) => buttonsOf(m).some((b) => b.text === vi('crisis.button_safe')))).toBe(true);
+  });
+
+  it('never ends crisis mode: "menuu" and "quên em đi" there are words for the counsellors', async () => {
+    const child = telegram.child();
+    await child.says(DANGER_NOW);
+
+    for (const words of ['menuu', 'quên em đi']) {
+      const answer = await child.says(words);
+      expect(texts(answer)).toEqual([vi('crisis.still_here'), CALL_113]);
+    }
+    const [c] = await casesOf(telegram.app, 'telegram', child.chatId);
+    expect((await telegram.messagesOf(c!._id)).map((m) => m.text)).toEqual(expect.arrayContaining(['menuu', 'quên em đi']));
+  });
+});
+
+describe('"help!" in English', () => {
+  const en = tr('en');
+
+  it('gets one short answer with 111 and what to do next, not five messages', async () => {
+    const child = telegram.child();
+    await child.says('hi');
+
+    const answer = await child.says('help!');
+
+    expect(texts(answer)[0]).toBe(`${en('risk.distress')}\n${en('convo_fixes.call_111')}`);
+    expect(answer).toHaveLength(2);
+    expect(answer[1]!.text).toContain(en('fixes.follow_up.offer'));
+    expect(buttonsOf(answer[1]).map((b) => b.text)).toEqual([en('fixes.follow_up.answer'), en('bot.button.menu'), en('bot.button.sos')]);
+  });
+
+  it('as a first message, gets the greeting too, and still no list of commands', async () => {
+    const answer = texts(await telegram.child().says('help!'));
+
+    expect(answer).toEqual([
+      en('channels_fixes.lang_from_text'),
+      `${en('risk.distress')}\n${en('convo_fixes.call_111')}`,
+      greetingIn(en),
+      expect.stringContaining(en('fixes.follow_up.offer')),
+    ]);
+  });
+
+  it('in the middle of a question, gets the answer and the question again', async () => {
+    const child = telegram.child();
+    await child.says('/start');
+    await child.presses(vi('bot.menu.report'));
+    await child.presses(vi('bot.opt.danger.no'));
+
+    const answer = texts(await child.says('help!'));
+
+    expect(answer).toEqual([en('channels_fixes.lang_from_text'), `${en('risk.distress')}\n${en('convo_fixes.call_111')}`, en('bot.q.about')]);
   });
 });

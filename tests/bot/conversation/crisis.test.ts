@@ -120,13 +120,23 @@ describe('Risk severity and crisis mode (Telegram)', () => {
     expect(c).toMatchObject({ priority: 'urgent', severity: 'serious' });
   });
 
-  it.each([['cứu'], ['sợ'], ['cuu']])('answers %j alone with the emergency numbers, not small talk', async (word) => {
+  it.each([['cứu'], ['cuu']])('answers %j alone with the emergency numbers, not small talk', async (word) => {
     const child = bot.child();
     await child.says('/start');
 
     const answer = await child.says(word);
 
     expect(texts(answer)).toContain(vi('bot.emergency', { provinceLine: provinceLine(vi) }));
+    expect(texts(answer).join('\n')).not.toContain(vi('bot.menu_prompt'));
+  });
+
+  it('answers "sợ" alone in one short message, asking what is wrong, with 111, not small talk', async () => {
+    const child = bot.child();
+    await child.says('/start');
+
+    const answer = await child.says('sợ');
+
+    expect(texts(answer)[0]).toBe(`${vi('risk.distress')}\n${vi('convo_fixes.call_111')}`);
     expect(texts(answer).join('\n')).not.toContain(vi('bot.menu_prompt'));
   });
 });

@@ -76,10 +76,10 @@ describe('Sharing an opinion and asking for advice (Telegram)', () => {
     expect(stored).toMatchObject({ kind: 'advice', priority: 'normal', adviceArea: 'psychology', dangerNow: null, about: 'self', ageBand: '14_15', contactWish: 'none' });
   });
 
-  it('starts advice when the child types "3" at the menu', async () => {
+  it('starts advice when the child types "cần tư vấn" at the menu (on Telegram the menu shows no numbers to type)', async () => {
     const child = bot.child();
     await child.says('/start');
 
-    expect(texts(await child.says('3'))).toEqual([vi('bot.q.advice_area')]);
+    expect(texts(await child.says('cần tư vấn'))).toEqual([vi('bot.q.advice_area')]);
   });
 });

@@ -183,7 +183,7 @@ describe('A first message with danger words, then the questions (Telegram)', () 
       await new ChildReplies(bot.app.store, bot.app.outbox, bot.app.cases, bot.app.logger).send('staff-test', filed, 'Chị nên đưa cháu đi khám và gọi 111 nhé.', 'reply');
       await eventually(() => parent.received.length > before, 10_000, () => 'no answer delivered');
       const delivered = parent.received.at(-1)!.text;
-      expect(delivered).toBe(`💬 Tư vấn viên trả lời (thư ${filed.code}):\nChị nên đưa cháu đi khám và gọi 111 nhé.\n\n${vi('followup.reply_hint_adult', { code: filed.code })}\n${vi('convo_fixes.reply_111_adult')}`);
+      expect(delivered).toBe(`💬 Tư vấn viên trả lời (thư ${filed.code}):\nChị nên đưa cháu đi khám và gọi 111 nhé.\n\n${vi('followup.reply_hint_adult', { code: filed.code })}\n${vi('convo_fixes.call_111_adult')}`);
 
       // Read again by the code: the same words for an adult.
       const read = texts(await parent.says(filed.code));
@@ -202,6 +202,6 @@ describe('A first message with danger words, then the questions (Telegram)', () 
     const before = child.received.length;
     await new ChildReplies(bot.app.store, bot.app.outbox, bot.app.cases, bot.app.logger).send('staff-test', filed!, 'Cảm ơn em nhé.', 'reply');
     await eventually(() => child.received.length > before, 10_000, () => 'no answer delivered');
-    expect(child.received.at(-1)!.text).toBe(`💬 Anh chị tư vấn trả lời (thư ${code}):\nCảm ơn em nhé.\n\n${vi('followup.reply_hint', { code })}\n${vi('convo_fixes.reply_111')}`);
+    expect(child.received.at(-1)!.text).toBe(`💬 Anh chị tư vấn trả lời (thư ${code}):\nCảm ơn em nhé.\n\n${vi('followup.reply_hint', { code })}\n${vi('convo_fixes.call_111')}`);
   });
 });
