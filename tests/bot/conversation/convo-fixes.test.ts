@@ -130,6 +130,12 @@ describe("The bot's own voice", () => {
 
     expect(toChild.filter(([, line]) => selfAsAnhChi(line)).map(([path]) => path)).toEqual([]);
   });
+
+  it('speaks as "I" in English where it says "mình" in Vietnamese: thanks for telling, and the story question', () => {
+    const en = tr('en');
+
+    for (const key of ['crisis_fixes.self_harm_open', 'followup.check_in', 'bot.q.story_report']) expect(en(key)).not.toMatch(/\b(us|we)\b/i);
+  });
 });
 
 describe('"rồi" in crisis mode', () => {
