@@ -18,6 +18,9 @@ export function findingsText(rows: string[]): string {
   return `${findings.slice(0, 3).join('; ')}${more}`;
 }
 
+/** The size the write-ahead log's file is cut back to when it starts over. */
+const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
+
 /** How long a statement waits for a lock another connection holds. */
 const BUSY_TIMEOUT_MS = 5000;
 
@@ -29,6 +32,11 @@ function lockedFile(file: string, cause: unknown): DatabaseRefusedError {
     `The database file ${file} stayed locked by another process for ${BUSY_TIMEOUT_MS / 1000} s; the service will not start on it meanwhile. Start again once the other process has let go of it.`,
     { cause },
   );
+}
+
+/** The refusal of a write that comes once the database is closing (a job that outlived the scheduler's drain). */
+function closingError(file: string): Error {
+  return new Error(`The database file ${file} is closing: the write was not made`);
 }
 
 /** The refusal of a damaged database file, naming it and what to do (one line). */
@@ -101,6 +109,8 @@ export class SqliteDatabase {
   private readonly checkpointer: WalCheckpointer | null;
   /** How many opened it and have not closed it yet. */
   private users = 1;
+  /** The last user is closing it: no write is taken any more. */
+  private closing = false;
 
   private constructor(
     readonly file: string,
@@ -145,6 +155,9 @@ export class SqliteDatabase {
     }
     db.pragma('synchronous = NORMAL');
     db.pragma('secure_delete = ON');
+    // The log's file is cut back to 64 MB when it starts over: a burst of writes (a sweep over
+    // every open case) would otherwise leave it at its largest for good.
+    db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
     db.pragma('foreign_keys = OFF');
     const database = new SqliteDatabase(file, db, options.log ?? (() => undefined));
     if (file !== ':memory:') openFiles.set(path.resolve(file), database);
@@ -180,6 +193,7 @@ export class SqliteDatabase {
       tx.chain = result.catch(() => undefined);
       return result;
     }
+    if (this.closing) return Promise.reject(closingError(this.file));
     const ran = this.writes.then(async () => {
       // A transaction opened after this write was queued is waited for too.
       while (this.open) await this.open.done;
@@ -204,6 +218,7 @@ export class SqliteDatabase {
    */
   transaction<R>(fn: () => Promise<R>): Promise<R> {
     if (this.current()) return fn();
+    if (this.closing) return Promise.reject(closingError(this.file));
     const ran = this.writes.then(async () => {
       while (this.open) await this.open.done;
       const batch = this.join();
@@ -333,6 +348,9 @@ export class SqliteDatabase {
    * others in this process still use it, only waits for the writes to be committed.
    */
   async close(): Promise<void> {
+    // A job still running past the scheduler's drain must not open a new batch under the last
+    // checkpoint (it would fail, and leave the whole log to the next start): its writes are refused.
+    if (this.users === 1) this.closing = true;
     await this.writes;
     while (this.open) await this.open.done;
     if (--this.users > 0) return this.batch?.done.catch(() => undefined);

@@ -56,6 +56,24 @@ describe('the embedded engine on SQLite', () => {
     expect(head.plan.join(' | ')).toMatch(/USING INDEX outbox__recipientKey__status__seq \(<expr>=\? AND <expr>=\?\)/);
   });
 
+  it('refuses a write that comes while it closes (a job outliving the scheduler), and still closes cleanly, leaving no log', async () => {
+    const own = tempDir('htx-sqlite-closing-');
+    const closing = new EmbeddedStore(own);
+    const outbox = closing.collection(OutboxModel);
+    const item = { channel: 'telegram' as const, addressEnc: 'x', recipientKey: 'telegram:p1', payload: { text: 'a' } };
+    const before = outbox.insertOne(item);
+    const closed = closing.close();
+    const late = outbox.insertOne(item);
+    await expect(late).rejects.toThrow(/closing/);
+    await expect(closed).resolves.toBeUndefined();
+    await before;
+    const wal = path.join(own, `${DATABASE_FILE}-wal`);
+    expect(fs.existsSync(wal) ? fs.statSync(wal).size : 0).toBe(0);
+    const reopened = new EmbeddedStore(own);
+    expect(await reopened.collection(OutboxModel).count({})).toBe(1);
+    await reopened.close();
+  });
+
   it('drops an index its schema no longer names when it opens the file, and keeps the ones it names', async () => {
     const own = tempDir('htx-sqlite-stale-');
     const first = new EmbeddedStore(own);
