@@ -193,22 +193,7 @@ export class SqliteDatabase {
       tx.chain = result.catch(() => undefined);
       return result;
     }
-    if (this.closing) return Promise.reject(closingError(this.file));
-    const ran = this.writes.then(async () => {
-      // A transaction opened after this write was queued is waited for too.
-      while (this.open) await this.open.done;
-      const batch = this.join();
-      try {
-        return { batch, value: await fn() };
-      } finally {
-        this.leave(batch);
-      }
-    });
-    this.writes = ran.catch(() => undefined);
-    return ran.then(async ({ batch, value }) => {
-      await batch.done;
-      return value;
-    });
+    return this.inBatch(async () => fn());
   }
 
   /**
@@ -218,10 +203,7 @@ export class SqliteDatabase {
    */
   transaction<R>(fn: () => Promise<R>): Promise<R> {
     if (this.current()) return fn();
-    if (this.closing) return Promise.reject(closingError(this.file));
-    const ran = this.writes.then(async () => {
-      while (this.open) await this.open.done;
-      const batch = this.join();
+    return this.inBatch(async (batch) => {
       const tx = new Tx();
       this.open = tx;
       try {
@@ -231,7 +213,7 @@ export class SqliteDatabase {
         this.db.exec('RELEASE tx');
         batch.committed.push(...tx.committed);
         batch.rolledBack.push(...tx.rolledBack);
-        return { batch, value };
+        return value;
       } catch (err) {
         await tx.chain;
         if (this.db.inTransaction) this.db.exec('ROLLBACK TO tx; RELEASE tx');
@@ -240,6 +222,23 @@ export class SqliteDatabase {
       } finally {
         this.open = null;
         tx.ended();
+      }
+    });
+  }
+
+  /**
+   * Runs `run` after the writes queued before it, in this turn's batch; settles once the batch
+   * has committed (a failure of `run` itself says so at once). Refused once the database closes.
+   */
+  private inBatch<R>(run: (batch: Batch) => Promise<R>): Promise<R> {
+    if (this.closing) return Promise.reject(closingError(this.file));
+    const ran = this.writes.then(async () => {
+      // A transaction opened after this was queued is waited for too.
+      while (this.open) await this.open.done;
+      const batch = this.join();
+      try {
+        return { batch, value: await run(batch) };
+      } finally {
         this.leave(batch);
       }
     });
@@ -354,7 +353,8 @@ export class SqliteDatabase {
     await this.writes;
     while (this.open) await this.open.done;
     if (--this.users > 0) return this.batch?.done.catch(() => undefined);
-    if (openFiles.get(path.resolve(this.file)) === this) openFiles.delete(path.resolve(this.file));
+    const key = path.resolve(this.file);
+    if (openFiles.get(key) === this) openFiles.delete(key);
     if (this.batch) this.commit(this.batch);
     await this.checkpointer?.close();
     if (!this.db.open) return;
