@@ -13,6 +13,9 @@ export interface ThreadedSenderSpec {
   options: Record<string, unknown>;
 }
 
+/** One send as the thread gets it. */
+type SendRequest = { id: number; address: string; message: OutboundMessage };
+
 /** What a send reports when the thread died under it: the message may or may not have left, so it is retried. */
 const THREAD_FAILED: DeliveryResult = { ok: false, permanent: false, error: 'sender_thread_failed' };
 
@@ -98,7 +101,7 @@ export class ThreadedSender implements OutboxSender {
 class SenderThread {
   private readonly waiting = new Map<number, (result: DeliveryResult) => void>();
   /** Sends asked for until the promises settle down, posted to the thread together. */
-  private outgoing: { id: number; address: string; message: OutboundMessage }[] = [];
+  private outgoing: SendRequest[] = [];
   private ended = false;
 
   constructor(private readonly worker: Worker) {
@@ -114,7 +117,7 @@ class SenderThread {
     worker.unref();
   }
 
-  send(send: { id: number; address: string; message: OutboundMessage }, resolve: (result: DeliveryResult) => void): void {
+  send(send: SendRequest, resolve: (result: DeliveryResult) => void): void {
     if (this.ended) return resolve(THREAD_FAILED);
     this.waiting.set(send.id, resolve);
     // Held while a send is under way (a process with nothing else to do waits for it), let go when none is.
